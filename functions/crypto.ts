@@ -1,0 +1,74 @@
+/**
+ * The cryptography of confidential collection (DESIGN.md "Invitation", "Response", "Exactly once").
+ * Every key is derived from the per-wave secret, so destroying that secret at close leaves nothing
+ * that links a stored response to an invitation.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { SHARD_COUNT } from '../shared/keys.ts';
+
+export interface WaveKeys {
+  /** Derives each invitee's token, so re-running an interrupted open re-creates the same invitations. */
+  token: Buffer;
+  /** Keys a response by its token, so a resubmission finds the first one. */
+  responseKey: Buffer;
+  /** Seals answers while the wave is open. */
+  seal: Buffer;
+  /** Names the k-anonymized rewrite of each response, so a resumed close overwrites rather than duplicates. */
+  rewrite: Buffer;
+}
+
+export function createWaveSecret(): string {
+  return randomBytes(32).toString('base64');
+}
+
+export function deriveWaveKeys(secret: string, waveId: string): WaveKeys {
+  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'base64'), waveId, purpose, 32));
+  return { token: derive('token'), responseKey: derive('response-key'), seal: derive('seal'), rewrite: derive('rewrite') };
+}
+
+/** An invitee's token: 32 bytes, base64url, looks random to anyone without the wave secret. */
+export function inviteeToken(keys: WaveKeys, email: string): string {
+  return createHmac('sha256', keys.token).update(email).digest('base64url');
+}
+
+/** What the invitation table stores instead of the token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export interface ResponseLocation {
+  shard: number;
+  key: string;
+}
+
+/** Where a token's response lives: an HMAC under the wave secret, sharded by its first byte. */
+export function locateResponse(keys: WaveKeys, token: string): ResponseLocation {
+  const mac = createHmac('sha256', keys.responseKey).update(token).digest();
+  return { shard: mac[0] % SHARD_COUNT, key: mac.toString('base64url') };
+}
+
+/** A stable, unlinkable id for a rewritten record (it means nothing once the secret is gone). */
+export function rewriteId(keys: WaveKeys, sourceKey: string, purpose: string): string {
+  return createHmac('sha256', keys.rewrite).update(`${purpose}:${sourceKey}`).digest('base64url').slice(0, 22);
+}
+
+/** AES-256-GCM; the item's key is bound as associated data so sealed blobs cannot be moved between items. */
+export function seal(keys: WaveKeys, plaintext: string, associated: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.seal, iv);
+  cipher.setAAD(Buffer.from(associated));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function unseal(keys: WaveKeys, sealed: string, associated: string): string {
+  const bytes = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', keys.seal, bytes.subarray(0, 12));
+  decipher.setAAD(Buffer.from(associated));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+export function randomId(bytes = 12): string {
+  return randomBytes(bytes).toString('base64url');
+}

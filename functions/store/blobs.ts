@@ -1,0 +1,37 @@
+/**
+ * Large values (a wave's directory snapshot, a shard's partial counts) stored as gzipped JSON split
+ * over items under DynamoDB's 400 KB item limit. The head item is written last, so a reader sees
+ * a whole value or none, and rewriting the same value is idempotent.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, putRequest, type Store } from './client.ts';
+
+const CHUNK_BYTES = 300_000;
+
+/** Write a value under (pk, name). */
+export async function putBlob(store: Store, pk: string, name: string, value: unknown): Promise<void> {
+  const bytes = gzipSync(JSON.stringify(value));
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; start += CHUNK_BYTES) chunks.push(bytes.subarray(start, start + CHUNK_BYTES));
+  await batchWrite(store, store.tables.main, chunks.map((data, index) => putRequest({ pk, sk: `BLOB#${name}#${index}`, data })));
+  await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { pk, sk: `BLOB#${name}`, chunks: chunks.length } }));
+}
+
+/** Read a value written by putBlob, or undefined when it was never completely written. */
+export async function getBlob<T>(store: Store, pk: string, name: string): Promise<T | undefined> {
+  const head = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` }, ConsistentRead: true }));
+  if (!head.Item) return undefined;
+  const count = head.Item.chunks as number;
+  const parts = new Map<string, Uint8Array>();
+  for (let start = 0; start < count; start += 100) {
+    let keys: Record<string, unknown>[] = Array.from({ length: Math.min(100, count - start) }, (_, offset) => ({ pk, sk: `BLOB#${name}#${start + offset}` }));
+    while (keys.length > 0) {
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.main]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[store.tables.main] ?? []) parts.set(item.sk as string, item.data as Uint8Array);
+      keys = (result.UnprocessedKeys?.[store.tables.main]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  const ordered = Array.from({ length: count }, (_, index) => parts.get(`BLOB#${name}#${index}`)!);
+  return JSON.parse(gunzipSync(Buffer.concat(ordered)).toString('utf8')) as T;
+}

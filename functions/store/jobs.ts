@@ -1,0 +1,40 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { JobStatus } from '../../shared/schemas.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Store } from './client.ts';
+
+export interface JobRecord extends JobStatus {
+  payload: unknown;
+  /** Where a resumed run picks up (stage names, shards done); owned by the job's code. */
+  checkpoint?: Record<string, unknown>;
+}
+
+const jobKey = (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' });
+
+/** Record a new job as running. */
+export async function putJob(store: Store, job: JobRecord): Promise<void> {
+  await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...jobKey(job.id), ...job } }));
+}
+
+/** A job's status (polled at /api/jobs/:id). */
+export async function getJob(store: Store, id: string): Promise<JobRecord> {
+  const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: jobKey(id), ConsistentRead: true }));
+  if (!result.Item) throw new NotFoundError(`job ${id}`);
+  const { pk: _pk, sk: _sk, ...job } = result.Item;
+  return job as JobRecord;
+}
+
+/** Update a job's progress, checkpoint, status, result or error. */
+export async function updateJob(store: Store, id: string, fields: Partial<Omit<JobRecord, 'id'>>): Promise<void> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return;
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.main,
+      Key: jobKey(id),
+      UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:f${index}`, value])),
+    }),
+  );
+}

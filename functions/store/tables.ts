@@ -1,0 +1,45 @@
+/** Table definitions for the embedded engine; infra/ declares the same keys from shared/keys.ts. */
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { INDEX, TABLE_KEYS } from '../../shared/keys.ts';
+import type { Tables } from './client.ts';
+
+function definition(name: string, index: { name: string; partition: string; sort: string }) {
+  const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
+  return new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, index.partition, index.sort].map(attribute),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partition, KeyType: 'HASH' },
+          { AttributeName: index.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  });
+}
+
+/** Create both tables unless they exist (a second start reuses the data). */
+export async function ensureTables(client: DynamoDBClient, tables: Tables): Promise<void> {
+  const wanted = [definition(tables.main, INDEX.byParent), definition(tables.ephemeral, INDEX.invitationsByWave)];
+  for (const command of wanted) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: command.input.TableName }));
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
+      await client.send(command);
+      for (let status = ''; status !== 'ACTIVE'; ) {
+        const described = await client.send(new DescribeTableCommand({ TableName: command.input.TableName }));
+        status = described.Table?.TableStatus ?? '';
+        if (status !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+}

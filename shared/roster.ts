@@ -1,0 +1,121 @@
+/** The people directory as uploaded: CSV rows checked into people, with a report of every rejected row. */
+import { z } from 'zod';
+import { CsvSyntaxError, parseCsv } from './csv.ts';
+import { UNIT_PATH_SEPARATOR } from './org.ts';
+
+export interface RosterPerson {
+  email: string;
+  /** Unit names from the root down. */
+  unitPath: string[];
+  attributes: Record<string, string>;
+}
+
+export interface RosterRejection {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface ParsedRoster {
+  people: RosterPerson[];
+  attributeNames: string[];
+  rejected: RosterRejection[];
+}
+
+export const MAX_ROSTER_PEOPLE = 500_000;
+const REQUIRED_COLUMNS = ['email', 'orgUnit'] as const;
+const emailSchema = z.email();
+const attributeNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9 _-]{0,39}$/);
+
+/** Parse and check a directory CSV: `email`, `orgUnit` (a path like `Acme > Technology`), then attribute columns. */
+export function parseRoster(text: string): ParsedRoster {
+  const rejected: RosterRejection[] = [];
+  const result = (people: RosterPerson[] = [], attributeNames: string[] = []) => ({ people, attributeNames, rejected });
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    rejected.push({ line: error.line, field: 'file', message: error.message });
+    return result();
+  }
+  if (records.length === 0) {
+    rejected.push({ line: 1, field: 'file', message: 'the file is empty: it needs a header row and one row per person' });
+    return result();
+  }
+  const [header, ...rows] = records;
+  const columns = header.fields.map((name) => name.trim());
+  for (const required of REQUIRED_COLUMNS) {
+    if (!columns.includes(required)) {
+      rejected.push({ line: header.line, field: required, message: `the header has no "${required}" column` });
+    }
+  }
+  const attributeNames = columns.filter((name) => !(REQUIRED_COLUMNS as readonly string[]).includes(name));
+  for (const name of attributeNames) {
+    if (!attributeNameSchema.safeParse(name).success) {
+      rejected.push({ line: header.line, field: name, message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"' });
+    }
+  }
+  if (new Set(columns).size !== columns.length) {
+    rejected.push({ line: header.line, field: 'header', message: 'a column name appears twice' });
+  }
+  if (rows.length === 0) {
+    rejected.push({ line: header.line, field: 'file', message: 'the file has a header but no people' });
+  }
+  if (rows.length > MAX_ROSTER_PEOPLE) {
+    rejected.push({ line: header.line, field: 'file', message: `at most ${MAX_ROSTER_PEOPLE} people per directory` });
+  }
+  if (rejected.length > 0) return result();
+
+  const emailColumn = columns.indexOf('email');
+  const unitColumn = columns.indexOf('orgUnit');
+  const seen = new Map<string, number>();
+  const people: RosterPerson[] = [];
+  let root: string | undefined;
+  for (const row of rows) {
+    const reject = (field: string, message: string) => rejected.push({ line: row.line, field, message });
+    if (row.fields.length !== columns.length) {
+      reject('row', `has ${row.fields.length} fields, the header has ${columns.length}`);
+      continue;
+    }
+    const email = row.fields[emailColumn].trim().toLowerCase();
+    if (!emailSchema.safeParse(email).success) {
+      reject('email', email === '' ? 'is empty' : `"${email}" is not an email address`);
+      continue;
+    }
+    const firstLine = seen.get(email);
+    if (firstLine !== undefined) {
+      reject('email', `${email} already appears on line ${firstLine}`);
+      continue;
+    }
+    seen.set(email, row.line);
+    const unitPath = row.fields[unitColumn].split(UNIT_PATH_SEPARATOR.trim()).map((name) => name.trim());
+    const badUnit = invalidUnitPath(row.fields[unitColumn], unitPath);
+    if (badUnit) {
+      reject('orgUnit', badUnit);
+      continue;
+    }
+    root ??= unitPath[0];
+    if (unitPath[0] !== root) {
+      reject('orgUnit', `must start at the organization root "${root}", like the rows before it`);
+      continue;
+    }
+    const attributes: Record<string, string> = {};
+    for (const name of attributeNames) {
+      const value = row.fields[columns.indexOf(name)].trim();
+      if (value.length > 80) reject(name, 'is longer than 80 characters');
+      else if (value !== '') attributes[name] = value;
+    }
+    people.push({ email, unitPath, attributes });
+  }
+  return result(people, attributeNames);
+}
+
+function invalidUnitPath(raw: string, parts: string[]): string | undefined {
+  if (raw.trim() === '') return 'is empty';
+  // The separator is " > ", so a ">" that is not surrounded by spaces sits inside a name.
+  if (raw.split(UNIT_PATH_SEPARATOR).length !== parts.length) return 'a unit name may not contain ">"';
+  if (parts.some((name) => name === '')) return 'has an empty unit name';
+  if (parts.some((name) => name.length > 120)) return 'has a unit name longer than 120 characters';
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/** Request and response schemas of the API: every body and query is parsed by one of these. */
+import { z } from 'zod';
+import { SCALE_KINDS } from './scales.ts';
+
+const localizedText = z
+  .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale like "en" or "sv"'), z.string().trim().min(1).max(500))
+  .refine((text) => Object.keys(text).length > 0, 'needs text in at least one locale');
+
+export const statementIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-", at most 64');
+
+export const statementSchema = z
+  .object({
+    id: statementIdSchema,
+    text: localizedText,
+    scale: z.enum(SCALE_KINDS),
+    options: z.array(z.object({ id: statementIdSchema, text: localizedText })).min(2).max(20).optional(),
+    theme: z.string().trim().min(1).max(80),
+  })
+  .strict()
+  .refine((s) => (s.scale === 'choice') === (s.options !== undefined), {
+    message: 'options are required for a choice scale and allowed only there',
+    path: ['options'],
+  });
+export type Statement = z.infer<typeof statementSchema>;
+
+export const surveyCreateSchema = z.object({ name: z.string().trim().min(1).max(120) }).strict();
+
+export const MIN_K = 3;
+export const DEFAULT_K = 5;
+
+export const waveCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    statementIds: z.array(statementIdSchema).min(1).max(100),
+    minGroupSize: z.number().int().min(MIN_K).max(1000).default(DEFAULT_K),
+    audience: z.array(z.string().trim().min(1)).min(1).optional(),
+    opensAt: z.iso.datetime({ offset: true }).optional(),
+    closesAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine((w) => new Set(w.statementIds).size === w.statementIds.length, {
+    message: 'lists a statement twice',
+    path: ['statementIds'],
+  })
+  .refine((w) => !w.opensAt || !w.closesAt || Date.parse(w.opensAt) < Date.parse(w.closesAt), {
+    message: 'must be after opensAt',
+    path: ['closesAt'],
+  });
+export type WaveCreate = z.infer<typeof waveCreateSchema>;
+
+export const WAVE_STATUSES = ['draft', 'opening', 'open', 'closing', 'closed'] as const;
+export type WaveStatus = (typeof WAVE_STATUSES)[number];
+
+/** The opaque invitation token: 32 random bytes, base64url. */
+export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invitation token');
+
+export const questionnaireRequestSchema = z.object({ token: tokenSchema, lang: z.string().max(35).optional() }).strict();
+
+export const answerValueSchema = z.union([z.number(), z.string()]);
+export const responseRequestSchema = z
+  .object({ token: tokenSchema, answers: z.record(statementIdSchema, answerValueSchema) })
+  .strict();
+export type ResponseRequest = z.infer<typeof responseRequestSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export const jobStatusSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  progress: z.object({ done: z.number(), total: z.number() }).optional(),
+  error: z.string().optional(),
+  result: z.unknown().optional(),
+});
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const rosterQuerySchema = z.object({ partial: z.enum(['true', 'false']).optional() });
