@@ -1,0 +1,106 @@
+import { describe, expect, it, beforeEach } from 'vitest';
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import App from '../../web/respond/App.svelte';
+import { Respondent } from '../../web/respond/respondent.svelte';
+import { hashToken } from '../../web/respond/saved-answers';
+import { aQuestionnaire, scriptedFetch } from './respondent-fixtures';
+
+const TOKEN = 'tok-123';
+
+function open(...replies: Parameters<typeof scriptedFetch>) {
+  const { fetcher, sent } = scriptedFetch(...replies);
+  const respondent = new Respondent(TOKEN, localStorage, fetcher, 'en-GB');
+  render(App, { respondent });
+  return { sent, respondent };
+}
+
+beforeEach(() => localStorage.clear());
+
+describe('respondent page', () => {
+  it('explains confidentiality with the wave’s k before the first statement', async () => {
+    open({ status: 200, body: aQuestionnaire({ k: 7 }) });
+    const privacy = await screen.findByRole('heading', { name: /what happens to your answers/i });
+    const firstStatement = screen.getByRole('group', { name: /Management makes its expectations clear/ });
+    expect(privacy.compareDocumentPosition(firstStatement) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getByText(/groups of at least 7 people/)).toBeTruthy();
+  });
+
+  it('offers each scale point and "prefer not to say" as a radio in a named group', async () => {
+    open({ status: 200, body: aQuestionnaire() });
+    const group = await screen.findByRole('group', { name: /Management makes its expectations clear/ });
+    const radios = group.querySelectorAll('input[type=radio]');
+    expect([...radios].map((r) => r.closest('label')!.textContent!.trim())).toEqual([
+      'Strongly disagree',
+      'Disagree',
+      'Neither agree nor disagree',
+      'Agree',
+      'Strongly agree',
+      'Prefer not to say',
+    ]);
+  });
+
+  it('sends the token in the body only, skips "prefer not to say", and thanks the person', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire() }, { status: 201, body: { status: 'recorded' } });
+    await fireEvent.click((await screen.findAllByRole('radio', { name: 'Agree' }))[0]);
+    const second = screen.getByRole('group', { name: /training/ });
+    await fireEvent.click(second.querySelectorAll('input')[5]);
+    expect(screen.getByText('2 of 3 answered')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
+    await screen.findByRole('heading', { name: 'Thank you!' });
+    expect(sent[1]).toEqual({ path: '/api/responses', body: { token: TOKEN, answers: { 'clear-expectations': 4 } } });
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('keeps the answers on the device when the connection drops, and sends them on retry', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire() }, 'offline', { status: 201 });
+    await fireEvent.click((await screen.findAllByRole('radio', { name: 'Strongly agree' }))[0]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
+    await screen.findByRole('alert');
+    expect(localStorage.getItem(`baseline.answers.${hashToken(TOKEN)}`)).toContain('"clear-expectations":5');
+    expect(JSON.stringify({ ...localStorage })).not.toContain(TOKEN);
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByRole('heading', { name: 'Thank you!' });
+    expect(sent[2].body.answers).toEqual({ 'clear-expectations': 5 });
+  });
+
+  it('restores answers saved before the page was closed', async () => {
+    localStorage.setItem(`baseline.answers.${hashToken(TOKEN)}`, JSON.stringify({ training: 2 }));
+    open({ status: 200, body: aQuestionnaire() });
+    const group = await screen.findByRole('group', { name: /training/ });
+    const checked = group.querySelector<HTMLInputElement>('input:checked');
+    expect(checked?.closest('label')?.textContent?.trim()).toBe('Disagree');
+    expect(screen.getByText('1 of 3 answered')).toBeTruthy();
+  });
+
+  it.each([
+    [404, 'We could not find this survey'],
+    [409, 'You have already answered'],
+    [410, 'This survey has closed'],
+  ])('answers a %i with a kind message', async (status, heading) => {
+    open({ status, body: { error: { code: 'x', message: 'x' } } });
+    const shown = await screen.findByRole('heading', { name: heading });
+    await waitFor(() => expect(document.activeElement).toBe(shown));
+  });
+
+  it('tells the person the link was used when the answers arrive a second time', async () => {
+    open({ status: 200, body: aQuestionnaire() }, { status: 409, body: { error: { code: 'already-answered', message: '' } } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Send my answers' }));
+    await screen.findByRole('heading', { name: 'You have already answered' });
+  });
+
+  it('switches to Swedish and remembers the choice', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire() }, { status: 200, body: aQuestionnaire({ lang: 'sv' }) });
+    const picker = await screen.findByRole('combobox', { name: 'Language' });
+    await fireEvent.change(picker, { target: { value: 'sv' } });
+    await screen.findByRole('button', { name: 'Skicka mina svar' });
+    expect(sent[1].body).toEqual({ token: TOKEN, lang: 'sv' });
+    expect(localStorage.getItem('baseline.lang')).toBe('sv');
+  });
+
+  it('treats a link without a token as a bad link without asking the server', async () => {
+    const { fetcher, sent } = scriptedFetch();
+    render(App, { respondent: new Respondent('', localStorage, fetcher) });
+    await screen.findByRole('heading', { name: 'We could not find this survey' });
+    expect(sent).toEqual([]);
+  });
+});

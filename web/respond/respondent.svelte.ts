@@ -1,0 +1,111 @@
+import type { Answer, Questionnaire } from './questionnaire';
+import { clearSavedAnswers, readChosenLang, readSavedAnswers, writeChosenLang, writeSavedAnswers } from './saved-answers';
+
+export type Phase = 'loading' | 'answering' | 'sending' | 'done' | 'used' | 'closed' | 'bad-link' | 'offline';
+
+/** What an error code from the API means for the person holding the link. */
+const PHASE_BY_STATUS: Record<number, Phase> = { 404: 'bad-link', 400: 'bad-link', 409: 'used', 410: 'closed' };
+
+/**
+ * One person answering through one invitation link: loads the questionnaire, keeps the answers
+ * (saved on the device after every change), and sends them once. Sending again after a lost
+ * response is safe because the server records each token exactly once.
+ */
+export class Respondent {
+  phase = $state<Phase>('loading');
+  questionnaire = $state<Questionnaire | null>(null);
+  answers = $state<Record<string, Answer>>({});
+  lang = $state('en');
+  sendFailed = $state(false);
+
+  readonly answeredCount = $derived(
+    this.questionnaire?.statements.filter((s) => s.id in this.answers && this.answers[s.id] !== '').length ?? 0,
+  );
+
+  constructor(
+    private readonly token: string,
+    private readonly storage: Storage,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    browserLang = 'en',
+  ) {
+    this.lang = readChosenLang(storage) ?? browserLang.split('-')[0];
+    this.answers = token ? readSavedAnswers(storage, token) : {};
+  }
+
+  /** Fetch the statements in the current language; an empty fragment is a bad link without asking. */
+  async load(): Promise<void> {
+    if (!this.token) {
+      this.phase = 'bad-link';
+      return;
+    }
+    const reply = await this.post('/api/questionnaire', { token: this.token, lang: this.lang });
+    if (!reply) {
+      this.phase = 'offline';
+      return;
+    }
+    if (reply.status !== 200) {
+      this.phase = PHASE_BY_STATUS[reply.status] ?? 'offline';
+      if (this.phase === 'used' || this.phase === 'closed') clearSavedAnswers(this.storage, this.token);
+      return;
+    }
+    this.questionnaire = reply.body as Questionnaire;
+    this.lang = this.questionnaire.lang;
+    this.phase = 'answering';
+  }
+
+  /** Switch the statements and the page's words to another locale the statement bank has. */
+  async chooseLang(lang: string): Promise<void> {
+    this.lang = lang;
+    writeChosenLang(this.storage, lang);
+    await this.load();
+  }
+
+  choose(statementId: string, value: Answer): void {
+    this.answers[statementId] = value;
+    writeSavedAnswers(this.storage, this.token, $state.snapshot(this.answers));
+  }
+
+  /** Send what was answered; "prefer not to say" and empty comments are sent as no answer. */
+  async submit(): Promise<void> {
+    if (this.phase !== 'answering') return;
+    this.phase = 'sending';
+    this.sendFailed = false;
+    const answers: Record<string, number | string> = {};
+    for (const [id, value] of Object.entries(this.answers)) {
+      if (value === null) continue;
+      if (typeof value === 'string' && this.isComment(id)) {
+        if (value.trim() === '') continue;
+        answers[id] = value.trim();
+      } else answers[id] = value;
+    }
+    const reply = await this.post('/api/responses', { token: this.token, answers });
+    if (reply?.status === 201) {
+      clearSavedAnswers(this.storage, this.token);
+      this.phase = 'done';
+    } else if (reply && (reply.status === 409 || reply.status === 410 || reply.status === 404)) {
+      if (reply.status !== 404) clearSavedAnswers(this.storage, this.token);
+      this.phase = PHASE_BY_STATUS[reply.status];
+    } else {
+      // Offline, a 5xx, or a 400: keep everything and let the person try again.
+      this.sendFailed = true;
+      this.phase = 'answering';
+    }
+  }
+
+  private isComment(statementId: string): boolean {
+    return this.questionnaire?.statements.find((s) => s.id === statementId)?.scale.kind === 'text';
+  }
+
+  private async post(path: string, body: unknown): Promise<{ status: number; body: unknown } | null> {
+    try {
+      const response = await this.fetcher(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { Answer } from './questionnaire';
+
+/**
+ * Answers not yet sent live in localStorage, so a dropped connection or a closed tab loses
+ * nothing. The key is a hash of the token rather than the token itself: the token is the only
+ * secret in the invitation, and storage is readable by anyone using the device's browser profile.
+ * cyrb53 (a fast 53-bit non-cryptographic hash) is enough for a local key and, unlike
+ * crypto.subtle, works synchronously and on plain-http intranet hosts.
+ */
+export function hashToken(token: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < token.length; i++) {
+    const ch = token.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+const keyFor = (token: string) => `baseline.answers.${hashToken(token)}`;
+
+/** The answers saved for this link, or none. */
+export function readSavedAnswers(storage: Storage, token: string): Record<string, Answer> {
+  try {
+    const saved = JSON.parse(storage.getItem(keyFor(token)) ?? '{}');
+    return saved && typeof saved === 'object' && !Array.isArray(saved) ? saved : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Save after every change; a full or disabled storage must not stop anyone answering. */
+export function writeSavedAnswers(storage: Storage, token: string, answers: Record<string, Answer>): void {
+  try {
+    storage.setItem(keyFor(token), JSON.stringify(answers));
+  } catch {
+    /* private mode or quota: answering still works, only the offline safety net is missing */
+  }
+}
+
+/** Forget the answers once the server has them (201) or will never take them (409). */
+export function clearSavedAnswers(storage: Storage, token: string): void {
+  try {
+    storage.removeItem(keyFor(token));
+  } catch {
+    /* nothing to clear */
+  }
+}
+
+const LANG_KEY = 'baseline.lang';
+
+/** The language this person chose last time, on any survey. */
+export function readChosenLang(storage: Storage): string | null {
+  try {
+    return storage.getItem(LANG_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function writeChosenLang(storage: Storage, lang: string): void {
+  try {
+    storage.setItem(LANG_KEY, lang);
+  } catch {
+    /* the choice is simply not remembered */
+  }
+}
