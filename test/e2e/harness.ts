@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Debian's chromium, found on PATH the way `.ci/run` installs it. */
+function findChromium(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || '/usr/bin/chromium';
+  } catch {
+    return '/usr/bin/chromium';
+  }
+}
+
+/** A headless chromium with nothing running in the background that could add requests or noise. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export const PHONE = { width: 360, height: 780 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+const screenshots = join(import.meta.dirname, 'screenshots');
+
+/** Keep what the page looked like, full length, for people reviewing the run. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const axePath = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
+
+/** Run axe-core in the page against WCAG 2.1 A and AA and fail with every violation listed. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<any> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
+}
+
+/** Every invitation link mailed to the outbox, decoded from quoted-printable where needed. */
+export function readInvitationLinks(outbox: string): string[] {
+  const links = new Set<string>();
+  for (const file of readdirSync(outbox).filter((name) => name.endsWith('.eml'))) {
+    const text = readFileSync(join(outbox, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+    for (const match of text.matchAll(/https?:\/\/[^\s"'<>]+\/r#[A-Za-z0-9_~.%-]+/g)) links.add(match[0]);
+  }
+  return [...links];
+}
+
+/** Wait until the outbox holds at least one invitation (opening the demo wave mails in the background). */
+export async function waitForInvitationLinks(outbox: string, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let links: string[] = [];
+    try {
+      links = readInvitationLinks(outbox);
+    } catch {
+      /* the folder may not exist yet */
+    }
+    if (links.length > 0 || Date.now() > deadline) return links;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
