@@ -1,0 +1,151 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROLES_CLAIM, type Auth } from './auth.js';
+import { BaselineFunction } from './baseline-function.js';
+import type { Data } from './data.js';
+import type { Jobs } from './jobs.js';
+import type { Mail } from './mail.js';
+
+/** Environment variable names the Lambda entry points read (functions/env.ts). */
+export const FUNCTION_ENV = {
+  mainTable: 'MAIN_TABLE_NAME',
+  ephemeralTable: 'EPHEMERAL_TABLE_NAME',
+  uploadsBucket: 'UPLOADS_BUCKET',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  authIssuer: 'AUTH_ISSUER',
+  authClientId: 'AUTH_CLIENT_ID',
+  authRolesClaim: 'AUTH_ROLES_CLAIM',
+  submissionDeadlineMs: 'SUBMISSION_DEADLINE_MS',
+} as const;
+
+/** The respondent routes: public (no authorizer), throttled, served by the small respondent function. */
+export const RESPONDENT_PATHS = ['/api/questionnaire', '/api/responses', '/api/health'] as const;
+/** Every other /api path is a staff route behind the JWT authorizer. */
+export const STAFF_PATH = '/api/{proxy+}';
+
+const RESPOND_TIMEOUT = Duration.seconds(10);
+
+export interface ApiProps {
+  readonly data: Data;
+  readonly auth: Auth;
+  readonly jobs: Jobs;
+  readonly mail: Mail;
+  /** https://… of the site, no trailing slash; may be a token resolved later. */
+  readonly siteUrl: string;
+  readonly publicRateLimit: number;
+  readonly publicBurstLimit: number;
+}
+
+/**
+ * The HTTP API: the respondent routes go to a small public function with no authorizer; every other
+ * /api route goes to the staff function behind Cognito's JWT authorizer (the app verifies the token
+ * again, with the same code as embedded mode). Access logs carry route, status and latency, and
+ * never a body, an address or a user agent.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly respond: BaselineFunction;
+  readonly staff: BaselineFunction;
+  readonly respondentRoutes: HttpRoute[];
+  readonly staffRoutes: HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { data, auth, jobs, mail } = props;
+    // Close waits this long for submissions already in flight: longer than a submission can run.
+    const submissionDeadlineMs = String(RESPOND_TIMEOUT.toMilliseconds() * 2);
+
+    this.respond = new BaselineFunction(this, 'Respond', {
+      entry: 'functions/lambda/respond.ts',
+      description: 'Respondent routes: questionnaire, submission, health',
+      timeout: RESPOND_TIMEOUT,
+      memorySize: 1024,
+    })
+      .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write'])
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write']);
+
+    this.staff = new BaselineFunction(this, 'Staff', {
+      entry: 'functions/lambda/staff.ts',
+      description: 'Staff API: surveys, waves, directory, results, initiatives',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      environment: {
+        [FUNCTION_ENV.authIssuer]: auth.issuer,
+        [FUNCTION_ENV.authClientId]: auth.client.userPoolClientId,
+        [FUNCTION_ENV.authRolesClaim]: ROLES_CLAIM,
+        [FUNCTION_ENV.publicBaseUrl]: props.siteUrl,
+        [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName,
+        [FUNCTION_ENV.submissionDeadlineMs]: submissionDeadlineMs,
+      },
+    })
+      .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete']);
+    data.grantUploads(this.staff);
+    jobs.grantStartAndSchedule(this.staff);
+
+    const runner = jobs.function
+      .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete', 'scan'])
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete', 'scan']);
+    runner.addEnvironment(FUNCTION_ENV.publicBaseUrl, props.siteUrl);
+    runner.addEnvironment(FUNCTION_ENV.uploadsBucket, data.uploads.bucketName);
+    runner.addEnvironment(FUNCTION_ENV.submissionDeadlineMs, submissionDeadlineMs);
+    data.grantUploads(runner);
+    mail.grantSend(runner);
+
+    this.httpApi = new HttpApi(this, 'Http', {
+      description: 'Baseline API (reached through CloudFront at /api)',
+      createDefaultStage: false,
+    });
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', auth.userPool, {
+      userPoolClients: [auth.client],
+      identitySource: ['$request.header.Authorization'],
+    });
+    const respondIntegration = new HttpLambdaIntegration('Respond', this.respond);
+    this.respondentRoutes = RESPONDENT_PATHS.flatMap((path) => this.httpApi.addRoutes({
+      path, methods: [HttpMethod.ANY], integration: respondIntegration,
+    }));
+    this.staffRoutes = this.httpApi.addRoutes({
+      path: STAFF_PATH,
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('Staff', this.staff),
+      authorizer,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      // Staff routes: generous for people, a ceiling for a runaway script.
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          responseLatency: '$context.responseLatency',
+          integrationLatency: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+          // Staff only (respondent routes carry no token): who did what, for the audit trail.
+          staffSubject: '$context.authorizer.claims.sub',
+        })),
+      },
+    });
+    // The respondent routes take Monday-morning load but not more: a flood fails fast at the edge of the API.
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(RESPONDENT_PATHS.map((path) => [
+      `ANY ${path}`,
+      { throttlingRateLimit: props.publicRateLimit, throttlingBurstLimit: props.publicBurstLimit },
+    ]));
+    for (const route of this.respondentRoutes) this.stage.node.addDependency(route);
+  }
+}

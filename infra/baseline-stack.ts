@@ -1,0 +1,73 @@
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api.js';
+import { Auth, ROLES_CLAIM } from './auth.js';
+import { resolveSesIdentity, type BaselineConfig } from './config.js';
+import { Data } from './data.js';
+import { Jobs } from './jobs.js';
+import { Mail } from './mail.js';
+import { Alarms } from './ops/alarms.js';
+import { Web } from './web.js';
+
+export interface BaselineStackProps extends StackProps {
+  readonly config: BaselineConfig;
+}
+
+/** Everything Baseline needs in one account and region; `npm run deploy` deploys this stack. */
+export class BaselineStack extends Stack {
+  readonly data: Data;
+  readonly auth: Auth;
+  readonly jobs: Jobs;
+  readonly mail: Mail;
+  readonly api: Api;
+  readonly web: Web;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: BaselineStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // The sign-in client needs the site's address and the site needs the API: resolve it once the web exists.
+    let siteUrl: string | undefined;
+    const lazySiteUrl = Lazy.string({ produce: () => siteUrl });
+
+    this.data = new Data(this, 'Data');
+    this.auth = new Auth(this, 'Auth', {
+      domainPrefix: config.authDomainPrefix ?? `baseline-${this.account}`,
+      siteUrl: lazySiteUrl,
+      federation: config.federation,
+    });
+    this.mail = new Mail(this, 'Mail', { from: config.mailFrom, identity: resolveSesIdentity(config) });
+    this.jobs = new Jobs(this, 'Jobs');
+    this.api = new Api(this, 'Api', {
+      data: this.data, auth: this.auth, jobs: this.jobs, mail: this.mail, siteUrl: lazySiteUrl,
+      publicRateLimit: config.publicRateLimit, publicBurstLimit: config.publicBurstLimit,
+    });
+    this.web = new Web(this, 'Web', {
+      api: this.api.httpApi,
+      authUrl: this.auth.domain.baseUrl(),
+      uploadsOrigin: `https://${this.data.uploadsBucketName}.s3.${this.region}.${this.urlSuffix}`,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+      webDist: config.webDist,
+    });
+    siteUrl = this.web.url;
+    this.data.allowBrowserUploadsFrom(siteUrl);
+    this.web.deploySite({
+      authUrl: this.auth.domain.baseUrl(),
+      clientId: this.auth.client.userPoolClientId,
+      issuer: this.auth.issuer,
+      rolesClaim: ROLES_CLAIM,
+      redirectUri: `${siteUrl}/`,
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      api: this.api.httpApi,
+      functions: { Respond: this.api.respond, Staff: this.api.staff, Jobs: this.jobs.function },
+      jobDeadLetters: this.jobs.deadLetters,
+      email: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Open this in a browser' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'For creating the first admin' });
+    new CfnOutput(this, 'SignInUrl', { value: this.auth.domain.baseUrl() });
+  }
+}
