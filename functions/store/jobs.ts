@@ -5,8 +5,6 @@ import type { Store } from './client.ts';
 
 export interface JobRecord extends JobStatus {
   payload: unknown;
-  /** Where a resumed run picks up (stage names, shards done); owned by the job's code. */
-  checkpoint?: Record<string, unknown>;
 }
 
 const jobKey = (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' });
@@ -24,7 +22,7 @@ export async function getJob(store: Store, id: string): Promise<JobRecord> {
   return job as JobRecord;
 }
 
-/** Update a job's progress, checkpoint, status, result or error. */
+/** Update a job's progress, status, result or error. */
 export async function updateJob(store: Store, id: string, fields: Partial<Omit<JobRecord, 'id'>>): Promise<void> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return;

@@ -28,10 +28,15 @@ export interface Wave {
   /** Copied at open so a submission needs no second read and later edits never rewrite the wave. */
   statements?: StoredStatement[];
   invited?: number;
+  /** Set at close from the stored counts. */
+  responded?: number;
   linksExported?: number;
   /** When the wave stopped taking submissions; the close waits out any still in flight after this. */
   closingSince?: number;
   imported?: boolean;
+  /** Resume points, kept on the wave so that any later run of the job continues where the last stopped. */
+  openedThrough?: { invited: number; after: string };
+  closeStage?: string;
 }
 
 const SURVEY_PK = 'SURVEY';

@@ -1,0 +1,30 @@
+/** Everything the app and its jobs need, passed in by the entry points (embedded or Lambda). */
+import type { AuthConfig } from './auth.ts';
+import type { JobRunner } from './jobs/runner.ts';
+import type { Logger } from './log.ts';
+import type { Mailer } from './mailer.ts';
+import type { Store } from './store/client.ts';
+
+export interface Timing {
+  /** A submission that has not written its response this long after reading "open" gives up (503, retry). */
+  submissionDeadlineMs: number;
+  /** After a wave stops taking submissions, the close waits this long for any still in flight. */
+  closeGraceMs: number;
+  /** Live participation is recomputed at most this often. */
+  participationRefreshMs: number;
+}
+
+export interface AppDeps {
+  store: Store;
+  mailer: Mailer;
+  jobs: JobRunner;
+  auth: AuthConfig;
+  /** Where invitation links point: `<publicBaseUrl>/r#<token>`. */
+  publicBaseUrl: string;
+  timing: Timing;
+  logger: Logger;
+  /** Set by jobs that must hand over before a Lambda timeout; embedded jobs never yield. */
+  shouldYield?: () => boolean;
+}
+
+export const DEFAULT_TIMING: Timing = { submissionDeadlineMs: 5_000, closeGraceMs: 10_000, participationRefreshMs: 3 * 60_000 };

@@ -1,0 +1,38 @@
+/** Executes a job by kind, records its outcome, and hands over to a fresh run when it yielded. */
+import type { AppDeps } from '../deps.ts';
+import { BaselineError } from '../errors.ts';
+import { randomId } from '../crypto.ts';
+import { getJob, putJob, updateJob } from '../store/jobs.ts';
+import { closeWave, type CloseInterruption } from '../waves/close-wave.ts';
+import { openWave } from '../waves/open-wave.ts';
+import type { JobKind, JobRequest } from './runner.ts';
+
+/** Record a job and ask the runner to start it; answers the id to poll. */
+export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string): Promise<string> {
+  const id = randomId();
+  await putJob(deps.store, { id, kind, status: 'running', payload: { waveId } });
+  await deps.jobs.start({ id, kind, payload: { waveId } });
+  return id;
+}
+
+/** Run (or resume) a job to its end, or until it yields and is started again. */
+export async function runJob(deps: AppDeps, request: JobRequest, interrupt?: CloseInterruption): Promise<void> {
+  const job = await getJob(deps.store, request.id);
+  if (job.status !== 'running') return;
+  const context = { jobId: job.id };
+  try {
+    const outcome =
+      request.kind === 'open-wave'
+        ? await openWave(deps, request.payload.waveId, context)
+        : await closeWave(deps, request.payload.waveId, context, interrupt);
+    if (!outcome.done) {
+      await deps.jobs.start(request);
+      return;
+    }
+    await updateJob(deps.store, job.id, { status: 'done', result: outcome.result });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof BaselineError)) deps.logger.error('job failed', { jobId: job.id, kind: job.kind, error: message });
+    await updateJob(deps.store, job.id, { status: 'failed', error: message });
+  }
+}

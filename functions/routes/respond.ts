@@ -1,0 +1,23 @@
+/** The respondent routes: public, token in the body only, nothing logged about the caller. */
+import { Hono } from 'hono';
+import { questionnaireRequestSchema, responseRequestSchema } from '../../shared/schemas.ts';
+import type { AppDeps } from '../deps.ts';
+import { validate } from '../http.ts';
+import { createCollector } from '../waves/collect.ts';
+
+export function respondRoutes(deps: AppDeps) {
+  const collector = createCollector(deps);
+  return new Hono()
+    .post('/questionnaire', validate('json', questionnaireRequestSchema), async (c) => {
+      const { token, lang } = c.req.valid('json');
+      const accepted = (c.req.header('accept-language') ?? '')
+        .split(',')
+        .map((part) => part.split(';')[0].trim())
+        .filter(Boolean);
+      return c.json(await collector.questionnaire(token, lang ? [lang, ...accepted] : accepted));
+    })
+    .post('/responses', validate('json', responseRequestSchema), async (c) => {
+      await collector.submit(c.req.valid('json'));
+      return c.json({ status: 'recorded' }, 201);
+    });
+}

@@ -1,0 +1,28 @@
+/** The people directory: replaced whole by a CSV upload, with a report of every rejected row. */
+import { Hono } from 'hono';
+import { parseRoster } from '../../shared/roster.ts';
+import { rosterQuerySchema } from '../../shared/schemas.ts';
+import type { AppDeps } from '../deps.ts';
+import { BaselineError } from '../errors.ts';
+import { validate } from '../http.ts';
+import { getRosterPointer, replaceRoster } from '../store/roster.ts';
+
+export function rosterRoutes(deps: AppDeps) {
+  return new Hono()
+    .get('/', async (c) => {
+      const pointer = await getRosterPointer(deps.store);
+      return c.json({ people: pointer?.count ?? 0, attributes: pointer?.attributeNames ?? [], demo: pointer?.demo ?? false });
+    })
+    .put('/', validate('query', rosterQuerySchema), async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^text\/csv\b/i.test(type)) throw new BaselineError(415, 'unsupported-media-type', 'send the directory as text/csv', 'content-type');
+      const parsed = parseRoster(await c.req.text());
+      const partial = c.req.valid('query').partial === 'true';
+      if (parsed.people.length === 0 || (parsed.rejected.length > 0 && !partial)) {
+        // Nothing is written: a directory with a bad row is refused whole unless ?partial=true.
+        return c.json({ imported: 0, rejected: parsed.rejected }, 400);
+      }
+      const imported = await replaceRoster(deps.store, parsed.people, parsed.attributeNames);
+      return c.json({ imported, rejected: parsed.rejected });
+    });
+}

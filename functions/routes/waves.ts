@@ -1,0 +1,45 @@
+/** Waves: opening and closing (jobs), the invitation links export, participation. */
+import { Hono } from 'hono';
+import { SHARD_COUNT } from '../../shared/keys.ts';
+import { toCsv } from '../../shared/csv.ts';
+import type { StaffVariables } from '../auth.ts';
+import { deriveWaveKeys, inviteeToken } from '../crypto.ts';
+import type { AppDeps } from '../deps.ts';
+import { ConflictError } from '../errors.ts';
+import { launchJob } from '../jobs/run-job.ts';
+import { appendAudit } from '../store/audit.ts';
+import { getWaveSecret, invitationPages } from '../store/invitations.ts';
+import { countLinksExported, getWave } from '../store/waves.ts';
+import { getParticipation } from '../waves/participation.ts';
+import { publicWave } from './surveys.ts';
+
+export function waveRoutes(deps: AppDeps) {
+  return new Hono<{ Variables: StaffVariables }>()
+    .get('/:id', async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('id')))))
+    .post('/:id/open', async (c) => {
+      const wave = await getWave(deps.store, c.req.param('id'));
+      if (wave.status !== 'draft' && wave.status !== 'opening') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; only a draft wave opens`);
+      return c.json({ jobId: await launchJob(deps, 'open-wave', wave.id) }, 202);
+    })
+    .post('/:id/close', async (c) => {
+      const wave = await getWave(deps.store, c.req.param('id'));
+      if (wave.status !== 'open' && wave.status !== 'closing') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; only an open wave closes`);
+      return c.json({ jobId: await launchJob(deps, 'close-wave', wave.id) }, 202);
+    })
+    .get('/:id/participation', async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('id')))))
+    .get('/:id/invitations.csv', async (c) => {
+      const wave = await getWave(deps.store, c.req.param('id'));
+      const secret = wave.status === 'open' ? await getWaveSecret(deps.store, wave.id) : undefined;
+      if (!secret) throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; links exist only while a wave is open`);
+      const keys = deriveWaveKeys(secret, wave.id);
+      const rows: string[][] = [['email', 'link']];
+      for (let shard = 0; shard < SHARD_COUNT; shard++) {
+        for await (const page of invitationPages(deps.store, wave.id, shard)) {
+          for (const invitation of page) rows.push([invitation.email, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`]);
+        }
+      }
+      await appendAudit(deps.store, { at: new Date().toISOString(), action: 'invitation-links-exported', actor: c.get('staff').subject, waveId: wave.id });
+      await countLinksExported(deps.store, wave.id);
+      return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="invitations-${wave.id}.csv"`, 'cache-control': 'no-store' });
+    });
+}

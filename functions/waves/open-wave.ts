@@ -1,0 +1,134 @@
+/**
+ * Opening a wave (a job): snapshot the directory, fix the segments, create one invitation per
+ * invitee and mail each their link. Resumable: tokens derive from the wave secret and the email,
+ * so a re-run after a crash writes the same invitations again instead of new ones.
+ */
+import { profileKey, UNIT_PATH_SEPARATOR, type OrgUnit, type Profile, type ProfileCount } from '../../shared/org.ts';
+import { buildSegments } from '../../shared/segments.ts';
+import { createWaveSecret, deriveWaveKeys, hashToken, inviteeToken } from '../crypto.ts';
+import type { AppDeps } from '../deps.ts';
+import { ValidationError } from '../errors.ts';
+import { invitationMessage } from '../mailer.ts';
+import { putInvitations, putWaveSecret } from '../store/invitations.ts';
+import { updateJob } from '../store/jobs.ts';
+import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
+import { getStatements } from '../store/statements.ts';
+import { getSurvey, getWave, transitionWave, type Wave } from '../store/waves.ts';
+import { getWaveSnapshot, putWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
+
+export interface JobContext {
+  jobId: string;
+}
+
+export type JobOutcome = { done: true; result?: unknown } | { done: false };
+
+/** Run (or resume) the open job of a wave. */
+export async function openWave(deps: AppDeps, waveId: string, context: JobContext): Promise<JobOutcome> {
+  const { store } = deps;
+  let wave = await getWave(store, waveId);
+  if (wave.status === 'open') return { done: true, result: { invited: wave.invited } };
+  if (wave.status === 'draft') wave = await transitionWave(store, waveId, ['draft'], 'opening');
+  if (wave.status !== 'opening') throw new ValidationError(`wave ${waveId} is ${wave.status}; only a draft wave opens`);
+
+  const secret = await putWaveSecret(store, waveId, createWaveSecret());
+  const keys = deriveWaveKeys(secret, waveId);
+  const snapshot = (await getWaveSnapshot(store, waveId)) ?? (await takeSnapshot(deps, wave));
+  const statements = await getStatements(store, wave.statementIds);
+  const survey = await getSurvey(store, wave.surveyId);
+  const invitedProfiles = new Set(snapshot.invitees.map((entry) => profileKey(entry.profile)));
+  const inAudience = (profile: Profile) => invitedProfiles.has(profileKey(profile));
+  const total = snapshot.invitees.reduce((sum, entry) => sum + entry.count, 0);
+
+  let done = wave.openedThrough?.invited ?? 0;
+  let after = wave.openedThrough?.after;
+  for await (const page of rosterPages(store, snapshot.rosterVersion)) {
+    // Roster pages come in email order, so everyone up to the checkpoint was invited and mailed already.
+    const people = page.filter((person) => inAudience(person.profile) && (after === undefined || person.email > after));
+    if (people.length === 0) continue;
+    const invitations = people.map((person) => ({ person, token: inviteeToken(keys, person.email) }));
+    await putInvitations(
+      store,
+      invitations.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, answered: false })),
+    );
+    for (const { person, token } of invitations) {
+      await deps.mailer.send(invitationMessage(person.email, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+    }
+    done += people.length;
+    after = people[people.length - 1].email;
+    await transitionWave(store, waveId, ['opening'], 'opening', { openedThrough: { invited: done, after } });
+    await updateJob(store, context.jobId, { progress: { done, total } });
+    if (deps.shouldYield?.()) return { done: false };
+  }
+  await transitionWave(store, waveId, ['opening'], 'open', {
+    invited: total,
+    statements: wave.statementIds.map((id) => statements.get(id)!),
+    opensAt: wave.opensAt ?? new Date().toISOString(),
+  });
+  deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
+  return { done: true, result: { invited: total } };
+}
+
+async function takeSnapshot(deps: AppDeps, wave: Wave): Promise<WaveSnapshot> {
+  const { store } = deps;
+  const pointer = await getRosterPointer(store);
+  if (!pointer || pointer.count === 0) throw new ValidationError('upload the people directory before opening a wave', 'roster');
+  const allUnits = await listUnits(store);
+  const audienceIds = resolveAudience(allUnits, wave.audience);
+  const ancestorsOf = ancestryLookup(allUnits);
+  const inAudience = (profile: Profile) => audienceIds === undefined || ancestorsOf(profile.unitId).some((id) => audienceIds.has(id));
+  const counts = new Map<string, ProfileCount>();
+  for await (const page of rosterPages(store, pointer.version)) {
+    for (const person of page) {
+      if (!inAudience(person.profile)) continue;
+      const key = profileKey(person.profile);
+      const entry = counts.get(key);
+      if (entry) entry.count += 1;
+      else counts.set(key, { profile: person.profile, count: 1 });
+    }
+  }
+  const invitees = [...counts.values()];
+  const total = invitees.reduce((sum, entry) => sum + entry.count, 0);
+  if (total < wave.k) throw new ValidationError(`the audience has ${total} people, fewer than k = ${wave.k}: no result could ever be shown`, 'audience');
+  const used = new Set(invitees.flatMap((entry) => ancestorsOf(entry.profile.unitId)));
+  const units = allUnits.filter((unit) => used.has(unit.id));
+  // The tree is cut to the units the audience sits in and their ancestors: one tree, the organization's root on top.
+  const snapshot: WaveSnapshot = { rosterVersion: pointer.version, units, invitees, segments: buildSegments(units, invitees, wave.k) };
+  await putWaveSnapshot(store, wave.id, snapshot);
+  return snapshot;
+}
+
+/** Audience unit paths → the ids of those units; undefined means everyone. */
+export function resolveAudience(units: OrgUnit[], audience: string[] | undefined): Set<string> | undefined {
+  if (!audience) return undefined;
+  const roots = units.filter((unit) => unit.parentId === null);
+  const ids = new Set<string>();
+  for (const path of audience) {
+    const names = path.split(UNIT_PATH_SEPARATOR.trim()).map((name) => name.trim());
+    let candidates = roots;
+    let found: OrgUnit | undefined;
+    for (const name of names) {
+      found = candidates.find((unit) => unit.name === name);
+      if (!found) break;
+      const parent = found;
+      candidates = units.filter((unit) => unit.parentId === parent.id);
+    }
+    if (!found) throw new ValidationError(`audience unit "${path}" is not in the people directory`, 'audience');
+    ids.add(found.id);
+  }
+  return ids;
+}
+
+/** unit id → its id and its ancestors' ids, memoized: a 300,000-person directory asks once per unit. */
+function ancestryLookup(units: OrgUnit[]): (unitId: string) => string[] {
+  const byId = new Map(units.map((unit) => [unit.id, unit]));
+  const memo = new Map<string, string[]>();
+  return (unitId) => {
+    let chain = memo.get(unitId);
+    if (!chain) {
+      chain = [];
+      for (let unit = byId.get(unitId); unit; unit = unit.parentId ? byId.get(unit.parentId) : undefined) chain.push(unit.id);
+      memo.set(unitId, chain);
+    }
+    return chain;
+  };
+}
