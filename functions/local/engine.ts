@@ -1,0 +1,76 @@
+/**
+ * The embedded DynamoDB-compatible engine: dynalite in this process, on a loopback port, persisted
+ * under the data folder (or in memory). One process per data folder, guarded by a lock file.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface EmbeddedEngine {
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Start dynalite; `dataDir` undefined keeps everything in memory. */
+export async function startEngine(dataDir?: string): Promise<EmbeddedEngine> {
+  const server = dynalite({ ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+    // Many concurrent submissions: keep sockets open rather than a new connection per request.
+    requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 256 } }),
+    maxAttempts: 5,
+  });
+  return {
+    client,
+    async stop() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export class DataFolderBusyError extends Error {
+  constructor(folder: string, pid: number) {
+    super(`Another Baseline (process ${pid}) is using ${folder}. Stop it first, or start with DATA_DIR=<another folder> or --memory.`);
+    this.name = 'DataFolderBusyError';
+  }
+}
+
+/** Take the data folder's lock; a lock left by a process that no longer runs is taken over. */
+export async function lockDataFolder(folder: string): Promise<() => Promise<void>> {
+  await mkdir(folder, { recursive: true });
+  const lockFile = join(folder, 'baseline.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockFile, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await readFile(lockFile, 'utf8').catch(() => '0'));
+      if (pid > 0 && pid !== process.pid && isRunning(pid)) throw new DataFolderBusyError(folder, pid);
+      await rm(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${folder}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

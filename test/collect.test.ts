@@ -1,0 +1,34 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
+
+let rt: TestRuntime;
+beforeEach(async () => {
+  rt = await startTestRuntime();
+});
+afterEach(async () => {
+  await rt.stop();
+});
+
+describe('collecting responses', () => {
+  it('opens a wave, mails one link per person, takes an answer once and closes with exact counts', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(40).open();
+    expect(tokens).toHaveLength(40);
+    expect(new Set(tokens).size).toBe(40);
+
+    const questionnaire = await rt.post('/api/questionnaire', { token: tokens[0], lang: 'sv' });
+    expect(questionnaire.status).toBe(200);
+    const body = (await questionnaire.json()) as { lang: string; statements: Array<{ id: string; text: string }> };
+    expect(body.lang).toBe('sv');
+    expect(body.statements.find((s) => s.id === 'mgmt-expectations')?.text).toBe('Ledningen gör sina förväntningar tydliga');
+
+    for (let i = 0; i < 30; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    expect((await rt.post('/api/responses', { token: tokens[0], answers: anAnswer(0) })).status).toBe(409);
+
+    const close = await closeWave(rt, waveId);
+    expect(close.status, close.error).toBe('done');
+    const participation = (await (await rt.staff(`/api/waves/${waveId}/participation`)).json()) as { invited: number; responded: number };
+    expect(participation).toMatchObject({ invited: 40, responded: 30 });
+    expect((await rt.post('/api/responses', { token: tokens[35], answers: {} })).status).toBe(410);
+  });
+});
