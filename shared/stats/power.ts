@@ -5,7 +5,7 @@
  * Normal approximation as in R's power.prop.test (strict = FALSE: the far rejection tail is
  * ignored, so power at zero difference is alpha / 2): the test statistic uses the pooled variance
  * under the null, its spread under the alternative uses each group's own variance. With unequal
- * groups the pooled proportion is the size-weighted mean (Fleiss, Levin & Paik 2003, §4.2).
+ * groups the pooled proportion is the size-weighted mean, which is what the pooled test estimates.
  */
 import { normalCdf, normalQuantile } from './distributions';
 

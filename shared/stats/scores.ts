@@ -29,7 +29,7 @@ export function meanScore(
   // Two passes (mean first) keep the variance exact for large n.
   const squares = entries.reduce((acc, [value, count]) => acc + count * (value - mean) ** 2, 0);
   const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  zForConfidence(confidence);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
   const half = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(squares / (n - 1) / n);
   const [low, high] = opts.bounds ?? [-Infinity, Infinity];
   return { mean, lower: Math.max(low, mean - half), upper: Math.min(high, mean + half), n };
