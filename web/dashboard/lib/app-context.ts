@@ -1,0 +1,25 @@
+import { getContext, setContext } from 'svelte';
+import type { ApiClient } from './api';
+import type { I18n } from './i18n.svelte';
+import type { Router } from './router.svelte';
+import type { Session } from './session.svelte';
+
+/** What every page needs, provided once by App.svelte instead of module-level singletons, so tests can swap any of it. */
+export interface AppContext {
+  api: ApiClient;
+  session: Session;
+  router: Router;
+  i18n: I18n;
+}
+
+const KEY = Symbol('baseline-app');
+
+/** Make the services available to every component below the caller. */
+export function provideApp(context: AppContext): AppContext {
+  return setContext(KEY, context);
+}
+
+/** The services App.svelte provided. */
+export function useApp(): AppContext {
+  return getContext<AppContext>(KEY);
+}

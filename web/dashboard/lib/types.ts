@@ -1,0 +1,69 @@
+/** The staff API's JSON, as issue 2 specifies it (the server validates with zod; the dashboard only reads). */
+export type WaveStatus = 'draft' | 'opening' | 'open' | 'closing' | 'closed';
+
+export interface WaveSummary {
+  id: string;
+  name: string;
+  status: WaveStatus;
+  k: number;
+  opensAt?: string;
+  closesAt?: string;
+  invited?: number;
+  linksExported?: number;
+  imported?: boolean;
+}
+
+export interface SurveySummary {
+  id: string;
+  name: string;
+  demo?: boolean;
+  waves: WaveSummary[];
+}
+
+export type MaybeSmall = number | '<k';
+
+export interface ParticipationSegment {
+  id: string;
+  label: string;
+  kind: string;
+  invited: MaybeSmall;
+  responded: MaybeSmall;
+  rate?: number;
+}
+
+export interface Participation {
+  status: WaveStatus;
+  invited: number;
+  responded: number;
+  rate: number;
+  segments: ParticipationSegment[];
+}
+
+export interface Job {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  kind: string;
+  progress?: { done: number; total: number };
+  error?: string;
+}
+
+export interface RejectedRow {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface RosterReport {
+  imported: number;
+  rejected: RejectedRow[];
+}
+
+export type ScaleKind = 'agree5' | 'enps' | 'health3' | 'choice' | 'text';
+
+export interface BankStatement {
+  id: string;
+  text: Record<string, string>;
+  scale: ScaleKind;
+  options?: { id: string; text: Record<string, string> }[];
+  theme: string;
+}
