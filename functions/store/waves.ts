@@ -93,7 +93,14 @@ export async function listWavesOfSurvey(store: Store, surveyId: string): Promise
  * Move a wave from one status to the next and set fields with it, only if it is still in the
  * expected status: two racing opens or closes cannot both win.
  */
-export async function transitionWave(store: Store, id: string, from: readonly WaveStatus[], to: WaveStatus, fields: Partial<Wave> = {}): Promise<Wave> {
+export async function transitionWave(
+  store: Store,
+  id: string,
+  from: readonly WaveStatus[],
+  to: WaveStatus,
+  fields: Partial<Wave> = {},
+  remove: Array<keyof Wave> = [],
+): Promise<Wave> {
   const values: Record<string, unknown> = { ':to': to };
   const names: Record<string, string> = { '#status': 'status' };
   const sets = ['#status = :to'];
@@ -103,12 +110,13 @@ export async function transitionWave(store: Store, id: string, from: readonly Wa
     sets.push(`#f${index} = :f${index}`);
   });
   from.forEach((status, index) => (values[`:from${index}`] = status));
+  remove.forEach((name, index) => (names[`#r${index}`] = name));
   try {
     const result = await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.main,
         Key: waveKey(id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}` : ''}`,
         ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -33,6 +33,7 @@ import { getWaveSnapshot } from './snapshot.ts';
 
 const STAGES = ['counting', 'rewriting', 'destroying-secret', 'closing-invitations', 'closed'] as const;
 type Stage = (typeof STAGES)[number];
+const MAX_COUNT_PASSES = 5;
 const atOrAfter = (stage: Stage, reference: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(reference);
 
 /** A hook for tests that cut a close short at a named point, to prove that a re-run resumes correctly. */
@@ -75,13 +76,19 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
       await updateJob(store, context.jobId, { progress: { done: shard + 1, total: SHARD_COUNT * 2 } });
       interrupt(`counted-shard-${shard}`);
     }
-    const tally = mergeTallies(partials);
-    const cells = computeWaveCells({ k: wave.k, units: snapshot.units, invitees: snapshot.invitees, segments: snapshot.segments, statements, tally });
-    await putCells(store, waveId, cells);
-    interrupt('stored-cells');
-    // The recount reads every response again with the same code; the rewrite starts only if it agrees.
-    const recounted = await recountSealed(store, waveId, keys, statements);
-    if (!isDeepStrictEqual(recounted, tally)) throw new Error(`wave ${waveId}: the recount disagrees with the stored counts; the responses were left untouched`);
+    // Count until a full recount with the same code agrees with what was stored: a write that was
+    // still in flight when counting began shows up as a difference, and the next pass includes it.
+    let tally = mergeTallies(partials);
+    for (let attempt = 1; ; attempt++) {
+      const cells = computeWaveCells({ k: wave.k, units: snapshot.units, invitees: snapshot.invitees, segments: snapshot.segments, statements, tally });
+      await putCells(store, waveId, cells);
+      interrupt('stored-cells');
+      const recounted = await recountSealed(store, waveId, keys, statements);
+      if (isDeepStrictEqual(recounted, tally)) break;
+      if (attempt === MAX_COUNT_PASSES) throw new Error(`wave ${waveId}: the recount kept disagreeing with the stored counts; the responses were left untouched`);
+      deps.logger.warn('recount differs from the stored counts; counting again', { waveId, attempt });
+      tally = recounted;
+    }
     responded = Object.values(tally).reduce((sum, entry) => sum + entry.respondents, 0);
     await transitionWave(store, waveId, ['closing'], 'closing', { responded, closeStage: 'rewriting' });
     stage = 'rewriting';

@@ -66,8 +66,10 @@ export function createCollector(deps: AppDeps) {
 
     /** Take a submission; resolves on 201, throws a BaselineError for every other outcome. */
     async submit(request: ResponseRequest): Promise<void> {
-      const started = Date.now();
       const { invitation, wave } = await invitationFor(request.token);
+      // The close waits out submissions for longer than this deadline after it stops the wave,
+      // so a write that starts within the deadline of reading "open" lands before counting starts.
+      const readOpenAt = Date.now();
       checkAnswers(request.answers, wave.statements ?? []);
       if (invitation.answered) throw alreadyAnswered();
       const keys = await waveKeys(wave.id);
@@ -80,8 +82,7 @@ export function createCollector(deps: AppDeps) {
         }
         throw waveClosed();
       }
-      // The close waits out submissions for longer than this deadline, so a write that starts in time is counted.
-      if (Date.now() - started > deps.timing.submissionDeadlineMs) throw new UnavailableError('the survey is busy; please send your answers again');
+      if (Date.now() - readOpenAt > deps.timing.submissionDeadlineMs) throw new UnavailableError('the survey is busy; please send your answers again');
       const payload = JSON.stringify({ p: profileKey(invitation.profile), a: request.answers });
       await putSealedResponse(store, wave.id, {
         shard: location.shard,

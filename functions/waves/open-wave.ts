@@ -63,7 +63,7 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
     invited: total,
     statements: wave.statementIds.map((id) => statements.get(id)!),
     opensAt: wave.opensAt ?? new Date().toISOString(),
-  });
+  }, ['openedThrough']); // the resume point names a person
   deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
   return { done: true, result: { invited: total } };
 }
