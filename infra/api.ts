@@ -141,10 +141,11 @@ export class Api extends Construct {
       },
     });
     // The respondent routes take Monday-morning load but not more: a flood fails fast at the edge of the API.
+    // RouteSettings is untyped JSON in CloudFormation, so its keys are written as the service spells them.
     const stage = this.stage.node.defaultChild as CfnStage;
     stage.routeSettings = Object.fromEntries(RESPONDENT_PATHS.map((path) => [
       `ANY ${path}`,
-      { throttlingRateLimit: props.publicRateLimit, throttlingBurstLimit: props.publicBurstLimit },
+      { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit },
     ]));
     for (const route of this.respondentRoutes) this.stage.node.addDependency(route);
   }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { RESPONDENT_PATHS } from '../../infra/api.js';
+import { logicalIdAt, synthStack } from './synth.js';
+
+const { stack, template } = synthStack({ publicRateLimit: '300', publicBurstLimit: '600' });
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+const functionIds = { respond: logicalIdAt(stack, 'Api/Respond'), staff: logicalIdAt(stack, 'Api/Staff'), jobs: logicalIdAt(stack, 'Jobs/Runner') };
+
+/** Every DynamoDB action a function's role allows, per table logical id. */
+function tableActions(fn: keyof typeof functionIds): Record<string, string[]> {
+  const role = resources[functionIds[fn]]!.Properties.Role['Fn::GetAtt'][0];
+  const policy = ofType('AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role))![1];
+  const out: Record<string, string[]> = {};
+  for (const statement of policy.Properties.PolicyDocument.Statement) {
+    const actions = [statement.Action].flat().filter((a: string) => a.startsWith('dynamodb:'));
+    for (const resource of [statement.Resource].flat()) {
+      const table = resource['Fn::GetAtt']?.[0];
+      if (table && actions.length) out[table] = [...(out[table] ?? []), ...actions].sort();
+    }
+  }
+  return out;
+}
+
+describe('api', () => {
+  it.each(Object.entries(functionIds))('runs the %s function on Node.js 22, arm64, as an ES module bundle', (_name, id) => {
+    expect(resources[id]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  it.each(RESPONDENT_PATHS)('serves %s without an authorizer, from the respondent function', (path) => {
+    const route = routes.find((r) => r.RouteKey === `ANY ${path}`);
+    expect(route).toMatchObject({ AuthorizationType: 'NONE' });
+    expect(route.AuthorizerId).toBeUndefined();
+    const integration = resources[route.Target['Fn::Join'][1][1].Ref]!.Properties;
+    expect(integration.IntegrationUri['Fn::GetAtt'][0]).toBe(functionIds.respond);
+  });
+
+  it('puts the Cognito JWT authorizer on every other route', () => {
+    const staffRoutes = routes.filter((r) => !RESPONDENT_PATHS.some((p) => r.RouteKey === `ANY ${p}`));
+    expect(staffRoutes.map((r) => r.RouteKey)).toEqual(['ANY /api/{proxy+}']);
+    for (const route of staffRoutes) expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
+    const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: logicalIdAt(stack, 'Auth/Staff/Dashboard') }]);
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.');
+  });
+
+  it('has no catch-all route that would bypass the authorizer', () => {
+    expect(routes.map((r) => r.RouteKey)).not.toContain('$default');
+  });
+
+  it('throttles the respondent routes at the configured rate', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    for (const path of RESPONDENT_PATHS) {
+      expect(stage.Properties.RouteSettings[`ANY ${path}`]).toEqual({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 });
+    }
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number) });
+  });
+
+  it('writes access logs that hold no body, address or user agent', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(Object.values(format)).toContain('$context.requestId');
+    expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/sourceIp|userAgent|requestBody|identity\.|path/i);
+  });
+
+  it('lets the respondent function read and write, but never scan or delete', () => {
+    const main = logicalIdAt(stack, 'Data/Main');
+    const actions = tableActions('respond');
+    expect(actions[main]).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']));
+    for (const table of Object.values(actions)) expect(table).not.toEqual(expect.arrayContaining(['dynamodb:Scan']));
+    for (const table of Object.values(actions)) expect(table).not.toEqual(expect.arrayContaining(['dynamodb:DeleteItem']));
+  });
+
+  it('lets only the job runner scan (closing a wave reads every response shard)', () => {
+    const ephemeral = logicalIdAt(stack, 'Data/Ephemeral');
+    expect(tableActions('jobs')[ephemeral]).toContain('dynamodb:Scan');
+    expect(tableActions('staff')[ephemeral]).not.toContain('dynamodb:Scan');
+  });
+
+  it('names each table to the functions through the environment', () => {
+    for (const id of Object.values(functionIds)) {
+      expect(resources[id]!.Properties.Environment.Variables).toMatchObject({
+        MAIN_TABLE_NAME: { Ref: logicalIdAt(stack, 'Data/Main') },
+        EPHEMERAL_TABLE_NAME: { Ref: logicalIdAt(stack, 'Data/Ephemeral') },
+      });
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { INDEX, TABLE_KEYS } from '../../shared/keys.js';
+import { logicalIdAt, synthStack } from './synth.js';
+
+const { stack, template } = synthStack();
+const table = (path: string) => template.toJSON().Resources[logicalIdAt(stack, path)];
+
+describe('data', () => {
+  it.each([
+    ['Data/Main', INDEX.byParent],
+    ['Data/Ephemeral', INDEX.invitationsByWave],
+  ])('%s is keyed by the constants the store uses, on demand, encrypted, protected from deletion', (path, index) => {
+    const { Properties: p, DeletionPolicy } = table(path);
+    expect(p.KeySchema).toEqual([
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ]);
+    expect(p.GlobalSecondaryIndexes).toEqual([expect.objectContaining({
+      IndexName: index.name,
+      KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }, { AttributeName: index.sort, KeyType: 'RANGE' }],
+    })]);
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(p.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    expect(DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets the main table be restored to any point in time', () => {
+    expect(table('Data/Main').Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it('keeps no restorable copy of invitations and wave secrets', () => {
+    expect(table('Data/Ephemeral').Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false });
+  });
+
+  it('expires uploads and exports after a day and keeps the bucket private', () => {
+    const { Properties: p } = table('Data/Uploads');
+    expect(p.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 1, Status: 'Enabled' })]);
+    expect(p.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    expect(p.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT', 'GET'] })]);
+    expect(JSON.stringify(p.CorsConfiguration)).not.toContain('"*"');
+  });
+
+  it('refuses plain-HTTP access to the uploads bucket', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalIdAt(stack, 'Data/Uploads') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
