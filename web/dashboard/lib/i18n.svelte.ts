@@ -183,6 +183,13 @@ const en = {
   neededFor: 'Respondents per group needed to detect a change of {change} points: {n}.',
   changeToDetect: 'Change you hope to detect (points)',
   print: 'Print',
+  reasonBelowK: 'fewer than {k} people answered',
+  reasonDifferencing: 'showing it would let someone work out a smaller group by subtraction',
+  reasonSmall: 'fewer than 10 answered, so only % favorable is shown',
+  reasonOther: 'too few people to show safely',
+  unitsGroup: 'Org units',
+  attributesGroup: 'Attributes',
+  verdictWords: 'What it means',
 };
 
 export type MessageKey = keyof typeof en;
@@ -367,6 +374,13 @@ const sv: Record<MessageKey, string> = {
   neededFor: 'Svarande per grupp som behövs för att upptäcka en förändring på {change} procentenheter: {n}.',
   changeToDetect: 'Förändring du hoppas upptäcka (procentenheter)',
   print: 'Skriv ut',
+  reasonBelowK: 'färre än {k} personer svarade',
+  reasonDifferencing: 'att visa den skulle låta någon räkna fram en mindre grupp genom subtraktion',
+  reasonSmall: 'färre än 10 svarade, så bara andelen positiva visas',
+  reasonOther: 'för få personer för att visas säkert',
+  unitsGroup: 'Organisationsenheter',
+  attributesGroup: 'Attribut',
+  verdictWords: 'Vad det betyder',
 };
 
 const catalogs: Record<string, Record<MessageKey, string>> = { en, sv };
