@@ -1,0 +1,97 @@
+/**
+ * The respondent page's budget, measured in Debian's chromium on the slow mobile profile of
+ * issue 4 (1.6 Mbps down, 750 kbps up, 150 ms round trip, 4× CPU slowdown), cold cache each run:
+ * bytes transferred (headers included, as the network sees them), request count, third-party
+ * requests, and the time from navigation start until the first statement's radios accept input.
+ * Also the dashboard's JS size (raw and gzip) from the build.
+ *
+ *   npx vite build --logLevel warn && npx tsx test/bench/respondent-page.ts [runs]
+ *
+ * Budget: ≤ 40 KB, ≤ 6 requests, no third party, interactive in < 1 s.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, PHONE, waitForInvitationLinks } from '../e2e/harness';
+import { startServer } from '../e2e/server';
+
+const runs = Number(process.argv[2] ?? 5);
+const dist = fileURLToPath(new URL('../../web/dist/assets', import.meta.url));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function dashboardJsSize(): { raw: number; gzip: number } {
+  const files = readdirSync(dist).filter((name) => name.startsWith('index-') && name.endsWith('.js'));
+  return files.reduce(
+    (sum, name) => {
+      const bytes = readFileSync(join(dist, name));
+      return { raw: sum.raw + bytes.length, gzip: sum.gzip + gzipSync(bytes, { level: 9 }).length };
+    },
+    { raw: 0, gzip: 0 },
+  );
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const links = await waitForInvitationLinks(server.outbox);
+  if (links.length < runs) throw new Error(`need ${runs} invitation links, found ${links.length}`);
+  const results: { bytes: number; requests: number; thirdParty: number; interactiveMs: number; urls: string[] }[] = [];
+  for (const link of links.slice(0, runs)) {
+    const { pathname, hash } = new URL(link);
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1024 * 1024) / 8,
+      uploadThroughput: (750 * 1024) / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const urls = new Map<string, string>();
+    let bytes = 0;
+    cdp.on('Network.requestWillBeSent', (event) => {
+      if (!event.request.url.startsWith('data:')) urls.set(event.requestId, event.request.url);
+    });
+    cdp.on('Network.loadingFinished', (event) => {
+      if (urls.has(event.requestId)) bytes += event.encodedDataLength;
+    });
+    await page.goto(`${server.baseUrl}${pathname}${hash}`);
+    await page.waitForFunction(() => {
+      const radio = document.querySelector<HTMLInputElement>('fieldset input[type=radio]');
+      return radio !== null && !radio.disabled && radio.getBoundingClientRect().height > 0;
+    });
+    const interactiveMs = await page.evaluate(() => performance.now());
+    await page.waitForLoadState('networkidle');
+    const origin = new URL(server.baseUrl).origin;
+    const all = [...urls.values()];
+    results.push({
+      bytes,
+      requests: all.length,
+      thirdParty: all.filter((url) => new URL(url).origin !== origin).length,
+      interactiveMs,
+      urls: all.map((url) => new URL(url).pathname),
+    });
+    await context.close();
+  }
+  const report = {
+    profile: '1.6 Mbps down, 750 kbps up, 150 ms RTT, 4x CPU slowdown, cold cache, 360x780',
+    runs,
+    respondentPage: {
+      bytesTransferred: median(results.map((r) => r.bytes)),
+      requests: median(results.map((r) => r.requests)),
+      thirdPartyRequests: Math.max(...results.map((r) => r.thirdParty)),
+      firstStatementInteractiveMs: { median: Math.round(median(results.map((r) => r.interactiveMs))), all: results.map((r) => Math.round(r.interactiveMs)) },
+      requestPaths: results[0].urls,
+    },
+    dashboardJs: dashboardJsSize(),
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await browser.close();
+  await server.stop();
+}
