@@ -1,0 +1,412 @@
+/**
+ * Disclosure control, applied once at close over the whole segment set of a wave (DESIGN.md,
+ * "Confidentiality"): primary suppression of cells under k, then complementary suppression until
+ * no hidden group of 1..k-1 people can be worked out from the visible counts.
+ *
+ * Model. Every group the structure names is a variable: a unit's total T(u), the people who sit
+ * in a unit but in none of its segment-sized children N(u) (direct members and units too small to
+ * be segments), those of them with one value of an attribute y(u, a, v) (v may be "none of the kept
+ * values": missing or rare), and a unit × value total TA(u, a, v). Three kinds of equation tie
+ * them, and together they imply every linear relation between the published counts:
+ *   T(u) = N(u) + Σ T(child);  TA(u,a,v) = y(u,a,v) + Σ TA(child,a,v);  N(u) = Σ_v y(u,a,v).
+ * A segment is T or TA (an attribute value org-wide is TA of the root); its complement "rest of
+ * the organization" is T(root) minus it, so with the root shown a complement tells exactly what
+ * its segment does and the two are shown or hidden together.
+ *
+ * The attacker knows the visible cells and every variable that is 0 (a 0 hides nobody, so hiding it
+ * protects no one). They peel: an equation with one unknown left gives it away, repeatedly; then
+ * they solve what remains exactly (Gaussian elimination over a large prime field). Whenever a
+ * group they pin down, or everyone outside it, is 1..k-1 people, the smallest visible cell that
+ * the deduction used is hidden, and they start over.
+ */
+import type { OrgUnit, ProfileCount } from './org';
+import { UnitTree } from './org';
+import type { Segment } from './segments';
+import { attributeSegmentId, countBySegment, unitAttributeSegmentId, unitSegmentId } from './segments';
+
+export type Visibility = { visible: true } | { visible: false; reason: 'below-k' | 'differencing' };
+
+/** Id of the "rest of the organization" for a segment: everyone in the root unit not in it. */
+export function complementId(segmentId: string): string {
+  return `not:${segmentId}`;
+}
+
+interface Variable {
+  value: number;
+  /** Whether a segment shows this count; the others are remainders nobody ever sees. */
+  published: boolean;
+}
+
+/** total = Σ parts */
+interface Equation {
+  total: number;
+  parts: number[];
+}
+
+interface System {
+  variables: Variable[];
+  equations: Equation[];
+  variableOf: Map<string, number>;
+  root: number;
+  everyone: number;
+}
+
+/**
+ * Decide which cells may be shown: primary suppression (0 < n < k), then complementary
+ * suppression until no hidden cell (or sum of hidden cells) can be solved from visible ones to a
+ * value in 1..k-1. The map covers every segment id and `complementId(id)` for every segment.
+ */
+export function decideVisibility(input: {
+  k: number;
+  units: OrgUnit[];
+  segments: Segment[];
+  counts: ProfileCount[];
+}): Map<string, Visibility> {
+  const { k, segments } = input;
+  const result = new Map<string, Visibility>();
+  if (segments.length === 0) return result;
+  const system = buildSystem(input);
+  const { variables, everyone, root } = system;
+  const small = (n: number) => n > 0 && n < k;
+  /** A group is exposed when it, or everyone outside it, is 1..k-1 people. */
+  const exposed = (n: number) => small(n) || small(everyone - n);
+
+  const primary = variables.map((v) => v.published && small(v.value));
+  const hidden = variables.map((v) => !v.published || small(v.value));
+  if (!small(everyone)) {
+    // A complement under k hides its segment, or the root would give the complement away.
+    variables.forEach((v, i) => {
+      if (v.published && small(everyone - v.value)) hidden[i] = true;
+    });
+    hideUntilSafe(system, hidden, exposed);
+  }
+
+  for (const segment of segments) {
+    const index = system.variableOf.get(segment.id)!;
+    const n = variables[index].value;
+    result.set(segment.id, !hidden[index] ? { visible: true } : { visible: false, reason: primary[index] ? 'below-k' : 'differencing' });
+    // With the root shown, a complement is visible exactly when its segment is.
+    const rest = everyone - n;
+    const restVisible = hidden[root] ? rest === 0 : !hidden[index];
+    result.set(complementId(segment.id), restVisible ? { visible: true } : { visible: false, reason: small(rest) ? 'below-k' : 'differencing' });
+  }
+  return result;
+}
+
+/** Complementary suppression to a fixed point: attack, hide one visible cell per deduction found, repeat. */
+function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) => boolean): void {
+  const { variables, equations } = system;
+  const equationsOf: number[][] = variables.map(() => []);
+  equations.forEach((equation, e) => {
+    equationsOf[equation.total].push(e);
+    for (const part of equation.parts) equationsOf[part].push(e);
+  });
+
+  for (;;) {
+    const peeled = peel(variables, equations, equationsOf, hidden);
+    let leaks = peelingLeaks(peeled, variables, equations, exposed);
+    if (leaks.length === 0) leaks = solveRemainder(peeled.known, variables, equations, exposed);
+    if (leaks.length === 0) return;
+    // Several deductions are cut per round. A deduction resting on a cell hidden earlier in the
+    // same round may already be broken, so it waits for the next attack.
+    const attacked = hidden.slice();
+    const newlyHidden = new Set<number>();
+    for (const used of leaks) {
+      const levels = visibleBehind(used, variables, equations, attacked, peeled.source, system.root);
+      if (levels.some((level) => level.some((cell) => newlyHidden.has(cell)))) continue;
+      const first = levels.find((level) => level.length > 0);
+      if (!first) throw new Error('disclosure control found a deduction that rests on no visible cell');
+      const chosen = first.reduce((a, b) => (variables[b].value < variables[a].value ? b : a));
+      hidden[chosen] = true;
+      newlyHidden.add(chosen);
+    }
+  }
+}
+
+function equationCells(equation: Equation): number[] {
+  return [equation.total, ...equation.parts];
+}
+
+interface Peeled {
+  known: boolean[];
+  /** For each variable learned by peeling, the equation that gave it away; -1 otherwise. */
+  source: Int32Array;
+}
+
+/** What the attacker learns from equations with one unknown, repeated to a fixed point. */
+function peel(variables: Variable[], equations: Equation[], equationsOf: number[][], hidden: boolean[]): Peeled {
+  const known = variables.map((v, i) => !hidden[i] || v.value === 0);
+  const source = new Int32Array(variables.length).fill(-1);
+  const unknownCount = equations.map((eq) => equationCells(eq).filter((cell) => !known[cell]).length);
+  const queue: number[] = [];
+  unknownCount.forEach((count, e) => count === 1 && queue.push(e));
+  while (queue.length > 0) {
+    const e = queue.pop()!;
+    if (unknownCount[e] !== 1) continue;
+    const learned = equationCells(equations[e]).find((cell) => !known[cell])!;
+    known[learned] = true;
+    source[learned] = e;
+    for (const other of equationsOf[learned]) {
+      unknownCount[other]--;
+      if (unknownCount[other] === 1) queue.push(other);
+    }
+  }
+  return { known, source };
+}
+
+/**
+ * Groups the peeling exposes: a learned variable, or the unknown parts of an equation whose total is
+ * known (their sum is then known too). Each leak is the list of equations the deduction used.
+ */
+function peelingLeaks(peeled: Peeled, variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
+  const { known, source } = peeled;
+  const leaks: number[][] = [];
+  variables.forEach((v, i) => {
+    if (source[i] >= 0 && exposed(v.value)) leaks.push([source[i]]);
+  });
+  equations.forEach((equation, e) => {
+    if (!known[equation.total]) return;
+    let unknownSum = 0;
+    for (const part of equation.parts) if (!known[part]) unknownSum += variables[part].value;
+    if (unknownSum > 0 && exposed(unknownSum)) leaks.push([e]);
+  });
+  return leaks;
+}
+
+const PRIME = 67_108_859; // below 2^26, so a product of two residues stays an exact double
+
+/**
+ * Exact elimination over what peeling left unknown. First the mirror image of peeling: an unknown
+ * that occurs in one remaining equation only absorbs it (that equation can then say nothing about
+ * the others), so both are set aside; what is left, usually small, is brought to reduced row
+ * echelon form in the integers modulo a large prime, each row remembering the equations it
+ * combines. A variable whose row reduces to itself alone is determined, and so is a set-aside
+ * unknown whose equation, rewritten over the core, the core's rows explain. Working modulo a prime finds at least
+ * what the rationals find unless the prime divides a pivot, which the ±1 coefficients here make
+ * practically impossible.
+ */
+function solveRemainder(known: boolean[], variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
+  const unknownsOf = new Map<number, number[]>();
+  const occurrences = new Map<number, number[]>();
+  equations.forEach((equation, e) => {
+    const unknowns = equationCells(equation).filter((cell) => !known[cell]);
+    if (unknowns.length === 0) return;
+    unknownsOf.set(e, unknowns);
+    for (const cell of unknowns) {
+      if (!occurrences.has(cell)) occurrences.set(cell, []);
+      occurrences.get(cell)!.push(e);
+    }
+  });
+
+  const setAside: { cell: number; equation: number }[] = [];
+  const removed = new Set<number>();
+  const remaining = (cell: number) => occurrences.get(cell)!.filter((e) => !removed.has(e));
+  const queue = [...occurrences.keys()];
+  while (queue.length > 0) {
+    const cell = queue.pop()!;
+    const live = remaining(cell);
+    if (live.length !== 1) continue;
+    const [e] = live;
+    removed.add(e);
+    setAside.push({ cell, equation: e });
+    for (const other of unknownsOf.get(e)!) if (other !== cell && remaining(other).length === 1) queue.push(other);
+  }
+
+  interface Row {
+    coefficients: Map<number, number>;
+    used: number[];
+  }
+  const pivots = new Map<number, Row>();
+  for (const [e, unknowns] of unknownsOf) {
+    if (removed.has(e)) continue;
+    const equation = equations[e];
+    const coefficients = new Map<number, number>(unknowns.map((cell) => [cell, cell === equation.total ? 1 : PRIME - 1]));
+    let row: Row = { coefficients, used: [e] };
+    for (const column of unknowns) {
+      const pivotRow = pivots.get(column);
+      const factor = row.coefficients.get(column);
+      if (pivotRow && factor !== undefined) row = subtract(row, factor, pivotRow);
+    }
+    if (row.coefficients.size === 0) continue;
+    let pivot = -1;
+    for (const column of row.coefficients.keys()) if (pivot < 0 || column < pivot) pivot = column;
+    row = scale(row, inverse(row.coefficients.get(pivot)!));
+    for (const [column, other] of pivots) {
+      const factor = other.coefficients.get(pivot);
+      if (factor !== undefined) pivots.set(column, subtract(other, factor, row));
+    }
+    pivots.set(pivot, row);
+  }
+
+  const determined = new Map<number, number[]>();
+  for (const [column, row] of pivots) if (row.coefficients.size === 1) determined.set(column, row.used);
+  // A set-aside unknown equals the rest of its equation; substituting the later set-aside unknowns
+  // by their own equations leaves a combination of core unknowns, determined when the core's rows
+  // reduce it to nothing.
+  const expressions = new Map<number, Row>();
+  for (let i = setAside.length - 1; i >= 0; i--) {
+    const { cell, equation } = setAside[i];
+    const sign = cell === equations[equation].total ? PRIME - 1 : 1;
+    let expression: Row = { coefficients: new Map(), used: [equation] };
+    for (const other of unknownsOf.get(equation)!) {
+      if (other === cell) continue;
+      const coefficient = (sign * (other === equations[equation].total ? 1 : PRIME - 1)) % PRIME;
+      const term = expressions.get(other) ?? { coefficients: new Map([[other, 1]]), used: [] };
+      expression = subtract(expression, PRIME - coefficient, term);
+    }
+    expressions.set(cell, expression);
+    let reduced = expression;
+    for (const column of [...expression.coefficients.keys()]) {
+      const pivotRow = pivots.get(column);
+      const factor = reduced.coefficients.get(column);
+      if (pivotRow && factor !== undefined) reduced = subtract(reduced, factor, pivotRow);
+    }
+    if (reduced.coefficients.size === 0) determined.set(cell, [...new Set(reduced.used)]);
+  }
+  const leaks: number[][] = [];
+  for (const [cell, used] of determined) if (exposed(variables[cell].value)) leaks.push(used);
+  return leaks;
+
+  function subtract(a: Row, factor: number, b: Row): Row {
+    const coefficients = new Map(a.coefficients);
+    for (const [column, value] of b.coefficients) {
+      const next = ((((coefficients.get(column) ?? 0) - factor * value) % PRIME) + PRIME) % PRIME;
+      if (next === 0) coefficients.delete(column);
+      else coefficients.set(column, next);
+    }
+    return { coefficients, used: [...a.used, ...b.used] };
+  }
+  function scale(a: Row, factor: number): Row {
+    const coefficients = new Map<number, number>();
+    for (const [column, value] of a.coefficients) coefficients.set(column, (value * factor) % PRIME);
+    return { coefficients, used: a.used };
+  }
+}
+
+function inverse(a: number): number {
+  let [r0, r1, s0, s1] = [PRIME, a, 0, 1];
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return ((s0 % PRIME) + PRIME) % PRIME;
+}
+
+/**
+ * The visible cells (with anyone in them) a deduction rests on, nearest first: those in its own
+ * equations, then, for cells the attacker learned rather than saw, those in the equations that gave
+ * them away, and so on. The root is left out: a deduction resting on the root alone only ever
+ * yields the root's own count or 0, and the root is the one count everybody needs.
+ */
+function visibleBehind(
+  used: number[],
+  variables: Variable[],
+  equations: Equation[],
+  hidden: boolean[],
+  source: Int32Array,
+  root: number,
+): number[][] {
+  const visited = new Set<number>(used);
+  const seen = new Set<number>();
+  const levels: number[][] = [];
+  let frontier = used;
+  while (frontier.length > 0) {
+    const level: number[] = [];
+    const next: number[] = [];
+    for (const e of frontier) {
+      for (const cell of equationCells(equations[e])) {
+        if (variables[cell].value === 0 || cell === root || seen.has(cell)) continue;
+        seen.add(cell);
+        if (!hidden[cell]) level.push(cell);
+        else if (source[cell] >= 0 && !visited.has(source[cell])) {
+          visited.add(source[cell]);
+          next.push(source[cell]);
+        }
+      }
+    }
+    levels.push(level);
+    frontier = next;
+  }
+  return levels;
+}
+
+/** The variables and equations of a wave's segment set, valued with one count vector. */
+function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: ProfileCount[] }): System {
+  const tree = new UnitTree(input.units);
+  const kept = new Set(input.segments.map((segment) => segment.id));
+  const segmentCounts = countBySegment(input.counts, tree, kept);
+  const everyone = input.counts.reduce((sum, { count }) => sum + count, 0);
+
+  const keptUnits = input.units.filter((unit) => kept.has(unitSegmentId(unit.id)));
+  const keptUnitIds = new Set(keptUnits.map((unit) => unit.id));
+  /** Each profile's position: its nearest unit that is a segment (a kept unit's ancestors are kept). */
+  const positionOf = new Map<string, string>();
+  const positionFor = (unitId: string) => {
+    let position = positionOf.get(unitId);
+    if (position === undefined) {
+      position = tree.ancestry(unitId).find((unit) => keptUnitIds.has(unit.id))?.id ?? tree.root.id;
+      positionOf.set(unitId, position);
+    }
+    return position;
+  };
+  const valuesOf = new Map<string, string[]>();
+  for (const segment of input.segments) {
+    if (segment.kind !== 'attribute') continue;
+    if (!valuesOf.has(segment.attribute)) valuesOf.set(segment.attribute, []);
+    valuesOf.get(segment.attribute)!.push(segment.value);
+  }
+
+  // Direct counts per position (N) and per position × value (y); values that are not segments,
+  // and missing values, share the key OTHER.
+  const OTHER = '\u0000other';
+  const direct = new Map<string, number>();
+  const add = (key: string, n: number) => direct.set(key, (direct.get(key) ?? 0) + n);
+  for (const { profile, count } of input.counts) {
+    if (count === 0) continue;
+    const position = positionFor(profile.unitId);
+    add(`N|${position}`, count);
+    for (const [attribute, values] of valuesOf) {
+      const value = profile.attributes[attribute];
+      add(`y|${position}|${attribute}|${value !== undefined && values.includes(value) ? value : OTHER}`, count);
+    }
+  }
+
+  const variables: Variable[] = [];
+  const variableOf = new Map<string, number>();
+  const equations: Equation[] = [];
+  const addVariable = (value: number, published: boolean, ...names: string[]) => {
+    for (const name of names) variableOf.set(name, variables.length);
+    variables.push({ value, published });
+    return variables.length - 1;
+  };
+
+  const children = new Map<string, string[]>(keptUnits.map((unit) => [unit.id, []]));
+  for (const unit of keptUnits) if (unit.parentId !== null && children.has(unit.parentId)) children.get(unit.parentId)!.push(unit.id);
+  // Children before parents, so every equation's parts exist when its total is added.
+  const bottomUp = [...keptUnits].sort((a, b) => tree.depth(b.id) - tree.depth(a.id));
+
+  for (const unit of bottomUp) {
+    const id = unitSegmentId(unit.id);
+    const t = addVariable(segmentCounts.get(id)!, true, id);
+    const n = addVariable(direct.get(`N|${unit.id}`) ?? 0, false);
+    equations.push({ total: t, parts: [n, ...children.get(unit.id)!.map((child) => variableOf.get(unitSegmentId(child))!)] });
+    for (const [attribute, values] of valuesOf) {
+      const ys = [...values, OTHER].map((value) => addVariable(direct.get(`y|${unit.id}|${attribute}|${value}`) ?? 0, false));
+      equations.push({ total: n, parts: ys });
+      // OTHER gets a unit total too: "the people of this unit with no kept value" is a group as well.
+      [...values, OTHER].forEach((value, i) => {
+        const names = value === OTHER ? [] : [unitAttributeSegmentId(unit.id, attribute, value)];
+        if (unit.parentId === null && value !== OTHER) names.push(attributeSegmentId(attribute, value));
+        const published = names.some((name) => kept.has(name));
+        const childTotals = children.get(unit.id)!.map((child) => variableOf.get(`TA|${child}|${attribute}|${value}`)!);
+        const total = childTotals.reduce((sum, c) => sum + variables[c].value, variables[ys[i]].value);
+        const ta = addVariable(total, published, `TA|${unit.id}|${attribute}|${value}`, ...names.filter((name) => kept.has(name)));
+        equations.push({ total: ta, parts: [ys[i], ...childTotals] });
+      });
+    }
+  }
+  const root = variableOf.get(unitSegmentId(tree.root.id));
+  if (root === undefined) throw new Error('the root unit must be a segment whenever any segment is');
+  return { variables, equations, variableOf, root, everyone };
+}
