@@ -12,14 +12,14 @@ export interface AppContext {
   i18n: I18n;
 }
 
-const KEY = Symbol('baseline-app');
+export const APP_CONTEXT_KEY = Symbol('baseline-app');
 
 /** Make the services available to every component below the caller. */
 export function provideApp(context: AppContext): AppContext {
-  return setContext(KEY, context);
+  return setContext(APP_CONTEXT_KEY, context);
 }
 
 /** The services App.svelte provided. */
 export function useApp(): AppContext {
-  return getContext<AppContext>(KEY);
+  return getContext<AppContext>(APP_CONTEXT_KEY);
 }

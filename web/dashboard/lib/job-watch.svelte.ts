@@ -15,8 +15,8 @@ export class JobWatch {
   ) {}
 
   /** Poll until the job ends; resolves with its last state. */
-  async follow(jobId: string, kind = 'job'): Promise<Job> {
-    this.job = { id: jobId, status: 'running', kind };
+  async follow(jobId: string): Promise<Job> {
+    this.job = { id: jobId, status: 'running', kind: '' };
     for (;;) {
       this.job = await this.api.get<Job>(`/api/jobs/${encodeURIComponent(jobId)}`);
       if (this.job.status !== 'running') return this.job;

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import Directory from '../../web/dashboard/admin/Directory.svelte';
+import Compare from '../../web/dashboard/pages/Compare.svelte';
+import Planner from '../../web/dashboard/pages/Planner.svelte';
+import Manage from '../../web/dashboard/admin/Manage.svelte';
+import { matchRoute } from '../../web/dashboard/lib/router.svelte';
+import { toCsv } from '../../web/dashboard/lib/csv';
+import { renderPage } from './dashboard-harness';
+
+const interval = (estimate: number, half = 0.06) => ({ estimate, lower: estimate - half, upper: estimate + half });
+
+describe('people directory upload', () => {
+  it('shows each rejected row with its line, field and problem, and says nothing was imported', async () => {
+    const { container, calls } = renderPage(Directory, ({ method, path }) =>
+      method === 'PUT' && path === '/api/roster'
+        ? { status: 400, body: { imported: 0, rejected: [{ line: 3, field: 'email', message: 'not an email address' }] } }
+        : undefined,
+    );
+    const input = container.querySelector('input[type=file]') as HTMLInputElement;
+    const file = new File(['email,orgUnit\na@x.se,Acme\nnot-an-email,Acme\n'], 'people.csv', { type: 'text/csv' });
+    await fireEvent.change(input, { target: { files: [file] } });
+    await fireEvent.submit(container.querySelector('form')!);
+    const table = await screen.findByRole('table', { name: 'Rejected rows' });
+    expect(within(table).getByRole('row', { name: /3 email not an email address/ })).toBeTruthy();
+    expect(screen.getByText(/Nothing was imported, because 1 rows were rejected/)).toBeTruthy();
+    expect(calls.find((c) => c.method === 'PUT')?.body).toContain('not-an-email');
+  });
+});
+
+describe('year over year', () => {
+  const comparison = {
+    from: { id: 'w2014', name: '2014', responseRate: 0.8 },
+    to: { id: 'w2015', name: '2015', responseRate: 0.82 },
+    k: 5,
+    statements: [
+      { id: 'clear', text: 'Management makes its expectations clear', theme: 'Leadership', before: { favorable: interval(0.6) }, after: { favorable: interval(0.64) }, change: { ...interval(0.04, 0.06), verdict: 'noise', detectable: { down: -0.11, up: 0.12 }, words: "rose 4 points: can't tell from noise" } },
+      { id: 'training', text: 'I am offered training', theme: 'Growth', before: { favorable: interval(0.5) }, after: { favorable: interval(0.56) }, change: { ...interval(0.06, 0.05), verdict: 'rose' } },
+      { id: 'small', text: 'A small-group statement', theme: 'Growth', hidden: true, reason: 'differencing' },
+    ],
+  };
+
+  it('shows each change in points with its interval, verdict and response rates; a hidden cell says why and shows no number', async () => {
+    history.replaceState(null, '', '/compare?to=w2015');
+    renderPage(Compare, ({ path }) => {
+      if (path === '/api/surveys') return { status: 200, body: { surveys: [] } };
+      if (path.startsWith('/api/waves/w2015/compare-previous')) return { status: 200, body: comparison };
+      if (path.includes('/participation')) return { status: 200, body: { status: 'closed', invited: 10, responded: 8, rate: 0.8, segments: [] } };
+      return undefined;
+    });
+    const clear = await screen.findByRole('row', { name: /Management makes its expectations clear/ });
+    expect(within(clear).getByText('+4')).toBeTruthy();
+    expect(within(clear).getByText('−2 to +10')).toBeTruthy();
+    expect(within(clear).getByText('Can’t tell from noise')).toBeTruthy();
+    const training = screen.getByRole('row', { name: /I am offered training/ });
+    expect(within(training).getByText('+6')).toBeTruthy();
+    expect(within(training).getByText(/Rose/)).toBeTruthy();
+    const hidden = screen.getByRole('row', { name: /A small-group statement/ });
+    expect(hidden.textContent).toMatch(/Hidden: showing it would let someone work out a smaller group/);
+    expect(hidden.textContent).not.toMatch(/\d/);
+    expect(screen.getByText(/Response rate: 80% → 82%/)).toBeTruthy();
+  });
+});
+
+describe('power planner', () => {
+  it('answers as you type: larger groups detect smaller changes', async () => {
+    renderPage(Planner, () => undefined);
+    const detectableAt = () => {
+      const text = screen.getByText(/Changes smaller than/).textContent!;
+      const [down, up] = [...text.matchAll(/([−+]\d+)/g)].map((m) => Number(m[1].replace('−', '-')));
+      return { down, up };
+    };
+    const small = detectableAt();
+    await fireEvent.input(screen.getByLabelText(/first wave/), { target: { value: '1000' } });
+    await fireEvent.input(screen.getByLabelText(/second wave/), { target: { value: '1000' } });
+    await waitFor(() => expect(detectableAt().up).toBeLessThan(small.up));
+    expect(detectableAt().down).toBeGreaterThan(small.down);
+  });
+});
+
+describe('opening a wave', () => {
+  it('starts the job and follows it until it says done', async () => {
+    let polls = 0;
+    const surveys = { surveys: [{ id: 's1', name: 'Pulse', waves: [{ id: 'w1', name: 'Q4', status: 'draft', k: 5 }] }] };
+    globalThis.confirm = () => true;
+    renderPage(Manage, ({ method, path }) => {
+      if (path === '/api/surveys') return { status: 200, body: surveys };
+      if (path === '/api/statements') return { status: 200, body: { statements: [] } };
+      if (method === 'POST' && path === '/api/waves/w1/open') return { status: 202, body: { jobId: 'j1' } };
+      if (path === '/api/jobs/j1') {
+        polls++;
+        return { status: 200, body: { id: 'j1', kind: 'open-wave', status: polls < 2 ? 'running' : 'done', progress: { done: polls * 50, total: 100 } } };
+      }
+      return undefined;
+    });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Open Q4' }));
+    await screen.findByText(/Open: done\./, {}, { timeout: 3000 });
+    expect(polls).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('routes and exports', () => {
+  it.each([
+    ['/', 'surveys', undefined],
+    ['/waves/w%201', 'wave', 'w 1'],
+    ['/initiatives/career-steps', 'impact', 'career-steps'],
+    ['/admin/directory', 'roster', undefined],
+    ['/nowhere', 'not-found', undefined],
+  ])('%s shows the %s page', (path, name, id) => {
+    expect(matchRoute(path)).toEqual({ name, params: id ? { id } : {} });
+  });
+
+  it('writes CSV a spreadsheet cannot run as a formula', () => {
+    expect(toCsv(['unit', 'note'], [['=HYPERLINK("x")', 'a, b']])).toBe('unit,note\r\n"\'=HYPERLINK(""x"")","a, b"\r\n');
+  });
+});
