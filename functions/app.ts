@@ -17,6 +17,7 @@ import { statementRoutes } from './routes/statements.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { waveRoutes } from './routes/waves.ts';
 import { getJob } from './store/jobs.ts';
+import { listSurveys } from './store/waves.ts';
 import { BaselineError } from './errors.ts';
 
 const KB = 1024;
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
 function publicRoutes(deps: AppDeps) {
   return new Hono()
     .get('/health', (c) => c.json({ ok: true }))
+    .get('/config', async (c) => c.json({ auth: deps.webAuth, demo: (await listSurveys(deps.store)).some((survey) => survey.demo) }))
     .use('/questionnaire', bodyLimit({ maxSize: 16 * KB, onError: tooLarge }))
     .use('/responses', bodyLimit({ maxSize: 64 * KB, onError: tooLarge }))
     .route('/', respondRoutes(deps));

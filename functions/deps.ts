@@ -23,8 +23,12 @@ export interface AppDeps {
   publicBaseUrl: string;
   timing: Timing;
   logger: Logger;
+  /** How the dashboard signs staff in: the local sign-in link, or Cognito's hosted UI. */
+  webAuth: WebAuthConfig;
   /** Set by jobs that must hand over before a Lambda timeout; embedded jobs never yield. */
   shouldYield?: () => boolean;
 }
+
+export type WebAuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };
 
 export const DEFAULT_TIMING: Timing = { submissionDeadlineMs: 5_000, closeGraceMs: 10_000, participationRefreshMs: 3 * 60_000 };

@@ -1,1 +1,6 @@
-export const handler = async () => ({ statusCode: 200 });
+/** The respondent function: questionnaire, submission and health, nothing else (no staff code, no mail, no jobs). */
+import { handle } from 'hono/aws-lambda';
+import { createRespondentApp } from '../app.ts';
+import { createCloudDeps, noJobs, noMailer } from './cloud.ts';
+
+export const handler = handle(createRespondentApp(createCloudDeps({ mailer: noMailer, jobs: noJobs })));

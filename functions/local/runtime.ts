@@ -45,6 +45,7 @@ export async function startEmbeddedRuntime(options: EmbeddedOptions): Promise<Em
     publicBaseUrl: options.publicBaseUrl,
     timing: { ...DEFAULT_TIMING, ...options.timing },
     logger: options.logger ?? createJsonLogger(),
+    webAuth: { mode: 'local' },
   };
   runner.bind((job) => runJob(deps, job));
   return {

@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the whole product on one machine. The same Hono app as in Lambda, the same store
+ * code against dynalite persisted under the data folder, jobs in-process, mail to the outbox, and
+ * the built web app. Flags: --memory (keep nothing), --no-demo (start empty).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { createOutboxMailer } from '../mailer.ts';
+import { isFreshDataFolder, markSeeded, seedDemo } from '../demo/seed-demo.ts';
+import { startDueTransitionTimer } from '../waves/schedule.ts';
+import { DataFolderBusyError, lockDataFolder } from './engine.ts';
+import { startEmbeddedRuntime } from './runtime.ts';
+import { signLocalToken } from './signing-key.ts';
+
+const args = new Set(process.argv.slice(2));
+const memory = args.has('--memory');
+const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST ?? '127.0.0.1';
+const dataDir = memory ? undefined : resolve(process.env.DATA_DIR ?? '.data');
+const baseUrl = process.env.PUBLIC_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const webRoot = resolve('web/dist');
+
+async function main() {
+  // The pinned SDK runs on Node 20 by choice (see README); its upgrade notice is not for our users.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let unlock = async () => {};
+  if (dataDir) {
+    try {
+      unlock = await lockDataFolder(dataDir);
+    } catch (error) {
+      if (error instanceof DataFolderBusyError) {
+        console.error(error.message);
+        process.exit(1);
+      }
+      throw error;
+    }
+  }
+  const outbox = dataDir ? join(dataDir, 'outbox') : await mkdtemp(join(tmpdir(), 'baseline-outbox-'));
+  const runtime = await startEmbeddedRuntime({ dataDir, mailer: createOutboxMailer(outbox), publicBaseUrl: baseUrl });
+
+  if (await isFreshDataFolder(runtime.deps)) {
+    const demo = !args.has('--no-demo');
+    if (demo) {
+      console.log('Loading the demo organization (Soundwave, about 400 people) through the real submission and close paths…');
+      await seedDemo(runtime.deps);
+    }
+    await markSeeded(runtime.deps, demo);
+  }
+
+  const site = new Hono();
+  site.route('/', runtime.app);
+  site.get('/r', serveStatic({ path: join(webRoot, 'respond.html') }));
+  site.use('/*', serveStatic({ root: webRoot }));
+  // The dashboard routes in the browser: any other page path gets its shell.
+  site.get('*', serveStatic({ path: join(webRoot, 'index.html') }));
+
+  const server = serve({ fetch: site.fetch, port, hostname: host }, () => {
+    void announce();
+  });
+  const stopTimer = startDueTransitionTimer(runtime.deps);
+
+  async function announce() {
+    const token = await signLocalToken(runtime.signingKey, { role: 'admin' });
+    console.log(`Baseline is running at ${baseUrl}`);
+    console.log(`Staff sign-in: ${baseUrl}/signin#token=${token}`);
+    console.log(`Outbox: ${outbox}`);
+    console.log(`Data: ${dataDir ?? 'in memory (nothing is kept)'}`);
+    console.log('A bearer token for scripts: npm run token -- --role admin   (or --role analyst)');
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    stopTimer();
+    server.close();
+    await runtime.stop();
+    await unlock();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
