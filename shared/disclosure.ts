@@ -111,12 +111,26 @@ function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) =
     // same round may already be broken, so it waits for the next attack.
     const attacked = hidden.slice();
     const newlyHidden = new Set<number>();
+    /** Whether some equation holding the cell has every other cell known, and known without it. */
+    const givenBack = (cell: number) =>
+      equationsOf[cell].some((e) =>
+        equationCells(equations[e]).every((other) => {
+          if (other === cell) return true;
+          if (!peeled.known[other] || newlyHidden.has(other)) return false;
+          const from = peeled.source[other];
+          return from < 0 || !equationCells(equations[from]).includes(cell);
+        }),
+      );
     for (const used of leaks) {
       const levels = visibleBehind(used, variables, equations, attacked, peeled.source, system.root);
       if (levels.some((level) => level.some((cell) => newlyHidden.has(cell)))) continue;
       const first = levels.find((level) => level.length > 0);
       if (!first) throw new Error('disclosure control found a deduction that rests on no visible cell');
-      const chosen = first.reduce((a, b) => (variables[b].value < variables[a].value ? b : a));
+      // Hiding a cell that another equation gives straight back protects nobody and invites the
+      // next cut; prefer cells that stay unknown once hidden.
+      const useful = levels.find((level) => level.some((cell) => !givenBack(cell)));
+      const pool = useful ? useful.filter((cell) => !givenBack(cell)) : first;
+      const chosen = pool.reduce((a, b) => (variables[b].value < variables[a].value ? b : a));
       hidden[chosen] = true;
       newlyHidden.add(chosen);
     }
