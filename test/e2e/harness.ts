@@ -53,17 +53,19 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(violations).toEqual([]);
 }
 
-/** Every invitation link mailed to the outbox, decoded from quoted-printable where needed. */
-export function readInvitationLinks(outbox: string): string[] {
+/** Every invitation link mailed to the outbox for a survey (by subject), decoded from quoted-printable where needed. */
+export function readInvitationLinks(outbox: string, survey = 'Quarterly pulse'): string[] {
   const links = new Set<string>();
   for (const file of readdirSync(outbox).filter((name) => name.endsWith('.eml'))) {
     const text = readFileSync(join(outbox, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+    // The demo's closed annual waves mailed links too; only the open wave's links can still answer.
+    if (!new RegExp(`^Subject: ${survey}`, 'm').test(text)) continue;
     for (const match of text.matchAll(/https?:\/\/[^\s"'<>]+\/r#[A-Za-z0-9_~.%-]+/g)) links.add(match[0]);
   }
   return [...links];
 }
 
-/** Wait until the outbox holds at least one invitation (opening the demo wave mails in the background). */
+/** Wait until the outbox holds invitations for the open demo wave (opening it mails in the background). */
 export async function waitForInvitationLinks(outbox: string, timeoutMs = 60_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
