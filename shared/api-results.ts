@@ -1,0 +1,368 @@
+/**
+ * The results API (issue 3): zod schemas of every request and response shape, shared by the
+ * server (which builds them) and the dashboard (which reads them).
+ *
+ * Conventions
+ * - Shares and changes are in proportion units (0..1 and −1..1); the dashboard shows % and points.
+ * - A hidden cell carries `hidden: true` and a `reason`, never a number.
+ * - A visible group of fewer than 10 respondents (`small: true`) shows % favorable only, as a
+ *   band (`favorableBand`): never 0% or 100%, never a distribution, mean or interval, and takes
+ *   no part in comparisons (hidden with reason `small-group`).
+ * - Every comparison carries both waves' response rates.
+ */
+import { z } from 'zod';
+
+// ---------- building blocks ----------
+
+export const estimateSchema = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
+export type Estimate = z.infer<typeof estimateSchema>;
+
+/**
+ * Why a number is not shown: `below-k` (fewer than k respondents), `differencing` (showing it
+ * would let someone work out a smaller group), `small-group` (under 10: too few to compare or to
+ * show a distribution), `not-asked` (the statement was not in that wave), `not-a-segment` (that
+ * wave has no such group).
+ */
+export const HIDDEN_REASONS = ['below-k', 'differencing', 'small-group', 'not-asked', 'not-a-segment'] as const;
+export const hiddenReasonSchema = z.enum(HIDDEN_REASONS);
+export type HiddenReason = z.infer<typeof hiddenReasonSchema>;
+
+/** % favorable of a group under 10: "25% or less", "about 40%", "75% or more". */
+export const favorableBandSchema = z.object({
+  kind: z.enum(['at-most', 'about', 'at-least']),
+  value: z.number(),
+});
+export type FavorableBand = z.infer<typeof favorableBandSchema>;
+
+/** Smallest detectable fall (negative) and rise (positive); null when none is detectable. */
+export const detectableSchema = z.object({ down: z.number().nullable(), up: z.number().nullable() });
+
+export const verdictSchema = z.enum(['rose', 'fell', 'noise']);
+
+/** A judged change (shared/verdict.ts): after − before, Newcombe interval, p, BH q, verdict, detectable change, words. */
+export const changeSchema = estimateSchema.extend({
+  p: z.number(),
+  q: z.number(),
+  verdict: verdictSchema,
+  detectable: detectableSchema,
+  words: z.string(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+/** A group the view is about. `id` is the segment id (`u:…`, `a:…`, `ua:…`, `not:…`). */
+export const segmentRefSchema = z.object({ id: z.string(), label: z.string() });
+export type SegmentRef = z.infer<typeof segmentRefSchema>;
+
+/** A wave as the results views name it, with its participation when shown. */
+export const waveRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  k: z.number(),
+  opensAt: z.string().optional(),
+  /** Omitted when the group's participation is hidden. */
+  invited: z.number().optional(),
+  responded: z.number().optional(),
+  responseRate: z.number().optional(),
+});
+export type WaveRef = z.infer<typeof waveRefSchema>;
+
+export const statementRefSchema = z.object({ id: z.string(), text: z.string(), theme: z.string(), scale: z.string() });
+
+// ---------- queries ----------
+
+/** `unit` is an org unit path ("Soundwave > Technology"); `filter` is `<attribute>:<value>`. */
+export const sliceQuerySchema = z.object({
+  unit: z.string().min(1).max(1000).optional(),
+  filter: z.string().regex(/^[^:]+:.+$/, 'must be <attribute>:<value>').max(500).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+  lang: z.string().max(35).optional(),
+});
+export const compareQuerySchema = sliceQuerySchema.extend({ from: z.string().min(1), to: z.string().min(1) });
+export const heatmapQuerySchema = z.object({
+  /** An org level ("1" = the units right under the root) or an attribute name. Default "1". */
+  dimension: z.string().min(1).max(200).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+  lang: z.string().max(35).optional(),
+});
+export const trendQuerySchema = sliceQuerySchema.extend({ statement: z.string().min(1) });
+export const commentsQuerySchema = z.object({ statement: z.string().min(1).optional(), unit: z.string().min(1).max(1000).optional() });
+export const impactQuerySchema = z.object({ format: z.enum(['json', 'csv']).optional(), lang: z.string().max(35).optional() });
+
+const positiveInt = z.coerce.number().int().min(2).max(10_000_000);
+const proportion = z.coerce.number().gt(0).lt(1);
+/** The planner: group sizes, baseline % favorable (0..1), optionally the change hoped for (−1..1). */
+export const planQuerySchema = z.object({
+  n1: positiveInt,
+  n2: positiveInt,
+  p: proportion,
+  change: z.coerce.number().gt(-1).lt(1).refine((value) => value !== 0, 'must not be 0').optional(),
+});
+
+// ---------- GET /api/waves/:id/results ----------
+
+export const statementResultSchema = statementRefSchema.extend({
+  hidden: z.boolean().optional(),
+  reason: hiddenReasonSchema.optional(),
+  n: z.number().optional(),
+  /** Fewer than 10 answered: only favorableBand is given. */
+  small: z.boolean().optional(),
+  favorableBand: favorableBandSchema.optional(),
+  /** Scale value → count (10 or more respondents only). */
+  counts: z.record(z.string(), z.number()).optional(),
+  favorable: estimateSchema.optional(),
+  neutral: estimateSchema.optional(),
+  unfavorable: estimateSchema.optional(),
+  mean: estimateSchema.optional(),
+  /** enps statements: % promoters − % detractors (−1..1) with the adjusted Wald interval. */
+  enps: estimateSchema.optional(),
+});
+export type StatementResult = z.infer<typeof statementResultSchema>;
+
+export const waveResultsSchema = z.object({
+  wave: waveRefSchema,
+  segment: segmentRefSchema,
+  statements: z.array(statementResultSchema),
+});
+export type WaveResults = z.infer<typeof waveResultsSchema>;
+
+// ---------- GET /api/compare, GET /api/waves/:id/compare-previous ----------
+
+export const sideSchema = z.object({ n: z.number(), favorable: estimateSchema });
+
+export const comparedStatementSchema = statementRefSchema.extend({
+  hidden: z.boolean().optional(),
+  reason: hiddenReasonSchema.optional(),
+  before: sideSchema.optional(),
+  after: sideSchema.optional(),
+  change: changeSchema.optional(),
+});
+export type ComparedStatement = z.infer<typeof comparedStatementSchema>;
+
+export const comparisonSchema = z.object({
+  from: waveRefSchema,
+  to: waveRefSchema,
+  /** The larger of the two waves' k: it applies to both. */
+  k: z.number(),
+  segment: segmentRefSchema,
+  /** compare-previous: why this earlier wave was chosen. */
+  basis: z.enum(['chosen', 'year-over-year', 'previous-wave']),
+  statements: z.array(comparedStatementSchema),
+});
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+// ---------- GET /api/waves/:id/heatmap ----------
+
+export const heatCellSchema = z.object({
+  statementId: z.string(),
+  segmentId: z.string(),
+  hidden: z.boolean().optional(),
+  reason: hiddenReasonSchema.optional(),
+  n: z.number().optional(),
+  small: z.boolean().optional(),
+  favorableBand: favorableBandSchema.optional(),
+  favorable: estimateSchema.optional(),
+  /** Since the previous wave (as compare-previous chooses it); its verdict colors the cell. */
+  change: changeSchema.optional(),
+  /** Why there is no change when the share itself shows. */
+  changeReason: hiddenReasonSchema.optional(),
+});
+export type HeatCell = z.infer<typeof heatCellSchema>;
+
+export const heatmapSchema = z.object({
+  wave: waveRefSchema,
+  previous: waveRefSchema.optional(),
+  k: z.number(),
+  dimension: z.string(),
+  dimensions: z.array(z.object({ id: z.string(), label: z.string() })),
+  statements: z.array(statementRefSchema),
+  segments: z.array(segmentRefSchema),
+  /** Every statement × segment, row by row; the BH family is every change in the map. */
+  cells: z.array(heatCellSchema),
+});
+export type Heatmap = z.infer<typeof heatmapSchema>;
+
+// ---------- GET /api/surveys/:id/trend ----------
+
+export const trendPointSchema = z.object({
+  waveId: z.string(),
+  waveName: z.string(),
+  opensAt: z.string().optional(),
+  k: z.number(),
+  responseRate: z.number().optional(),
+  hidden: z.boolean().optional(),
+  reason: hiddenReasonSchema.optional(),
+  n: z.number().optional(),
+  small: z.boolean().optional(),
+  favorableBand: favorableBandSchema.optional(),
+  favorable: estimateSchema.optional(),
+});
+export type TrendPoint = z.infer<typeof trendPointSchema>;
+
+export const trendSchema = z.object({
+  survey: z.object({ id: z.string(), name: z.string() }),
+  statement: z.object({ id: z.string(), text: z.string() }),
+  segment: z.object({ label: z.string() }),
+  /** Closed waves, oldest first. */
+  points: z.array(trendPointSchema),
+});
+export type Trend = z.infer<typeof trendSchema>;
+
+// ---------- initiatives ----------
+
+export const PHASES = ['think', 'build', 'ship', 'tweak'] as const;
+export const phaseSchema = z.enum(PHASES);
+
+/** A group, named the way the results routes take it: an org unit path and/or `<attribute>:<value>`. */
+export const sliceSchema = z
+  .object({
+    unit: z.string().min(1).max(1000).optional(),
+    filter: z.string().regex(/^[^:]+:.+$/, 'must be <attribute>:<value>').max(500).optional(),
+  })
+  .strict()
+  .refine((slice) => slice.unit !== undefined || slice.filter !== undefined, 'name a unit or a filter');
+export type Slice = z.infer<typeof sliceSchema>;
+
+export const initiativeCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    hypothesis: z.string().trim().min(1).max(4000),
+    statements: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            direction: z.enum(['up', 'down']),
+            /** The smallest change (proportion units, positive) the group would call a success. */
+            minChange: z.number().gt(0).lt(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+    target: sliceSchema,
+    /** Default: everyone outside the target. Must not overlap the target. */
+    comparison: sliceSchema.optional(),
+    baselineWaveIds: z.array(z.string().min(1)).min(1).max(20),
+    followUpWaveIds: z.array(z.string().min(1)).min(1).max(20),
+    phase: phaseSchema,
+  })
+  .strict();
+export type InitiativeCreate = z.infer<typeof initiativeCreateSchema>;
+
+export const initiativeSchema = initiativeCreateSchema.safeExtend({
+  id: z.string(),
+  createdAt: z.string(),
+  demo: z.boolean().optional(),
+  /** Human labels of the two groups ("Soundwave > Technology", "Everyone outside Soundwave > Technology"). */
+  targetLabel: z.string(),
+  comparisonLabel: z.string(),
+});
+export type Initiative = z.infer<typeof initiativeSchema>;
+
+export const initiativeListSchema = z.object({ initiatives: z.array(initiativeSchema) });
+
+/** One group's before, after and change (after − before, Newcombe interval) for one statement. */
+export const groupChangeSchema = z.object({
+  before: sideSchema,
+  after: sideSchema,
+  change: estimateSchema,
+});
+
+export const impactVerdictSchema = z.enum(['consistent', 'contradicts', 'noise']);
+
+export const impactStatementSchema = statementRefSchema.extend({
+  direction: z.enum(['up', 'down']),
+  minChange: z.number().optional(),
+  hidden: z.boolean().optional(),
+  reason: hiddenReasonSchema.optional(),
+  target: groupChangeSchema.optional(),
+  comparison: groupChangeSchema.optional(),
+  /** Difference-in-differences: target change − comparison change, square-and-add interval. */
+  did: estimateSchema
+    .extend({ p: z.number(), q: z.number(), verdict: impactVerdictSchema, detectable: detectableSchema, words: z.string() })
+    .optional(),
+  /** With two or more baseline waves: did target and comparison move alike before the initiative? */
+  parallelTrends: z.object({ checked: z.boolean(), ok: z.boolean().optional(), difference: estimateSchema.optional(), words: z.string() }).optional(),
+  /** Set when the target started unusually low. */
+  regressionToMean: z.string().optional(),
+});
+export type ImpactStatement = z.infer<typeof impactStatementSchema>;
+
+export const impactSchema = z.object({
+  initiative: initiativeSchema,
+  /** The largest k of the waves involved: it applies to all of them. */
+  k: z.number(),
+  baseline: z.array(waveRefSchema),
+  followUp: waveRefSchema,
+  /** Response rates of each group in the baseline (last) and follow-up waves, when shown. */
+  responseRates: z.object({
+    target: z.object({ before: z.number().optional(), after: z.number().optional() }),
+    comparison: z.object({ before: z.number().optional(), after: z.number().optional() }),
+  }),
+  statements: z.array(impactStatementSchema),
+  /** Confounding (another initiative's target overlaps in the same period) and other cautions. */
+  warnings: z.array(z.string()),
+});
+export type Impact = z.infer<typeof impactSchema>;
+
+// ---------- GET /api/plan ----------
+
+export const planSchema = z.object({
+  inputs: z.object({ n1: z.number(), n2: z.number(), p: z.number(), change: z.number().optional() }),
+  /** Two waves of n1 and n2 respondents starting at p. */
+  twoWaves: z.object({ detectable: detectableSchema, neededPerWave: z.number().optional() }),
+  /** An initiative: a target of n1 and a comparison of n2 respondents, in both waves. */
+  initiative: z.object({ detectable: detectableSchema, neededPerGroup: z.number().optional() }),
+  words: z.string(),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+// ---------- POST /api/waves/import ----------
+
+/**
+ * CSV columns: `statement` (id in the bank), `unit` (optional org unit path; empty = the whole
+ * organization), `n`, then either one column per scale point (`1`..`5`, `0`..`10`) or `favorable`
+ * (% favorable, 0..100). Each unit row counts the unit with everything below it.
+ */
+export const waveImportSchema = z
+  .object({
+    surveyId: z.string().min(1),
+    name: z.string().trim().min(1).max(120),
+    minGroupSize: z.number().int().min(3).max(100).default(5),
+    opensAt: z.iso.datetime().optional(),
+    closesAt: z.iso.datetime().optional(),
+    csv: z.string().min(1).max(5_000_000),
+  })
+  .strict();
+export type WaveImport = z.infer<typeof waveImportSchema>;
+
+export const waveImportReportSchema = z.object({
+  waveId: z.string(),
+  rows: z.number(),
+  segments: z.number(),
+  hiddenCells: z.number(),
+});
+
+// ---------- GET /api/waves/:id/comments ----------
+
+export const commentsSchema = z.object({
+  segment: segmentRefSchema,
+  /** Fewer than 10 respondents in the group (or in what a difference would leave): no comments. */
+  hidden: z.boolean().optional(),
+  reason: z.string().optional(),
+  /** Shuffled; never filtered by attributes. */
+  comments: z.array(z.object({ statementId: z.string(), text: z.string() })),
+  /** Units whose comments may be read on their own. */
+  units: z.array(segmentRefSchema),
+});
+export type Comments = z.infer<typeof commentsSchema>;
+
+// ---------- PUT/GET /api/staff/:subject/grants ----------
+
+export const grantsSchema = z.object({ units: z.array(z.string().min(1).max(1000)).max(1000) }).strict();
+export type Grants = z.infer<typeof grantsSchema>;
+
+/** Comments need at least this many respondents in the group. */
+export const COMMENT_MIN_RESPONDENTS = 10;
+/** Below this many respondents a group shows % favorable only. */
+export const SMALL_GROUP = 10;
