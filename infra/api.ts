@@ -20,11 +20,17 @@ export const FUNCTION_ENV = {
   authIssuer: 'AUTH_ISSUER',
   authClientId: 'AUTH_CLIENT_ID',
   authRolesClaim: 'AUTH_ROLES_CLAIM',
+  authDomain: 'AUTH_DOMAIN',
+  authRedirectUri: 'AUTH_REDIRECT_URI',
   submissionDeadlineMs: 'SUBMISSION_DEADLINE_MS',
+  closeGraceMs: 'CLOSE_GRACE_MS',
 } as const;
 
-/** The respondent routes: public (no authorizer), throttled, served by the small respondent function. */
-export const RESPONDENT_PATHS = ['/api/questionnaire', '/api/responses', '/api/health'] as const;
+/**
+ * The public routes: no authorizer, throttled, served by the small respondent function. `/api/config`
+ * tells the dashboard how to sign in, so it is public too.
+ */
+export const RESPONDENT_PATHS = ['/api/questionnaire', '/api/responses', '/api/health', '/api/config'] as const;
 /** Every other /api path is a staff route behind the JWT authorizer. */
 export const STAFF_PATH = '/api/{proxy+}';
 
@@ -58,14 +64,25 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { data, auth, jobs, mail } = props;
-    // Close waits this long for submissions already in flight: longer than a submission can run.
-    const submissionDeadlineMs = String(RESPOND_TIMEOUT.toMilliseconds() * 2);
+    // Every entry point builds the same deps (functions/lambda/cloud.ts), so every function gets these.
+    const environment = {
+      [FUNCTION_ENV.authIssuer]: auth.issuer,
+      [FUNCTION_ENV.authClientId]: auth.client.userPoolClientId,
+      [FUNCTION_ENV.authRolesClaim]: ROLES_CLAIM,
+      [FUNCTION_ENV.authDomain]: auth.domainHost,
+      [FUNCTION_ENV.authRedirectUri]: auth.redirectUri,
+      [FUNCTION_ENV.publicBaseUrl]: props.siteUrl,
+      // A submission gives up well inside its function's timeout; a close waits out any still in flight.
+      [FUNCTION_ENV.submissionDeadlineMs]: String(RESPOND_TIMEOUT.toMilliseconds() - 2_000),
+      [FUNCTION_ENV.closeGraceMs]: String(RESPOND_TIMEOUT.toMilliseconds() * 2),
+    };
 
     this.respond = new BaselineFunction(this, 'Respond', {
       entry: 'functions/lambda/respond.ts',
-      description: 'Respondent routes: questionnaire, submission, health',
+      description: 'Public routes: questionnaire, submission, health, sign-in configuration',
       timeout: RESPOND_TIMEOUT,
       memorySize: 1024,
+      environment,
     })
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write'])
       .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write']);
@@ -75,26 +92,19 @@ export class Api extends Construct {
       description: 'Staff API: surveys, waves, directory, results, initiatives',
       timeout: Duration.seconds(29),
       memorySize: 1024,
-      environment: {
-        [FUNCTION_ENV.authIssuer]: auth.issuer,
-        [FUNCTION_ENV.authClientId]: auth.client.userPoolClientId,
-        [FUNCTION_ENV.authRolesClaim]: ROLES_CLAIM,
-        [FUNCTION_ENV.publicBaseUrl]: props.siteUrl,
-        [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName,
-        [FUNCTION_ENV.submissionDeadlineMs]: submissionDeadlineMs,
-      },
+      environment: { ...environment, [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName },
     })
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])
       .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete']);
     data.grantUploads(this.staff);
-    jobs.grantStartAndSchedule(this.staff);
+    jobs.grantStart(this.staff);
 
     const runner = jobs.function
-      .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete', 'scan'])
-      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete', 'scan']);
-    runner.addEnvironment(FUNCTION_ENV.publicBaseUrl, props.siteUrl);
-    runner.addEnvironment(FUNCTION_ENV.uploadsBucket, data.uploads.bucketName);
-    runner.addEnvironment(FUNCTION_ENV.submissionDeadlineMs, submissionDeadlineMs);
+      .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete']);
+    for (const [name, value] of Object.entries({ ...environment, [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName })) {
+      runner.addEnvironment(name, value);
+    }
     data.grantUploads(runner);
     mail.grantSend(runner);
 

@@ -10,6 +10,8 @@ import type { FederationConfig } from './config.js';
 /** The groups a staff member can be in; the app reads them from the access token's `cognito:groups`. */
 export const STAFF_GROUPS = ['admin', 'analyst'] as const;
 export const ROLES_CLAIM = 'cognito:groups';
+/** The dashboard page that finishes the hosted sign-in (exchanges the code, with PKCE). */
+export const SIGN_IN_PATH = '/signin';
 
 export interface AuthProps {
   readonly domainPrefix: string;
@@ -27,6 +29,10 @@ export class Auth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly domain: UserPoolDomain;
+  /** Host name of the hosted UI, e.g. `baseline-123.auth.eu-north-1.amazoncognito.com`. */
+  readonly domainHost: string;
+  /** Where the hosted UI sends the browser back with the code. */
+  readonly redirectUri: string;
   /** The `iss` of the pool's tokens; the JWKS is at `${issuer}/.well-known/jwks.json`. */
   readonly issuer: string;
 
@@ -54,6 +60,8 @@ export class Auth extends Construct {
       new UserPoolGroup(this, `Group-${group}`, { userPool: this.userPool, groupName: group });
     }
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.domainHost = `${this.domain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+    this.redirectUri = `${props.siteUrl}${SIGN_IN_PATH}`;
 
     const providers = [UserPoolClientIdentityProvider.COGNITO];
     const idp = props.federation && this.addFederation(props.federation);
@@ -65,7 +73,7 @@ export class Auth extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${props.siteUrl}/`],
+        callbackUrls: [this.redirectUri],
         logoutUrls: [`${props.siteUrl}/`],
       },
       supportedIdentityProviders: providers,

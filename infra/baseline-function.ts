@@ -8,15 +8,15 @@ import type { Construct } from 'constructs';
 
 /**
  * What a function may do with a table. Each level maps to the fewest DynamoDB actions that serve it,
- * so a binding grants exactly what its access patterns need (the respondent function never scans).
+ * so a binding grants exactly what its access patterns need. No function scans: every access
+ * pattern is a key lookup or a query.
  */
-export type TableAccess = 'read' | 'write' | 'delete' | 'scan';
+export type TableAccess = 'read' | 'write' | 'delete';
 
 const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
   delete: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-  scan: ['dynamodb:Scan'],
 };
 
 /** A table and the names of its indexes, so grants can name each index instead of `index/*`. */

@@ -1,7 +1,7 @@
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
-import { Auth, ROLES_CLAIM } from './auth.js';
+import { Auth } from './auth.js';
 import { resolveSesIdentity, type BaselineConfig } from './config.js';
 import { Data } from './data.js';
 import { Jobs } from './jobs.js';
@@ -52,13 +52,7 @@ export class BaselineStack extends Stack {
     });
     siteUrl = this.web.url;
     this.data.allowBrowserUploadsFrom(siteUrl);
-    this.web.deploySite({
-      authUrl: this.auth.domain.baseUrl(),
-      clientId: this.auth.client.userPoolClientId,
-      issuer: this.auth.issuer,
-      rolesClaim: ROLES_CLAIM,
-      redirectUri: `${siteUrl}/`,
-    });
+    this.web.deploySite();
     this.alarms = new Alarms(this, 'Alarms', {
       api: this.api.httpApi,
       functions: { Respond: this.api.respond, Staff: this.api.staff, Jobs: this.jobs.function },

@@ -1,18 +1,20 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BaselineFunction } from './baseline-function.js';
 
-/** Job-runner environment the staff function needs to start jobs and schedule wave transitions. */
-export const JOB_ENV = {
-  functionName: 'JOBS_FUNCTION_NAME',
-  functionArn: 'JOBS_FUNCTION_ARN',
-  scheduleGroup: 'SCHEDULE_GROUP',
-  scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
-} as const;
+/** Job-runner environment the staff function needs to start jobs. */
+export const JOB_ENV = { functionName: 'JOBS_FUNCTION_NAME' } as const;
+
+/**
+ * What the wave schedule delivers to the job function (functions/adapters/scheduler.ts reads it;
+ * test/lambda checks the two agree).
+ */
+export const DUE_TRANSITIONS_INPUT = { source: 'baseline.schedule', action: 'run-due-transitions' } as const;
 
 /**
  * Long work (opening a wave for 300,000 people, closing it) runs in a job function invoked
@@ -24,13 +26,16 @@ export const JOB_ENV = {
  * alarm. At SES's typical 14-100 mails a second, a 300,000-person wave takes 1-6 hours, i.e. 4-24
  * fifteen-minute slices.
  *
- * Waves open and close on time through EventBridge Scheduler: one one-shot schedule per transition,
- * deleted by the scheduler after it fires, invoking this function with the job to run.
+ * Waves open and close on time through EventBridge Scheduler: one recurring schedule asks the job
+ * function every minute to start the transitions that are due (the same `runDueTransitions` the
+ * embedded timer calls). Why not one schedule per wave: nothing to create, move or delete when a
+ * wave is edited, opened by hand or removed, and no staff permission to manage schedules.
  */
 export class Jobs extends Construct {
   readonly function: BaselineFunction;
   readonly deadLetters: Queue;
   readonly scheduleGroup: ScheduleGroup;
+  readonly dueTransitions: Schedule;
   readonly schedulerRole: Role;
 
   constructor(scope: Construct, id: string) {
@@ -40,7 +45,7 @@ export class Jobs extends Construct {
     const functionName = `${stack.stackName}-jobs`;
     this.function = new BaselineFunction(this, 'Runner', {
       entry: 'functions/lambda/jobs.ts',
-      description: 'Runs open-wave, close-wave and mail jobs in resumable slices',
+      description: 'Runs open-wave and close-wave jobs in resumable slices, and starts due transitions',
       functionName,
       timeout: Duration.minutes(15),
       memorySize: 1024,
@@ -59,35 +64,31 @@ export class Jobs extends Construct {
       onFailure: new SqsDestination(this.deadLetters),
     });
 
-    this.scheduleGroup = new ScheduleGroup(this, 'Waves', {
-      scheduleGroupName: `${stack.stackName}-waves`,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.scheduleGroup = new ScheduleGroup(this, 'Waves', { removalPolicy: RemovalPolicy.DESTROY });
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: 'Lets EventBridge Scheduler start wave open/close jobs',
+      description: 'Lets EventBridge Scheduler start due wave transitions',
     });
-    this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }));
+    this.dueTransitions = new Schedule(this, 'DueTransitions', {
+      description: 'Open and close waves at their opensAt / closesAt',
+      scheduleGroup: this.scheduleGroup,
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(this.function, {
+        role: this.schedulerRole,
+        input: ScheduleTargetInput.fromObject(DUE_TRANSITIONS_INPUT),
+        // The next tick a minute later is the retry.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
   }
 
-  /** Let a function start jobs and create or delete this stack's wave schedules; sets the env it needs. */
-  grantStartAndSchedule(fn: BaselineFunction): void {
+  /** Let a function start jobs; sets the environment it needs to find the job function. */
+  grantStart(fn: BaselineFunction): void {
     fn.allowInvoke(this.function.functionArn);
     fn.addEnvironment(JOB_ENV.functionName, this.function.functionName);
-    fn.addEnvironment(JOB_ENV.functionArn, this.function.functionArn);
-    fn.addEnvironment(JOB_ENV.scheduleGroup, this.scheduleGroup.scheduleGroupName);
-    fn.addEnvironment(JOB_ENV.scheduleRoleArn, this.schedulerRole.roleArn);
-    this.grantSchedules(fn);
-    this.schedulerRole.grantPassRole(fn.grantPrincipal);
-  }
-
-  private grantSchedules(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
-      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroup.scheduleGroupName}/*` })],
-    }));
   }
 }

@@ -25,13 +25,15 @@ export function acknowledgeFindings(stack: BaselineStack): void {
   }
   for (const fn of [api.respond, api.staff, jobs.function]) acknowledge(fn, { L1: NODE_22 });
   acknowledge(api.staff.role!, {
-    [`IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${jobs.scheduleGroup.scheduleGroupName}/*]`]:
-      'One schedule per wave transition is created at run time; the grant is limited to this stack\'s schedule group.',
     [`IAM5[Resource::<${stack.getLogicalId(data.uploads.node.defaultChild as never)}.Arn>/*]`]: UPLOAD_OBJECTS,
   });
   acknowledge(jobs.function.role!, {
     [`IAM5[Resource::<${stack.getLogicalId(data.uploads.node.defaultChild as never)}.Arn>/*]`]: UPLOAD_OBJECTS,
     'IAM5[Resource::*]': 'ses:GetAccount (the sending rate the mailer paces to) has no resource to scope to.',
+  });
+  acknowledge(jobs.schedulerRole, {
+    [`IAM5[Resource::<${stack.getLogicalId(jobs.function.node.defaultChild as never)}.Arn>:*]`]:
+      'The scheduler target grants invoke on the job function and its versions; the function publishes no versions or aliases.',
   });
   acknowledge(jobs.deadLetters, { SQS3: 'This queue is itself the dead-letter destination of the job function.' });
   acknowledge(data.uploads, {

@@ -136,14 +136,14 @@ export class Web extends Construct {
   }
 
   /**
-   * Upload the built site (when `webDist` exists) with `config.json`, the settings the dashboard
-   * needs before anyone signs in, and clear the CDN's copies.
+   * Upload the built site and clear the CDN's copies. Without a build (`npm run deploy` builds first)
+   * there is nothing to upload, so synth and the tests never need one. The dashboard learns how to
+   * sign in from /api/config, so nothing deploy-specific is baked into the files.
    */
-  deploySite(config: Record<string, string>): BucketDeployment {
-    const sources = [Source.jsonData('config.json', config)];
-    if (existsSync(this.props.webDist)) sources.unshift(Source.asset(this.props.webDist));
+  deploySite(): BucketDeployment | undefined {
+    if (!existsSync(this.props.webDist)) return undefined;
     return new BucketDeployment(this, 'Deploy', {
-      sources,
+      sources: [Source.asset(this.props.webDist)],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],

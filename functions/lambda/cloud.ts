@@ -15,7 +15,7 @@ import { createStore } from '../store/client.ts';
 /** The variables every entry point reads; infra/ sets them on each function (test/infra checks it). */
 export const COMMON_ENV = [
   'MAIN_TABLE_NAME', 'EPHEMERAL_TABLE_NAME', 'PUBLIC_BASE_URL',
-  'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUTH_ROLES_CLAIM',
+  'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUTH_ROLES_CLAIM', 'AUTH_DOMAIN', 'AUTH_REDIRECT_URI',
   'SUBMISSION_DEADLINE_MS', 'CLOSE_GRACE_MS',
 ] as const;
 export const STAFF_ENV = ['JOBS_FUNCTION_NAME'] as const;
@@ -50,6 +50,7 @@ export function createCloudDeps(parts: { mailer: Mailer; jobs: JobRunner }, sour
       rolesClaim: env.AUTH_ROLES_CLAIM,
       jwksUri: `${env.AUTH_ISSUER}/.well-known/jwks.json`,
     },
+    webAuth: { mode: 'cognito', domain: env.AUTH_DOMAIN, clientId: env.AUTH_CLIENT_ID, redirectUri: env.AUTH_REDIRECT_URI },
     publicBaseUrl: env.PUBLIC_BASE_URL,
     timing: {
       ...DEFAULT_TIMING,

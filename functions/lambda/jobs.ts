@@ -1,19 +1,20 @@
 /**
  * The job function: runs an open-wave or close-wave job until it is done or close to the function's
  * timeout, then hands over to a fresh invocation of itself that resumes from the stored progress.
- * A schedule firing (a wave's opensAt / closesAt) launches the job first. A job that ends failed is
- * rethrown, so Lambda retries it and finally parks it in the dead-letter queue, which raises an alarm.
+ * The wave schedule's tick starts the transitions that are due. A job that ends failed is rethrown,
+ * so Lambda retries it and finally parks it in the dead-letter queue, which raises an alarm.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { createLambdaJobRunner } from '../adapters/lambda-job-runner.ts';
-import { isScheduledTransition, type ScheduledTransition } from '../adapters/scheduler.ts';
+import { isDueTransitionsEvent, type DueTransitionsEvent } from '../adapters/scheduler.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { readEnv } from '../env.ts';
-import { launchJob, runJob } from '../jobs/run-job.ts';
+import { runJob } from '../jobs/run-job.ts';
 import type { JobRequest } from '../jobs/runner.ts';
 import { getJob } from '../store/jobs.ts';
+import { runDueTransitions } from '../waves/schedule.ts';
 import { createCloudDeps, JOBS_ENV } from './cloud.ts';
 
 /** Hand over this long before the timeout: one batch of work plus the re-invocation must fit in it. */
@@ -32,9 +33,10 @@ export class JobFailedError extends Error {
   }
 }
 
-export async function handler(event: JobRequest | ScheduledTransition, context: Context): Promise<void> {
-  if (isScheduledTransition(event)) {
-    await launchJob(deps, event.kind, event.waveId);
+export async function handler(event: JobRequest | DueTransitionsEvent, context: Context): Promise<void> {
+  if (isDueTransitionsEvent(event)) {
+    const started = await runDueTransitions(deps);
+    if (started > 0) deps.logger.info('due transitions started', { started });
     return;
   }
   await runJob({ ...deps, shouldYield: () => context.getRemainingTimeInMillis() < HANDOVER_MARGIN_MS }, event);

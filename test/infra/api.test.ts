@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMMON_ENV, JOBS_ENV, STAFF_ENV } from '../../functions/lambda/cloud.ts';
 import { RESPONDENT_PATHS } from '../../infra/api.js';
 import { logicalIdAt, synthStack } from './synth.js';
 
@@ -72,10 +73,10 @@ describe('api', () => {
     for (const table of Object.values(actions)) expect(table).not.toEqual(expect.arrayContaining(['dynamodb:DeleteItem']));
   });
 
-  it('lets only the job runner scan (closing a wave reads every response shard)', () => {
-    const ephemeral = logicalIdAt(stack, 'Data/Ephemeral');
-    expect(tableActions('jobs')[ephemeral]).toContain('dynamodb:Scan');
-    expect(tableActions('staff')[ephemeral]).not.toContain('dynamodb:Scan');
+  it('lets no function scan a table: every access pattern is a key lookup or a query', () => {
+    for (const fn of Object.keys(functionIds) as (keyof typeof functionIds)[]) {
+      expect(Object.values(tableActions(fn)).flat()).not.toContain('dynamodb:Scan');
+    }
   });
 
   it('names each table to the functions through the environment', () => {
@@ -85,5 +86,13 @@ describe('api', () => {
         EPHEMERAL_TABLE_NAME: { Ref: logicalIdAt(stack, 'Data/Ephemeral') },
       });
     }
+  });
+
+  it.each([
+    ['respond', COMMON_ENV],
+    ['staff', [...COMMON_ENV, ...STAFF_ENV]],
+    ['jobs', [...COMMON_ENV, ...JOBS_ENV]],
+  ] as const)('sets every variable the %s entry point reads, so no cold start fails on a missing one', (fn, names) => {
+    expect(Object.keys(resources[functionIds[fn]]!.Properties.Environment.Variables)).toEqual(expect.arrayContaining([...names]));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_ENV } from '../../infra/jobs.js';
+import { DUE_TRANSITIONS_INPUT, JOB_ENV } from '../../infra/jobs.js';
 import { logicalIdAt, synthStack } from './synth.js';
 
 const { stack, template } = synthStack();
@@ -24,28 +24,27 @@ describe('jobs and schedules', () => {
     expect(JSON.stringify(self)).toContain(`function:${resources[runnerId]!.Properties.FunctionName}`);
   });
 
-  it('tells the staff function which schedule group, role and target to schedule wave transitions with', () => {
-    expect(staff.Environment.Variables).toMatchObject({
-      [JOB_ENV.scheduleGroup]: resources[logicalIdAt(stack, 'Jobs/Waves')]!.Properties.Name,
-      [JOB_ENV.scheduleRoleArn]: { 'Fn::GetAtt': [logicalIdAt(stack, 'Jobs/SchedulerRole'), 'Arn'] },
-      [JOB_ENV.functionArn]: { 'Fn::GetAtt': [runnerId, 'Arn'] },
-    });
+  it('lets the staff function start jobs, and tells it which function runs them', () => {
+    expect(staff.Environment.Variables[JOB_ENV.functionName]).toEqual({ Ref: runnerId });
+    const invoke = allows(logicalIdAt(stack, 'Api/StaffRole'), 'lambda:InvokeFunction');
+    expect(invoke.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [runnerId, 'Arn'] }]);
   });
 
-  it('lets the staff function create schedules only in this stack\'s group, passing only the scheduler role', () => {
-    const staffRole = logicalIdAt(stack, 'Api/StaffRole');
-    const create = allows(staffRole, 'scheduler:CreateSchedule');
-    expect(JSON.stringify(create.map((s: any) => s.Resource))).toContain(':schedule/Baseline-waves/*');
-    const pass = allows(staffRole, 'iam:PassRole');
-    expect(pass.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdAt(stack, 'Jobs/SchedulerRole'), 'Arn'] }]);
+  it('asks the job runner every minute to open and close the waves that are due', () => {
+    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!.Properties;
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
+    expect(schedule.Target.Arn).toEqual({ 'Fn::GetAtt': [runnerId, 'Arn'] });
+    expect(JSON.parse(schedule.Target.Input)).toEqual(DUE_TRANSITIONS_INPUT);
+    expect(schedule.Target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalIdAt(stack, 'Jobs/SchedulerRole'), 'Arn'] });
   });
 
-  it('lets EventBridge Scheduler, and only it, invoke the job runner through the scheduler role', () => {
+  it('lets EventBridge Scheduler, and only it, assume the role that invokes the job runner', () => {
     const role = resources[logicalIdAt(stack, 'Jobs/SchedulerRole')]!.Properties;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
       Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     })]);
     const invoke = allows(logicalIdAt(stack, 'Jobs/SchedulerRole'), 'lambda:InvokeFunction');
-    expect(invoke.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [runnerId, 'Arn'] }]);
+    expect(JSON.stringify(invoke.map((s: any) => s.Resource))).toContain(runnerId);
+    expect(policyOf(logicalIdAt(stack, 'Jobs/SchedulerRole')).flatMap((s: any) => [s.Action].flat())).toEqual(['lambda:InvokeFunction']);
   });
 });

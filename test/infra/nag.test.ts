@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -12,6 +13,11 @@ const configurations = {
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
     federation: { type: 'saml', name: 'EntraID', metadataUrl: 'https://login.example.org/metadata.xml' },
     alarmEmail: 'oncall@example.org',
+    webDist: (() => {
+      const dir = mkdtempSync(join(tmpdir(), 'baseline-web-'));
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Baseline</title>');
+      return dir;
+    })(),
   },
 };
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logicalIdAt, synthStack } from './synth.js';
 
@@ -73,17 +76,18 @@ describe('web', () => {
     expect(rewrite(uri)).toBe(served);
   });
 
-  it('synthesizes without a web build, publishing the sign-in settings the dashboard needs', () => {
-    const deployment = only('Custom::CDKBucketDeployment')[0];
-    expect(deployment.SourceObjectKeys).toHaveLength(1);
-    expect(JSON.stringify(deployment.SourceMarkers)).toContain(logicalIdAt(stack, 'Auth/Staff/Dashboard'));
+  it('synthesizes without a web build, deploying no site files then', () => {
+    expect(only('Custom::CDKBucketDeployment')).toEqual([]);
   });
 });
 
-describe('web with a custom domain', () => {
+describe('web with a custom domain and a web build', () => {
+  const webDist = mkdtempSync(join(tmpdir(), 'baseline-web-'));
+  writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Baseline</title>');
   const custom = synthStack({
     domainName: 'survey.example.org',
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    webDist,
   }).template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
   const config = Object.values(custom).find((r) => r.Type === 'AWS::CloudFront::Distribution')!.Properties.DistributionConfig;
 
@@ -94,6 +98,12 @@ describe('web with a custom domain', () => {
 
   it('sends sign-in back to the custom domain', () => {
     const client = Object.values(custom).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties;
-    expect(client.CallbackURLs).toEqual(['https://survey.example.org/']);
+    expect(client.CallbackURLs).toEqual(['https://survey.example.org/signin']);
+  });
+
+  it('uploads the build and clears the CDN\'s copies', () => {
+    const deployment = Object.values(custom).find((r) => r.Type === 'Custom::CDKBucketDeployment')!.Properties;
+    expect(deployment).toMatchObject({ DistributionPaths: ['/*'], Prune: true });
+    expect(deployment.SourceObjectKeys).toHaveLength(1);
   });
 });
