@@ -3,9 +3,8 @@
  * under the data folder (or in memory). One process per data folder, guarded by a lock file.
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -14,14 +13,13 @@ export interface EmbeddedEngine {
   stop(): Promise<void>;
 }
 
-/** Start dynalite; `dataDir` undefined keeps everything in memory. */
+/** Start dynalite on a worker thread; `dataDir` undefined keeps everything in memory. */
 export async function startEngine(dataDir?: string): Promise<EmbeddedEngine> {
-  const server = dynalite({ ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: { path: dataDir ? join(dataDir, 'dynamodb') : undefined } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { port: number }) => resolve(message.port));
   });
-  const { port } = server.address() as AddressInfo;
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'local',
@@ -34,7 +32,11 @@ export async function startEngine(dataDir?: string): Promise<EmbeddedEngine> {
     client,
     async stop() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage('stop');
+      });
+      await worker.terminate();
     },
   };
 }
