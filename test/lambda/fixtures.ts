@@ -1,0 +1,70 @@
+/**
+ * API Gateway HTTP API (payload 2.0) events as the Lambda integration receives them behind
+ * CloudFront, built once and varied per test.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+
+export interface EventOptions {
+  method: string;
+  path: string;
+  /** The route that matched, e.g. `ANY /api/{proxy+}`. */
+  routeKey: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Claims the JWT authorizer verified (staff routes only). */
+  claims?: Record<string, string | number | boolean | string[]>;
+}
+
+export function anHttpApiEvent(options: EventOptions): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const now = new Date();
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return {
+    version: '2.0',
+    routeKey: options.routeKey,
+    rawPath: options.path,
+    rawQueryString: '',
+    headers: {
+      accept: 'application/json',
+      'accept-language': 'en',
+      host: 'abc123.execute-api.eu-north-1.amazonaws.com',
+      via: '2.0 0123456789abcdef.cloudfront.net (CloudFront)',
+      'x-forwarded-proto': 'https',
+      ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-north-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+      requestId: 'Zx1abcDEFgHIJkL=',
+      routeKey: options.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? {}, scopes: [] } },
+    },
+    body,
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/** A Lambda context whose remaining time counts down from `timeoutMs`. */
+export function aLambdaContext(functionName: string, timeoutMs = 900_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-north-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/25/[$LATEST]abcdef',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
