@@ -4,10 +4,10 @@
  * no hidden group of 1..k-1 people can be worked out from the visible counts.
  *
  * Model. Every group the structure names is a variable: a unit's total T(u), the people who sit
- * in a unit but in none of its segment-sized children N(u) (direct members and units too small to
- * be segments), those of them with one value of an attribute y(u, a, v) (v may be "none of the kept
- * values": missing or rare), and a unit × value total TA(u, a, v). Three kinds of equation tie
- * them, and together they imply every linear relation between the published counts:
+ * directly in it N(u), those of them with one value of an attribute y(u, a, v) (or with no value),
+ * and a unit × value total TA(u, a, v), for every unit and value whether or not it is a segment.
+ * Three kinds of equation tie them, and together they imply every linear relation between the
+ * published counts:
  *   T(u) = N(u) + Σ T(child);  TA(u,a,v) = y(u,a,v) + Σ TA(child,a,v);  N(u) = Σ_v y(u,a,v).
  * A segment is T or TA (an attribute value org-wide is TA of the root); its complement "rest of
  * the organization" is T(root) minus it, so with the root shown a complement tells exactly what
@@ -195,9 +195,9 @@ const PRIME = 67_108_859; // below 2^26, so a product of two residues stays an e
  * the others), so both are set aside; what is left, usually small, is brought to reduced row
  * echelon form in the integers modulo a large prime, each row remembering the equations it
  * combines. A variable whose row reduces to itself alone is determined, and so is a set-aside
- * unknown whose equation, rewritten over the core, the core's rows explain. Working modulo a prime finds at least
- * what the rationals find unless the prime divides a pivot, which the ±1 coefficients here make
- * practically impossible.
+ * unknown whose equation, rewritten over the core, the core's rows explain. Working modulo a
+ * prime finds at least what the rationals find unless the prime divides a pivot, which the ±1
+ * coefficients here make practically impossible.
  */
 function solveRemainder(known: boolean[], variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
   const unknownsOf = new Map<number, number[]>();
@@ -275,7 +275,7 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
       const factor = reduced.coefficients.get(column);
       if (pivotRow && factor !== undefined) reduced = subtract(reduced, factor, pivotRow);
     }
-    if (reduced.coefficients.size === 0) determined.set(cell, [...new Set(reduced.used)]);
+    if (reduced.coefficients.size === 0) determined.set(cell, reduced.used);
   }
   const leaks: number[][] = [];
   for (const [cell, used] of determined) if (exposed(variables[cell].value)) leaks.push(used);
@@ -288,7 +288,7 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
       if (next === 0) coefficients.delete(column);
       else coefficients.set(column, next);
     }
-    return { coefficients, used: [...a.used, ...b.used] };
+    return { coefficients, used: [...new Set([...a.used, ...b.used])] };
   }
   function scale(a: Row, factor: number): Row {
     const coefficients = new Map<number, number>();
@@ -345,79 +345,125 @@ function visibleBehind(
   return levels;
 }
 
-/** The variables and equations of a wave's segment set, valued with one count vector. */
+/**
+ * The variables and equations of a wave's segment set, valued with one count vector. Every unit
+ * and every value (and "no value") gets its own variables, segment or not, so the model is as fine
+ * as what an attacker who knows the directory can tell apart. A variable that is 0 and shows in no
+ * segment is left out: it is known, and so adds nothing to an equation.
+ */
 function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: ProfileCount[] }): System {
   const tree = new UnitTree(input.units);
   const kept = new Set(input.segments.map((segment) => segment.id));
   const segmentCounts = countBySegment(input.counts, tree, kept);
   const everyone = input.counts.reduce((sum, { count }) => sum + count, 0);
 
-  const keptUnits = input.units.filter((unit) => kept.has(unitSegmentId(unit.id)));
-  const keptUnitIds = new Set(keptUnits.map((unit) => unit.id));
-  /** Each profile's position: its nearest unit that is a segment (a kept unit's ancestors are kept). */
-  const positionOf = new Map<string, string>();
-  const positionFor = (unitId: string) => {
-    let position = positionOf.get(unitId);
-    if (position === undefined) {
-      position = tree.ancestry(unitId).find((unit) => keptUnitIds.has(unit.id))?.id ?? tree.root.id;
-      positionOf.set(unitId, position);
-    }
-    return position;
+  // Direct members per unit, and per unit × attribute × value (MISSING: no value).
+  const MISSING = '\u0000missing';
+  const valuesOf = new Map<string, Set<string>>();
+  const valueSet = (attribute: string) => {
+    let values = valuesOf.get(attribute);
+    if (!values) valuesOf.set(attribute, (values = new Set([MISSING])));
+    return values;
   };
-  const valuesOf = new Map<string, string[]>();
-  for (const segment of input.segments) {
-    if (segment.kind !== 'attribute') continue;
-    if (!valuesOf.has(segment.attribute)) valuesOf.set(segment.attribute, []);
-    valuesOf.get(segment.attribute)!.push(segment.value);
-  }
-
-  // Direct counts per position (N) and per position × value (y); values that are not segments,
-  // and missing values, share the key OTHER.
-  const OTHER = '\u0000other';
-  const direct = new Map<string, number>();
-  const add = (key: string, n: number) => direct.set(key, (direct.get(key) ?? 0) + n);
+  for (const segment of input.segments) if (segment.kind !== 'unit') valueSet(segment.attribute).add(segment.value);
+  for (const { profile } of input.counts) for (const [attribute, value] of Object.entries(profile.attributes)) valueSet(attribute).add(value);
+  const directCount = new Map<string, number>();
+  const direct = new Map<string, Map<string, Map<string, number>>>();
   for (const { profile, count } of input.counts) {
     if (count === 0) continue;
-    const position = positionFor(profile.unitId);
-    add(`N|${position}`, count);
-    for (const [attribute, values] of valuesOf) {
-      const value = profile.attributes[attribute];
-      add(`y|${position}|${attribute}|${value !== undefined && values.includes(value) ? value : OTHER}`, count);
+    if (!tree.byId.has(profile.unitId)) throw new Error(`unknown org unit ${profile.unitId}`);
+    directCount.set(profile.unitId, (directCount.get(profile.unitId) ?? 0) + count);
+    let byAttribute = direct.get(profile.unitId);
+    if (!byAttribute) direct.set(profile.unitId, (byAttribute = new Map()));
+    for (const attribute of valuesOf.keys()) {
+      let byValue = byAttribute.get(attribute);
+      if (!byValue) byAttribute.set(attribute, (byValue = new Map()));
+      const value = profile.attributes[attribute] ?? MISSING;
+      byValue.set(value, (byValue.get(value) ?? 0) + count);
     }
   }
 
   const variables: Variable[] = [];
   const variableOf = new Map<string, number>();
   const equations: Equation[] = [];
-  const addVariable = (value: number, published: boolean, ...names: string[]) => {
-    for (const name of names) variableOf.set(name, variables.length);
-    variables.push({ value, published });
+  /** A variable, or undefined when it is 0 and published nowhere. */
+  const addVariable = (value: number, names: string[]): number | undefined => {
+    const shown = names.filter((name) => kept.has(name));
+    if (value === 0 && shown.length === 0) return undefined;
+    for (const name of shown) variableOf.set(name, variables.length);
+    variables.push({ value, published: shown.length > 0 });
     return variables.length - 1;
   };
+  const valueOf = (index: number | undefined) => (index === undefined ? 0 : variables[index].value);
+  const addEquation = (total: number | undefined, parts: (number | undefined)[]) => {
+    if (total === undefined || variables[total].value === 0) return;
+    equations.push({ total, parts: parts.filter((part): part is number => part !== undefined) });
+  };
 
-  const children = new Map<string, string[]>(keptUnits.map((unit) => [unit.id, []]));
-  for (const unit of keptUnits) if (unit.parentId !== null && children.has(unit.parentId)) children.get(unit.parentId)!.push(unit.id);
+  /**
+   * total = first + parts, through a "rest" variable when some parts are not segments: the rest
+   * (first plus those parts) is the group a visible total minus its visible parts would expose.
+   */
+  const addTotal = (names: string[], first: number | undefined, parts: { index: number | undefined; shown: boolean }[]) => {
+    let base = first;
+    const hiddenParts = parts.filter((part) => !part.shown && part.index !== undefined).map((part) => part.index);
+    const shownParts = parts.filter((part) => part.shown).map((part) => part.index);
+    if (hiddenParts.length > 0) {
+      base = addVariable([first, ...hiddenParts].reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      addEquation(base, [first, ...hiddenParts]);
+    }
+    const total = addVariable([base, ...shownParts].reduce<number>((sum, c) => sum + valueOf(c), 0), names);
+    addEquation(total, [base, ...shownParts]);
+    return total;
+  };
+
+  const childrenOf = new Map<string, string[]>(input.units.map((unit) => [unit.id, []]));
+  for (const unit of input.units) if (unit.parentId !== null) childrenOf.get(unit.parentId)?.push(unit.id);
+  const unitTotal = new Map<string, number | undefined>();
+  const valueTotal = new Map<string, number | undefined>();
+  const otherTotal = new Map<string, number | undefined>();
+  const valueKey = (unitId: string, attribute: string, value: string) => `${unitId}\u0000${attribute}\u0000${value}`;
   // Children before parents, so every equation's parts exist when its total is added.
-  const bottomUp = [...keptUnits].sort((a, b) => tree.depth(b.id) - tree.depth(a.id));
-
+  const bottomUp = [...input.units].sort((a, b) => tree.depth(b.id) - tree.depth(a.id));
   for (const unit of bottomUp) {
-    const id = unitSegmentId(unit.id);
-    const t = addVariable(segmentCounts.get(id)!, true, id);
-    const n = addVariable(direct.get(`N|${unit.id}`) ?? 0, false);
-    equations.push({ total: t, parts: [n, ...children.get(unit.id)!.map((child) => variableOf.get(unitSegmentId(child))!)] });
+    const children = childrenOf.get(unit.id)!;
+    const n = addVariable(directCount.get(unit.id) ?? 0, []);
+    const t = addTotal(
+      [unitSegmentId(unit.id)],
+      n,
+      children.map((child) => ({ index: unitTotal.get(child), shown: kept.has(unitSegmentId(child)) })),
+    );
+    unitTotal.set(unit.id, t);
     for (const [attribute, values] of valuesOf) {
-      const ys = [...values, OTHER].map((value) => addVariable(direct.get(`y|${unit.id}|${attribute}|${value}`) ?? 0, false));
-      equations.push({ total: n, parts: ys });
-      // OTHER gets a unit total too: "the people of this unit with no kept value" is a group as well.
-      [...values, OTHER].forEach((value, i) => {
-        const names = value === OTHER ? [] : [unitAttributeSegmentId(unit.id, attribute, value)];
-        if (unit.parentId === null && value !== OTHER) names.push(attributeSegmentId(attribute, value));
-        const published = names.some((name) => kept.has(name));
-        const childTotals = children.get(unit.id)!.map((child) => variableOf.get(`TA|${child}|${attribute}|${value}`)!);
-        const total = childTotals.reduce((sum, c) => sum + variables[c].value, variables[ys[i]].value);
-        const ta = addVariable(total, published, `TA|${unit.id}|${attribute}|${value}`, ...names.filter((name) => kept.has(name)));
-        equations.push({ total: ta, parts: [ys[i], ...childTotals] });
-      });
+      const byValue = direct.get(unit.id)?.get(attribute);
+      const ys = new Map<string, number | undefined>();
+      for (const value of values) {
+        const y = addVariable(byValue?.get(value) ?? 0, []);
+        ys.set(value, y);
+        const names = value === MISSING ? [] : [unitAttributeSegmentId(unit.id, attribute, value)];
+        if (unit.parentId === null && value !== MISSING) names.push(attributeSegmentId(attribute, value));
+        const parts = children.map((child) => ({
+          index: valueTotal.get(valueKey(child, attribute, value)),
+          shown: value !== MISSING && kept.has(unitAttributeSegmentId(child, attribute, value)),
+        }));
+        valueTotal.set(valueKey(unit.id, attribute, value), addTotal(names, y, parts));
+      }
+      // People with no value, or a value too rare to be a segment: directly here, and in the whole unit.
+      const isShownValue = (value: string) => value !== MISSING && kept.has(attributeSegmentId(attribute, value));
+      const rare = [...values].filter((value) => !isShownValue(value)).map((value) => ys.get(value));
+      const other = addVariable(rare.reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      addEquation(other, rare);
+      addEquation(n, [other, ...[...values].filter(isShownValue).map((value) => ys.get(value))]);
+      const childOthers = children.map((child) => otherTotal.get(`${child}\u0000${attribute}`));
+      const otherSum = addVariable([other, ...childOthers].reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      addEquation(otherSum, [other, ...childOthers]);
+      otherTotal.set(`${unit.id}\u0000${attribute}`, otherSum);
+    }
+  }
+  for (const segment of input.segments) {
+    const index = variableOf.get(segment.id);
+    if (index === undefined || variables[index].value !== segmentCounts.get(segment.id)) {
+      throw new Error(`segment ${segment.id} does not match the organization's units`);
     }
   }
   const root = variableOf.get(unitSegmentId(tree.root.id));
