@@ -267,6 +267,7 @@ export const groupChangeSchema = z.object({
   after: sideSchema,
   change: estimateSchema,
 });
+export type GroupChange = z.infer<typeof groupChangeSchema>;
 
 export const impactVerdictSchema = z.enum(['consistent', 'contradicts', 'noise']);
 

@@ -1,0 +1,114 @@
+/**
+ * From one stored cell to what a view may show of it. The close decided visibility once; this
+ * adds the display rules on top: a hidden cell gives a reason and no number, a group under 10
+ * gives a band of % favorable only, and comparisons apply the larger k of the two waves.
+ */
+import { SMALL_GROUP, type FavorableBand, type HiddenReason, type StatementResult, type WaveRef } from '../../shared/api-results.ts';
+import { favorability, localize, type ScaleKind } from '../../shared/scales.ts';
+import { classifyEnps, enps, meanScore, wilson } from '../../shared/stats.ts';
+import type { Count } from '../../shared/verdict.ts';
+import type { SegmentCell, StatementCell } from '../../shared/wave-cells.ts';
+import type { StoredStatement } from '../store/statements.ts';
+import type { Wave } from '../store/waves.ts';
+
+/** Keys an imported wave uses when it only knows % favorable and n. */
+export const IMPORTED_FAVORABLE = 'fav';
+export const IMPORTED_OTHER = 'other';
+
+/** Statements that have results (comments are read on their own route). */
+export const closedStatements = (wave: Wave): StoredStatement[] => (wave.statements ?? []).filter((statement) => statement.scale !== 'text');
+
+export function statementRef(statement: StoredStatement, lang: string) {
+  return { id: statement.id, text: localize(statement.text, lang), theme: statement.theme, scale: statement.scale };
+}
+
+/** Favorable answers out of all answers; undefined for scales without a favorable side (choice). */
+export function favorableCount(scale: ScaleKind, cell: StatementCell): Count | undefined {
+  if (cell.counts[IMPORTED_FAVORABLE] !== undefined) return { x: cell.counts[IMPORTED_FAVORABLE], n: cell.n };
+  if (scale === 'choice' || scale === 'text') return undefined;
+  let x = 0;
+  for (const [point, count] of Object.entries(cell.counts)) if (favorability(scale, Number(point)) === 'favorable') x += count;
+  return { x, n: cell.n };
+}
+
+/**
+ * % favorable of a group under 10, never 0% or 100%: the top band always holds (n−1)/n as well as
+ * n/n, the bottom band 1/n as well as 0, so a unanimous group cannot be told from a near-unanimous one.
+ */
+export function favorableBand({ x, n }: Count): FavorableBand {
+  const top = Math.min(0.75, (n - 1) / n);
+  const share = x / n;
+  if (share >= top) return { kind: 'at-least', value: top };
+  if (share <= 1 - top) return { kind: 'at-most', value: 1 - top };
+  return { kind: 'about', value: Math.min(0.9, Math.max(0.1, Math.round(share * 10) / 10)) };
+}
+
+const BOUNDS: Partial<Record<ScaleKind, readonly [number, number]>> = { agree5: [1, 5], health3: [1, 3], enps: [0, 10] };
+
+/** Why a statement cell shows nothing at all, or undefined when it shows. `k` is the view's k (the larger of compared waves). */
+export function hiddenReason(cell: StatementCell | undefined, k: number): HiddenReason | undefined {
+  if (!cell) return 'not-asked';
+  if (!cell.visible) return cell.reason ?? 'differencing';
+  if (cell.n > 0 && cell.n < k) return 'below-k';
+  return undefined;
+}
+
+/** One statement's results in one group of one wave. */
+export function describeStatement(statement: StoredStatement, cell: StatementCell | undefined, lang: string, k: number): StatementResult {
+  const ref = statementRef(statement, lang);
+  const reason = hiddenReason(cell, k);
+  if (reason || !cell) return { ...ref, hidden: true, reason: reason ?? 'not-asked' };
+  const result: StatementResult = { ...ref, n: cell.n };
+  if (cell.n === 0) return result;
+  const favorable = favorableCount(statement.scale, cell);
+  if (cell.n < SMALL_GROUP) {
+    if (!favorable) return { ...ref, hidden: true, reason: 'small-group' };
+    return { ...result, small: true, favorableBand: favorableBand(favorable) };
+  }
+  if (favorable) result.favorable = wilson(favorable.x, favorable.n);
+  if (cell.counts[IMPORTED_FAVORABLE] !== undefined) return result;
+  result.counts = { ...cell.counts };
+  const bounds = BOUNDS[statement.scale];
+  if (!bounds) return result;
+  let neutral = 0;
+  for (const [point, count] of Object.entries(cell.counts)) if (favorability(statement.scale, Number(point)) === 'neutral') neutral += count;
+  result.neutral = wilson(neutral, cell.n);
+  result.unfavorable = wilson(cell.n - neutral - (favorable?.x ?? 0), cell.n);
+  const mean = meanScore(cell.counts, { bounds });
+  result.mean = { estimate: mean.mean, lower: mean.lower, upper: mean.upper };
+  if (statement.scale === 'enps') {
+    const { promoters, passives, detractors } = classifyEnps(cell.counts);
+    result.enps = enps(promoters, passives, detractors);
+  }
+  return result;
+}
+
+/**
+ * A statement's favorable count for a comparison, or why it takes no part: hidden, under the
+ * view's k, under 10 (too few to compare without exposing a distribution), or no favorable side.
+ */
+export function comparableCount(statement: StoredStatement | undefined, cell: StatementCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
+  if (!statement) return { reason: 'not-asked' };
+  const reason = hiddenReason(cell, k);
+  if (reason || !cell) return { reason: reason ?? 'not-asked' };
+  if (cell.n < SMALL_GROUP) return { reason: 'small-group' };
+  const count = favorableCount(statement.scale, cell);
+  return count ? { count } : { reason: 'not-asked' };
+}
+
+/** A wave as a view names it, with the group's participation when the close let it show (and it reaches the view's k). */
+export function waveRef(wave: Wave, cell: SegmentCell | undefined, k = wave.k): WaveRef {
+  const ref: WaveRef = { id: wave.id, name: wave.name, k: wave.k, ...(wave.opensAt ? { opensAt: wave.opensAt } : {}) };
+  if (!cell) return ref;
+  // An imported wave knows who answered, not who was invited: no invited count, no response rate.
+  if (wave.imported) {
+    if (cell.respondedVisible && (cell.responded === 0 || cell.responded >= k)) ref.responded = cell.responded;
+    return ref;
+  }
+  if (cell.invitedVisible) ref.invited = cell.invited;
+  if (cell.invitedVisible && cell.respondedVisible && (cell.responded === 0 || cell.responded >= k)) {
+    ref.responded = cell.responded;
+    if (cell.invited > 0) ref.responseRate = cell.responded / cell.invited;
+  }
+  return ref;
+}

@@ -1,0 +1,232 @@
+/**
+ * The results views, each built from stored cells only (O(segments), never O(responses)): one
+ * group's results, a comparison of two waves, the heatmap, the trend across a survey's waves.
+ */
+import type { Comparison, ComparedStatement, HeatCell, Heatmap, Slice, Trend, TrendPoint, WaveResults } from '../../shared/api-results.ts';
+import { localize } from '../../shared/scales.ts';
+import { judgeChanges, type ChangeCell } from '../../shared/verdict.ts';
+import { wilson } from '../../shared/stats.ts';
+import type { AppDeps } from '../deps.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { getCell } from '../store/cells.ts';
+import { getSurvey, listWavesOfSurvey, type Wave } from '../store/waves.ts';
+import { assertMayRead, mayRead, type Reader } from './access.ts';
+import { getCellsByIds } from './cells.ts';
+import { closedStatements, comparableCount, describeStatement, statementRef, waveRef } from './describe.ts';
+import { findSegmentId, labelOf, loadClosedWave, resolveSegment, type WaveContext } from './wave-context.ts';
+
+export interface ViewOptions {
+  reader: Reader;
+  lang: string;
+}
+
+/** GET /api/waves/:id/results: per statement n, counts, shares with intervals, mean, eNPS, and the group's response rate. */
+export async function buildResults(deps: AppDeps, waveId: string, slice: Partial<Slice>, opts: ViewOptions): Promise<WaveResults> {
+  const context = await loadClosedWave(deps, waveId);
+  const segmentId = resolveSegment(context, slice);
+  assertMayRead(opts.reader, context, [segmentId]);
+  const cell = await getCell(deps.store, waveId, segmentId);
+  return {
+    wave: waveRef(context.wave, cell),
+    segment: { id: segmentId, label: labelOf(context, segmentId) },
+    statements: closedStatements(context.wave).map((statement) => describeStatement(statement, cell?.statements[statement.id], opts.lang, context.wave.k)),
+  };
+}
+
+const sortKey = (wave: Wave) => wave.opensAt ?? wave.createdAt;
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The wave to compare with: among the survey's closed waves that opened earlier, the one opening
+ * closest to a year before (within 300–430 days), else the latest earlier one.
+ */
+export async function findPreviousWave(deps: AppDeps, wave: Wave): Promise<{ wave: Wave; basis: 'year-over-year' | 'previous-wave' } | undefined> {
+  const earlier = (await listWavesOfSurvey(deps.store, wave.surveyId))
+    .filter((other) => other.id !== wave.id && other.status === 'closed' && sortKey(other) < sortKey(wave))
+    .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  if (earlier.length === 0) return undefined;
+  const at = Date.parse(sortKey(wave));
+  const yearAgo = earlier
+    .map((other) => ({ other, days: (at - Date.parse(sortKey(other))) / DAY }))
+    .filter(({ days }) => days >= 300 && days <= 430)
+    .sort((a, b) => Math.abs(a.days - 365) - Math.abs(b.days - 365))[0];
+  if (yearAgo) return { wave: yearAgo.other, basis: 'year-over-year' };
+  return { wave: earlier[earlier.length - 1], basis: 'previous-wave' };
+}
+
+/** GET /api/compare and compare-previous: per statement both values, the change with its interval, p, q, verdict, detectable change. */
+export async function buildComparison(
+  deps: AppDeps,
+  fromId: string,
+  toId: string,
+  slice: Partial<Slice>,
+  opts: ViewOptions & { basis?: Comparison['basis'] },
+): Promise<Comparison> {
+  const [from, to] = await Promise.all([loadClosedWave(deps, fromId), loadClosedWave(deps, toId)]);
+  if (from.wave.surveyId !== to.wave.surveyId) {
+    // Different programs may ask the same statement; that is allowed, but say which is which.
+    deps.logger.info('comparing waves of different surveys', { from: fromId, to: toId });
+  }
+  const fromSegment = findSegmentId(from, slice);
+  const toSegment = resolveSegment(to, slice);
+  if (!fromSegment.id) throw new ValidationError(`${fromSegment.field}: ${fromSegment.problem} (the earlier wave)`, fromSegment.field);
+  assertMayRead(opts.reader, from, [fromSegment.id]);
+  assertMayRead(opts.reader, to, [toSegment]);
+  const k = Math.max(from.wave.k, to.wave.k);
+  const [before, after] = await Promise.all([getCell(deps.store, fromId, fromSegment.id), getCell(deps.store, toId, toSegment)]);
+  const beforeStatements = new Map(closedStatements(from.wave).map((statement) => [statement.id, statement]));
+  const statements = closedStatements(to.wave);
+  const pairs = statements.map((statement) => {
+    const a = comparableCount(beforeStatements.get(statement.id), before?.statements[statement.id], k);
+    const b = comparableCount(statement, after?.statements[statement.id], k);
+    return { statement, a, b, cell: a.count && b.count ? ({ before: a.count, after: b.count } satisfies ChangeCell) : null };
+  });
+  const judged = judgeChanges(pairs.map((pair) => pair.cell));
+  return {
+    from: waveRef(from.wave, before, k),
+    to: waveRef(to.wave, after, k),
+    k,
+    segment: { id: toSegment, label: labelOf(to, toSegment) },
+    basis: opts.basis ?? 'chosen',
+    statements: pairs.map(({ statement, a, b, cell }, index): ComparedStatement => {
+      const ref = statementRef(statement, opts.lang);
+      const change = judged[index];
+      if (!cell || !change) return { ...ref, hidden: true, reason: a.reason ?? b.reason ?? 'differencing' };
+      return {
+        ...ref,
+        before: { n: cell.before.n, favorable: wilson(cell.before.x, cell.before.n) },
+        after: { n: cell.after.n, favorable: wilson(cell.after.x, cell.after.n) },
+        change,
+      };
+    }),
+  };
+}
+
+/** The heatmap's dimension choices: org levels that have unit segments, then attributes. */
+function dimensionsOf(context: WaveContext): Array<{ id: string; label: string; segmentIds: string[] }> {
+  const levels = new Map<number, string[]>();
+  const attributes = new Map<string, string[]>();
+  for (const segment of context.segments.values()) {
+    if (segment.kind === 'unit') {
+      const depth = context.tree.depth(segment.unitId);
+      if (depth > 0) levels.set(depth, [...(levels.get(depth) ?? []), segment.id]);
+    } else if (segment.kind === 'attribute') {
+      attributes.set(segment.attribute, [...(attributes.get(segment.attribute) ?? []), segment.id]);
+    }
+  }
+  return [
+    ...[...levels.entries()].sort(([a], [b]) => a - b).map(([depth, ids]) => ({ id: String(depth), label: `Org level ${depth}`, segmentIds: ids })),
+    ...[...attributes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, ids]) => ({ id: name, label: name, segmentIds: ids })),
+  ];
+}
+
+/**
+ * GET /api/waves/:id/heatmap: statements × the segments of one dimension, % favorable and the
+ * change since the previous wave. Every change in the map is one Benjamini–Hochberg family, and
+ * the verdict that colors a cell is the same rule that words a comparison.
+ */
+export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: string | undefined, opts: ViewOptions): Promise<Heatmap> {
+  const context = await loadClosedWave(deps, waveId);
+  const dimensions = dimensionsOf(context);
+  const wanted = dimensionId ?? dimensions[0]?.id;
+  const dimension = dimensions.find((candidate) => candidate.id === wanted);
+  if (!dimension) throw new ValidationError(`dimension: this wave has no org level or attribute "${wanted}"; choose one of ${dimensions.map((d) => d.id).join(', ')}`, 'dimension');
+  const segmentIds = dimension.segmentIds.filter((id) => mayRead(opts.reader, context, id));
+  if (segmentIds.length === 0 && !opts.reader.admin) assertMayRead(opts.reader, context, dimension.segmentIds.slice(0, 1));
+
+  const previous = await findPreviousWave(deps, context.wave);
+  const previousContext = previous ? await loadClosedWave(deps, previous.wave.id) : undefined;
+  const k = Math.max(context.wave.k, previous?.wave.k ?? 0);
+  const [cells, previousCells] = await Promise.all([
+    getCellsByIds(deps.store, waveId, segmentIds),
+    previous ? getCellsByIds(deps.store, previous.wave.id, segmentIds.filter((id) => previousContext!.segments.has(id))) : Promise.resolve(new Map()),
+  ]);
+  const statements = closedStatements(context.wave);
+  const previousStatements = new Map(previous ? closedStatements(previous.wave).map((statement) => [statement.id, statement]) : []);
+
+  const layout: Array<{ base: HeatCell; change: ChangeCell | null; changeReason?: HeatCell['changeReason'] }> = [];
+  for (const statement of statements) {
+    for (const segmentId of segmentIds) {
+      const cell = cells.get(segmentId)?.statements[statement.id];
+      const shown = describeStatement(statement, cell, opts.lang, context.wave.k);
+      const base: HeatCell = { statementId: statement.id, segmentId };
+      if (shown.hidden) {
+        layout.push({ base: { ...base, hidden: true, reason: shown.reason }, change: null });
+        continue;
+      }
+      Object.assign(base, { n: shown.n }, shown.small ? { small: true, favorableBand: shown.favorableBand } : {}, shown.favorable ? { favorable: shown.favorable } : {});
+      if (!previous) {
+        layout.push({ base, change: null });
+        continue;
+      }
+      const before = comparableCount(previousStatements.get(statement.id), previousCells.get(segmentId)?.statements[statement.id], k);
+      const after = comparableCount(statement, cell, k);
+      const change = before.count && after.count ? { before: before.count, after: after.count } : null;
+      layout.push({ base, change, changeReason: change ? undefined : (before.reason ?? after.reason) });
+    }
+  }
+  const judged = judgeChanges(layout.map((entry) => entry.change));
+  return {
+    wave: waveRef(context.wave, undefined),
+    ...(previous ? { previous: waveRef(previous.wave, undefined) } : {}),
+    k,
+    dimension: dimension.id,
+    dimensions: dimensions.map(({ id, label }) => ({ id, label })),
+    statements: statements.map((statement) => statementRef(statement, opts.lang)),
+    segments: segmentIds.map((id) => ({ id, label: labelOf(context, id) })),
+    cells: layout.map(({ base, changeReason }, index) => {
+      const change = judged[index];
+      if (change) return { ...base, change };
+      return changeReason && !base.hidden && previous ? { ...base, changeReason } : base;
+    }),
+  };
+}
+
+/** GET /api/surveys/:id/trend: one statement's % favorable with its interval in every closed wave of a survey, oldest first. */
+export async function buildTrend(deps: AppDeps, surveyId: string, statementId: string, slice: Partial<Slice>, opts: ViewOptions): Promise<Trend> {
+  const survey = await getSurvey(deps.store, surveyId);
+  const waves = (await listWavesOfSurvey(deps.store, surveyId)).filter((wave) => wave.status === 'closed').sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  const asked = waves.flatMap((wave) => (wave.statements ?? []).filter((statement) => statement.id === statementId));
+  if (asked.length === 0) throw new ValidationError(`statement: no closed wave of this survey asked "${statementId}"`, 'statement');
+  const statement = asked[asked.length - 1];
+  if (statement.scale === 'text' || statement.scale === 'choice') throw new ValidationError(`statement: "${statementId}" has no favorable side to trend`, 'statement');
+
+  const points: TrendPoint[] = [];
+  let label: string | undefined;
+  let anyGroup = false;
+  for (const wave of waves) {
+    const context = await loadClosedWave(deps, wave.id);
+    const base = { waveId: wave.id, waveName: wave.name, k: wave.k, ...(wave.opensAt ? { opensAt: wave.opensAt } : {}) };
+    const found = findSegmentId(context, slice);
+    if (!found.id) {
+      points.push({ ...base, hidden: true, reason: 'not-a-segment' });
+      continue;
+    }
+    anyGroup = true;
+    assertMayRead(opts.reader, context, [found.id]);
+    label = labelOf(context, found.id);
+    const cell = await getCell(deps.store, wave.id, found.id);
+    const waveStatement = (wave.statements ?? []).find((candidate) => candidate.id === statementId);
+    const rate = waveRef(wave, cell).responseRate;
+    if (!waveStatement) {
+      points.push({ ...base, hidden: true, reason: 'not-asked' });
+      continue;
+    }
+    const shown = describeStatement(waveStatement, cell?.statements[statementId], opts.lang, wave.k);
+    if (shown.hidden) points.push({ ...base, hidden: true, reason: shown.reason });
+    else points.push({ ...base, ...(rate !== undefined ? { responseRate: rate } : {}), n: shown.n, ...(shown.small ? { small: true, favorableBand: shown.favorableBand } : {}), ...(shown.favorable ? { favorable: shown.favorable } : {}) });
+  }
+  if (!anyGroup) {
+    const field = slice.filter ? 'filter' : 'unit';
+    throw new ValidationError(`${field}: not a group of any closed wave of this survey`, field);
+  }
+  return { survey: { id: survey.id, name: survey.name }, statement: { id: statement.id, text: localize(statement.text, opts.lang) }, segment: { label: label ?? '' }, points };
+}
+
+/** GET /api/waves/:id/compare-previous. */
+export async function buildCompareToPrevious(deps: AppDeps, waveId: string, slice: Partial<Slice>, opts: ViewOptions): Promise<Comparison> {
+  const { wave } = await loadClosedWave(deps, waveId);
+  const previous = await findPreviousWave(deps, wave);
+  if (!previous) throw new NotFoundError(`a closed wave of this survey before ${wave.name}`, 'no-previous-wave');
+  return buildComparison(deps, previous.wave.id, waveId, slice, { ...opts, basis: previous.basis });
+}

@@ -1,0 +1,22 @@
+/** Initiatives: register, list, and read the impact page. */
+import { Hono } from 'hono';
+import { impactQuerySchema, initiativeCreateSchema } from '../../shared/api-results.ts';
+import type { StaffVariables } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { validate } from '../http.ts';
+import { readerOf } from '../results/access.ts';
+import { impactCsv } from '../results/csv.ts';
+import { buildImpact, createInitiative } from '../results/impact.ts';
+import { listInitiatives } from '../store/initiatives.ts';
+import { respondWith } from './results.ts';
+
+export function initiativeRoutes(deps: AppDeps) {
+  return new Hono<{ Variables: StaffVariables }>()
+    .get('/', async (c) => c.json({ initiatives: await listInitiatives(deps.store) }))
+    .post('/', validate('json', initiativeCreateSchema), async (c) => c.json(await createInitiative(deps, c.req.valid('json')), 201))
+    .get('/:id/impact', validate('query', impactQuerySchema), async (c) => {
+      const { format, lang } = c.req.valid('query');
+      const view = await buildImpact(deps, c.req.param('id'), { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+      return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`);
+    });
+}
