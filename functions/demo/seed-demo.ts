@@ -18,6 +18,7 @@ import {
   agreeAnswers,
   baseFavorable,
   DEMO_COMMENTS,
+  DEMO_ROOT,
   DEMO_STATEMENTS,
   demoPeople,
   isTechnology,
@@ -26,6 +27,7 @@ import {
   shuffle,
   storyFavorable,
 } from './demo-organization.ts';
+import { seedDemoInitiatives } from './seed-initiatives.ts';
 
 const SEEDED_MARKER = { pk: 'META', sk: 'SEEDED' };
 
@@ -48,11 +50,13 @@ export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
 
   const annual = { id: randomId(), name: 'Annual survey', createdAt: '2014-02-01T00:00:00.000Z', demo: true };
   await putSurvey(deps.store, annual);
+  const annualWaveIds: string[] = [];
   for (const year of [2014, 2015] as const) {
     const wave = await createWave(deps, annual.id, String(year), DEMO_STATEMENTS.map((s) => s.id), `${year}-03-03T08:00:00.000Z`, `${year}-03-21T17:00:00.000Z`);
     await runToEnd(seeding, 'open-wave', wave.id);
     await answerAnnual(seeding, wave, year, people);
     await runToEnd(seeding, 'close-wave', wave.id);
+    annualWaveIds.push(wave.id);
   }
 
   const pulse = { id: randomId(), name: 'Quarterly pulse', createdAt: new Date().toISOString(), demo: true };
@@ -66,6 +70,7 @@ export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
     'speak-up': random() < 0.65 ? 5 : 2,
     enps: Math.floor(random() * 11),
   }));
+  await seedDemoInitiatives(deps, { annualSurveyId: annual.id, wave2014Id: annualWaveIds[0], wave2015Id: annualWaveIds[1], technologyUnitPath: `${DEMO_ROOT} > Technology` });
   return { surveys: [annual.name, pulse.name] };
 }
 
