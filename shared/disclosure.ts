@@ -104,7 +104,7 @@ function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) =
 
   for (;;) {
     const peeled = peel(variables, equations, equationsOf, hidden);
-    let leaks = peelingLeaks(peeled, variables, equations, exposed);
+    let leaks = peelingLeaks(peeled, variables, equations, equationsOf, exposed);
     if (leaks.length === 0) leaks = solveRemainder(peeled.known, variables, equations, exposed);
     if (leaks.length === 0) return;
     // Several deductions are cut per round. A deduction resting on a cell hidden earlier in the
@@ -170,19 +170,52 @@ function peel(variables: Variable[], equations: Equation[], equationsOf: number[
 
 /**
  * Groups the peeling exposes: a learned variable, or the unknown parts of an equation whose total is
- * known (their sum is then known too). Each leak is the list of equations the deduction used.
+ * known (their sum is then known too). An unknown part that is itself a total is opened up into
+ * its own parts when that leaves fewer people unknown (a unit's hidden child opened into its
+ * visible grandchildren and its rest), so "everyone but these visible teams" is caught at any
+ * depth. Each leak is the list of equations the deduction used.
  */
-function peelingLeaks(peeled: Peeled, variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
+function peelingLeaks(
+  peeled: Peeled,
+  variables: Variable[],
+  equations: Equation[],
+  equationsOf: number[][],
+  exposed: (n: number) => boolean,
+): number[][] {
   const { known, source } = peeled;
   const leaks: number[][] = [];
   variables.forEach((v, i) => {
     if (source[i] >= 0 && exposed(v.value)) leaks.push([source[i]]);
   });
+  /** Fewest people left unknown when the variable is opened up as far as helps, and the equations opened. */
+  const opened = new Map<number, { unknown: number; used: number[] }>();
+  const open = (cell: number): { unknown: number; used: number[] } => {
+    if (known[cell]) return { unknown: 0, used: [] };
+    let best = opened.get(cell);
+    if (best) return best;
+    best = { unknown: variables[cell].value, used: [] };
+    for (const e of equationsOf[cell]) {
+      if (equations[e].total !== cell) continue;
+      const inside = openParts(e);
+      if (inside.unknown < best.unknown) best = inside;
+    }
+    opened.set(cell, best);
+    return best;
+  };
+  const openParts = (e: number) => {
+    let unknown = 0;
+    const used = [e];
+    for (const part of equations[e].parts) {
+      const inside = open(part);
+      unknown += inside.unknown;
+      used.push(...inside.used);
+    }
+    return { unknown, used };
+  };
   equations.forEach((equation, e) => {
     if (!known[equation.total]) return;
-    let unknownSum = 0;
-    for (const part of equation.parts) if (!known[part]) unknownSum += variables[part].value;
-    if (unknownSum > 0 && exposed(unknownSum)) leaks.push([e]);
+    const { unknown, used } = openParts(e);
+    if (unknown > 0 && exposed(unknown)) leaks.push(used);
   });
   return leaks;
 }

@@ -196,6 +196,7 @@ function attack(options: {
   // Groups of real people the attacker tries to size: every unknown, every hidden cell, and the
   // never-published remainders (direct members, units and values too small to be segments, people without a value).
   const keptUnits = new Set(segments.filter((s) => s.kind === 'unit').map((s) => s.unitId));
+  const keptValues = new Set(segments.flatMap((s) => (s.kind === 'attribute' ? [`${s.attribute}=${s.value}`] : [])));
   const targets: Group[] = [...hiddenCells];
   for (const u of unitIds) {
     targets.push({ name: `direct ${u}`, pieces: [{ positions: [u] }] });
@@ -209,7 +210,13 @@ function attack(options: {
         targets.push({ name: `direct ${u} ${name}=${v}`, pieces: [{ positions: [u], condition: { attribute: name, values: [v] } }] });
         targets.push({ name: `unit ${u} ${name}=${v}`, pieces: [{ positions: subtree.get(u)!, condition: { attribute: name, values: [v] } }] });
       }
+      const unshown = values.filter((v) => !keptValues.has(`${name}=${v}`));
+      targets.push({ name: `unit ${u} ${name} not shown`, pieces: [{ positions: subtree.get(u)!, condition: { attribute: name, values: unshown } }] });
     }
+  }
+  // Unions the structure does not name: people sitting directly in either of two units.
+  for (const [i, p] of unitIds.entries()) {
+    for (const q of unitIds.slice(i + 1)) targets.push({ name: `direct ${p} or ${q}`, pieces: [{ positions: [p, q] }] });
   }
   for (const { name, values } of attributes) {
     for (const v of values) targets.push({ name: `${name}=${v}`, pieces: [{ positions: unitIds, condition: { attribute: name, values: [v] } }] });
