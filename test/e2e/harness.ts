@@ -79,3 +79,22 @@ export async function waitForInvitationLinks(outbox: string, timeoutMs = 60_000)
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/**
+ * Invitation links of the open demo wave that have not been answered yet: the demo seeds part of
+ * that wave's responses, so a link is checked (POST /api/questionnaire does not use it up).
+ */
+export async function findUnansweredLinks(baseUrl: string, outbox: string, count: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const link of await waitForInvitationLinks(outbox)) {
+    const { pathname, hash } = new URL(link);
+    const reply = await fetch(`${baseUrl}/api/questionnaire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: hash.slice(1) }),
+    });
+    if (reply.status === 200) found.push(`${baseUrl}${pathname}${hash}`);
+    if (found.length === count) break;
+  }
+  return found;
+}
