@@ -1,0 +1,149 @@
+/**
+ * Cold start of the Lambda bundles: their size, and the time a fresh Node process takes to import a
+ * bundle and answer its first API Gateway event, beside a bare Hono hello-world bundle measured the
+ * same way. Targets (issue 5): the respondent bundle under 150 KB minified, its first event under
+ * 150 ms. The respondent's questionnaire event reads the embedded engine (dynalite in this process,
+ * on loopback) through the real DynamoDB client, so the figure includes the SDK's first request.
+ *
+ *   npx tsx test/bench/cold-start.ts [runs=15]
+ *
+ * Bundles are built like infra/baseline-function.ts builds them: esbuild, minified ESM for Node 22,
+ * `@aws-sdk/*` left to the runtime (here: resolved from node_modules).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
+import { startTestRuntime } from '../helpers/embedded.ts';
+import { aWave } from '../helpers/scenario.ts';
+import { anHttpApiEvent } from '../lambda/fixtures.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const out = join(root, '.bench');
+const runs = Number(process.argv[2] ?? 15);
+
+const BUNDLING: BuildOptions = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'error',
+};
+
+/**
+ * What-if, not what ships: `import { z } from 'zod'` keeps all of zod, locales and JSON Schema
+ * included (esbuild cannot see through the re-exported namespace object); `import * as z` lets it
+ * drop what is unused.
+ */
+const zodNamespaceImport: Plugin = {
+  name: 'zod-namespace-import',
+  setup(b) {
+    b.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/import \{ z(, type \w+)* \} from 'zod';/g, "import * as z from 'zod';"),
+      loader: 'ts',
+    }));
+  },
+};
+
+const HELLO = `import { Hono } from 'hono';
+import { handle } from 'hono/aws-lambda';
+export const handler = handle(new Hono().get('/api/health', (c) => c.json({ ok: true })));
+`;
+
+/** The child: import the bundle, answer one event, report the times since its own process started. */
+const CHILD = `const [bundle, eventFile] = process.argv.slice(2);
+const { readFileSync } = await import('node:fs');
+const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+const started = performance.now();
+const { handler } = await import(bundle);
+const imported = performance.now();
+const result = await handler(event, { functionName: 'bench', getRemainingTimeInMillis: () => 10000, awsRequestId: 'bench' });
+const answered = performance.now();
+process.stdout.write(JSON.stringify({ status: result.statusCode, importMs: imported - started, firstEventMs: answered - started, sinceProcessStartMs: answered }));
+`;
+
+async function bundle(name: string, entry: string, extra: BuildOptions = {}): Promise<{ file: string; bytes: number; gzip: number }> {
+  const file = join(out, `${name}.mjs`);
+  await build({ ...BUNDLING, entryPoints: [entry], outfile: file, ...extra });
+  const bytes = statSync(file).size;
+  return { file, bytes, gzip: gzipSync(readFileSync(file)).length };
+}
+
+function runChild(bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<{ status: number; importMs: number; firstEventMs: number; sinceProcessStartMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(out, 'child.mjs'), bundleFile, eventFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    // The functions' own log lines come first; the measurement is the last line.
+    child.on('close', () => resolvePromise(JSON.parse(output.slice(output.lastIndexOf('{"status"')))));
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'child.mjs'), CHILD);
+writeFileSync(join(out, 'hello.ts'), HELLO);
+
+const runtime = await startTestRuntime();
+try {
+  const wave = await aWave(runtime).withRoster(12).open();
+  const endpoint = await runtime.engine.client.config.endpoint!();
+  if (endpoint.hostname !== '127.0.0.1') throw new Error('refusing to benchmark against a non-local DynamoDB');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${endpoint.port}`,
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    MAIN_TABLE_NAME: DEFAULT_TABLE_NAMES.main, EPHEMERAL_TABLE_NAME: DEFAULT_TABLE_NAMES.ephemeral,
+    PUBLIC_BASE_URL: 'https://survey.example.org',
+    AUTH_ISSUER: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Bench', AUTH_CLIENT_ID: 'bench', AUTH_ROLES_CLAIM: 'cognito:groups',
+    AUTH_DOMAIN: 'bench.auth.eu-north-1.amazoncognito.com', AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
+    SUBMISSION_DEADLINE_MS: '8000', CLOSE_GRACE_MS: '20000',
+    JOBS_FUNCTION_NAME: 'bench-jobs', MAIL_FROM: 'surveys@example.org', SES_CONFIGURATION_SET: 'bench',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // The SDK warns about Node 20 here on every start; Lambda runs Node 22.
+    NODE_NO_WARNINGS: '1',
+  };
+  const events = {
+    health: anHttpApiEvent({ method: 'GET', path: '/api/health', routeKey: 'ANY /api/health' }),
+    questionnaire: anHttpApiEvent({ method: 'POST', path: '/api/questionnaire', routeKey: 'ANY /api/questionnaire', body: { token: wave.tokens[0] } }),
+  };
+  for (const [name, event] of Object.entries(events)) writeFileSync(join(out, `${name}.json`), JSON.stringify(event));
+
+  const bundles = {
+    'hono hello-world': await bundle('hello', join(out, 'hello.ts')),
+    respond: await bundle('respond', join(root, 'functions/lambda/respond.ts')),
+    staff: await bundle('staff', join(root, 'functions/lambda/staff.ts')),
+    jobs: await bundle('jobs', join(root, 'functions/lambda/jobs.ts')),
+    'respond, zod imported as a namespace (what-if)': await bundle('respond-zod-ns', join(root, 'functions/lambda/respond.ts'), { plugins: [zodNamespaceImport] }),
+    'respond, AWS SDK bundled too (what-if)': await bundle('respond-sdk', join(root, 'functions/lambda/respond.ts'), { external: [] }),
+  };
+  console.log(`Bundle sizes (minified ESM, @aws-sdk/* external)`);
+  for (const [name, b] of Object.entries(bundles)) console.log(`  ${name.padEnd(48)} ${kb(b.bytes).padStart(10)}  (gzip ${kb(b.gzip)})`);
+
+  const cases: [string, string, keyof typeof events][] = [
+    ['hono hello-world', bundles['hono hello-world'].file, 'health'],
+    ['respond', bundles.respond.file, 'health'],
+    ['respond', bundles.respond.file, 'questionnaire'],
+    ['respond, zod as namespace (what-if)', bundles['respond, zod imported as a namespace (what-if)'].file, 'questionnaire'],
+    ['respond, AWS SDK bundled (what-if)', bundles['respond, AWS SDK bundled too (what-if)'].file, 'questionnaire'],
+  ];
+  console.log(`\nFirst event in a fresh Node ${process.version} process, median of ${runs} (import + answer; process start to answer)`);
+  for (const [name, file, eventName] of cases) {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push(await runChild(file, join(out, `${eventName}.json`), env));
+    const statuses = [...new Set(samples.map((s) => s.status))].join(',');
+    console.log(`  ${`${name}, ${eventName}`.padEnd(48)} ${median(samples.map((s) => s.firstEventMs)).toFixed(0).padStart(5)} ms   ${median(samples.map((s) => s.sinceProcessStartMs)).toFixed(0).padStart(5)} ms   import ${median(samples.map((s) => s.importMs)).toFixed(0)} ms   status ${statuses}`);
+  }
+} finally {
+  await runtime.stop();
+}
