@@ -1,0 +1,221 @@
+/**
+ * Attacks on the results API (issue 3): what an attacker with admin access can read through the
+ * routes must never pin down a group smaller than k. Each attack combines views the way a
+ * curious reader would: a parent minus its visible children, a unit minus its unit × attribute
+ * cells, a rest-of-organization or difference-in-differences that would isolate a small group,
+ * and a unanimous small group.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comparison, Impact, WaveResults } from '../shared/api-results.ts';
+import { parseCsv } from '../shared/csv.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { aWave, closeWave, type PersonRow } from './helpers/scenario.ts';
+
+const K = 5;
+let rt: TestRuntime;
+
+/** People of one unit: `count` of them, the first `old` with tenure 3y+, the rest <1y. */
+function people(unit: string, count: number, old = 0): PersonRow[] {
+  const slug = unit.replaceAll(/[^A-Za-z]/g, '').toLowerCase();
+  return Array.from({ length: count }, (_, i) => ({ email: `${slug}${i}@acme.test`, orgUnit: unit, tenure: i < old ? '3y+' : '<1y' }));
+}
+
+/** Open a wave for the roster, answer for each person `answersOf` returns answers for, close it. */
+async function runWave(rows: PersonRow[], answersOf: (person: PersonRow) => Record<string, number | string> | undefined): Promise<{ waveId: string; surveyId: string }> {
+  const before = rt.mail.length;
+  const { waveId, surveyId } = await aWave(rt).withRoster(rows).withK(K).open();
+  const byEmail = new Map(rows.map((row) => [row.email, row]));
+  for (const message of rt.mail.slice(before)) {
+    const answers = answersOf(byEmail.get(message.to)!);
+    if (!answers) continue;
+    const token = /\/r#([A-Za-z0-9_-]{43})/.exec(message.text)![1];
+    expect((await rt.post('/api/responses', { token, answers })).status).toBe(201);
+  }
+  expect((await closeWave(rt, waveId)).status).toBe('done');
+  return { waveId, surveyId };
+}
+
+const mixed = (i: number) => ({ 'mgmt-expectations': (i % 5) + 1, training: ((i * 3) % 5) + 1, enps: i % 11 });
+
+/** n per statement of one group; undefined where hidden. */
+async function visibleN(waveId: string, query: string): Promise<Map<string, number | undefined>> {
+  const response = await rt.staff(`/api/waves/${waveId}/results?${query}`);
+  expect(response.status, await response.clone().text()).toBe(200);
+  const view = (await response.json()) as WaveResults;
+  return new Map(view.statements.map((statement) => [statement.id, statement.hidden ? undefined : statement.n]));
+}
+
+const exposed = (remainder: number) => remainder > 0 && remainder < K;
+
+describe('one organization, one wave, every view an admin can read', () => {
+  let waveId: string;
+  const unitQuery = (path: string) => `unit=${encodeURIComponent(path)}`;
+
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    const rows = [
+      ...people('=Acme > Eng > Alpha', 20, 6),
+      ...people('=Acme > Eng > Beta', 6),
+      ...people('=Acme > Sales', 20, 6),
+      ...people('=Acme > Ops', 9),
+    ];
+    let i = 0;
+    const index = new Map(rows.map((row) => [row.email, i++]));
+    const answered = { alpha: 15, beta: 3, salesOld: 3, salesNew: 10, ops: 8 };
+    const seen = new Map<string, number>();
+    const take = (key: string, limit: number) => {
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      return n <= limit;
+    };
+    ({ waveId } = await runWave(rows, (person) => {
+      const at = index.get(person.email)!;
+      if (person.orgUnit.endsWith('Alpha')) return take('alpha', answered.alpha) ? mixed(at) : undefined;
+      if (person.orgUnit.endsWith('Beta')) return take('beta', answered.beta) ? mixed(at) : undefined;
+      if (person.orgUnit.endsWith('Sales')) return person.tenure === '3y+' ? (take('so', answered.salesOld) ? mixed(at) : undefined) : take('sn', answered.salesNew) ? mixed(at) : undefined;
+      // Ops: 8 of 9 answer, unanimously the top of every scale.
+      return take('ops', answered.ops) ? { 'mgmt-expectations': 5, training: 5, enps: 10 } : undefined;
+    }));
+  }, 120_000);
+  afterAll(async () => {
+    await rt?.stop();
+  });
+
+  it('a parent minus its visible children never leaves a group of 1..k-1', async () => {
+    const family: Array<[string, string[]]> = [
+      ['=Acme', ['=Acme > Eng', '=Acme > Sales', '=Acme > Ops']],
+      ['=Acme > Eng', ['=Acme > Eng > Alpha', '=Acme > Eng > Beta']],
+    ];
+    let solved = 0;
+    for (const [parent, children] of family) {
+      const total = await visibleN(waveId, unitQuery(parent));
+      const parts = await Promise.all(children.map(async (child) => visibleN(waveId, unitQuery(child)).catch(() => new Map<string, number | undefined>())));
+      for (const [statementId, n] of total) {
+        if (n === undefined) continue;
+        const shown = parts.map((part) => part.get(statementId)).filter((value) => value !== undefined);
+        const remainder = n - shown.reduce((a, b) => a + b, 0);
+        expect(exposed(remainder), `${parent} − visible children on ${statementId} = ${remainder}`).toBe(false);
+        solved++;
+      }
+    }
+    expect(solved).toBeGreaterThan(0);
+    // Beta (3 of 6 answered) is hidden, and so is whatever would give it away.
+    expect([...(await visibleN(waveId, unitQuery('=Acme > Eng > Beta'))).values()].every((n) => n === undefined)).toBe(true);
+  });
+
+  it('a unit minus its unit × attribute cells never leaves a group of 1..k-1', async () => {
+    for (const unit of ['=Acme', '=Acme > Sales', '=Acme > Eng', '=Acme > Eng > Alpha']) {
+      const total = await visibleN(waveId, unitQuery(unit));
+      const byValue = await Promise.all(
+        ['<1y', '3y+'].map(async (value) => {
+          const query = unit === '=Acme' ? `filter=${encodeURIComponent(`tenure:${value}`)}` : `${unitQuery(unit)}&filter=${encodeURIComponent(`tenure:${value}`)}`;
+          const response = await rt.staff(`/api/waves/${waveId}/results?${query}`);
+          // A 400 means the cell is not a segment at all (under k invited): it publishes nothing.
+          return response.status === 400 ? new Map<string, number | undefined>() : visibleN(waveId, query);
+        }),
+      );
+      for (const [statementId, n] of total) {
+        if (n === undefined) continue;
+        const shown = byValue.map((part) => part.get(statementId)).filter((value) => value !== undefined);
+        const remainder = n - shown.reduce((a, b) => a + b, 0);
+        expect(exposed(remainder), `${unit} − its tenure cells on ${statementId} = ${remainder}`).toBe(false);
+      }
+    }
+  });
+
+  it('participation counts obey the same rule: a parent minus its visible children', async () => {
+    const participation = (await (await rt.staff(`/api/waves/${waveId}/participation`)).json()) as { segments: Array<{ label: string; responded: number | string }> };
+    const responded = new Map(participation.segments.map((segment) => [segment.label, segment.responded]));
+    const parentChildren: Array<[string, string[]]> = [
+      ['=Acme', ['=Acme > Eng', '=Acme > Sales', '=Acme > Ops']],
+      ['=Acme > Eng', ['=Acme > Eng > Alpha', '=Acme > Eng > Beta']],
+    ];
+    for (const [parent, children] of parentChildren) {
+      const total = responded.get(parent);
+      if (typeof total !== 'number') continue;
+      const remainder = total - children.map((child) => responded.get(child)).reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0);
+      expect(exposed(remainder), `${parent} responded − visible children = ${remainder}`).toBe(false);
+    }
+  });
+
+  it('a unanimous small group (8 respondents) shows % favorable only, as a band: never 0% or 100%, never a distribution', async () => {
+    const response = await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Ops')}`);
+    const view = (await response.json()) as WaveResults;
+    for (const statement of view.statements) {
+      expect(statement.hidden, statement.id).toBeFalsy();
+      expect(statement.small).toBe(true);
+      expect(statement.favorableBand).toEqual({ kind: 'at-least', value: 0.75 });
+      for (const key of ['counts', 'favorable', 'neutral', 'unfavorable', 'mean', 'enps'] as const) expect(statement[key], `${statement.id}.${key}`).toBeUndefined();
+    }
+    const csv = await (await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Ops')}&format=csv`)).text();
+    expect(csv).toContain('75% or more');
+    expect(csv).not.toMatch(/(^|,)100(,|$)/m);
+    // Nor can a comparison or heatmap give the share away: a group under 10 takes no part in one.
+    const comparison = (await (await rt.staff(`/api/compare?from=${waveId}&to=${waveId}&${unitQuery('=Acme > Ops')}`)).json()) as Comparison;
+    expect(comparison.statements.every((statement) => statement.hidden && statement.reason === 'small-group' && !statement.before && !statement.change)).toBe(true);
+  });
+
+  it('escapes cells a spreadsheet would run as a formula', async () => {
+    const csv = await (await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Sales')}&format=csv`)).text();
+    const [meta] = parseCsv(csv);
+    expect(meta.fields[3]).toBe("'=Acme > Sales");
+    expect(csv).not.toMatch(/(^|,)=/m);
+  });
+
+  it('comments: none for a group under 10, and none for a parent whose children would leave a small remainder', async () => {
+    const small = (await (await rt.staff(`/api/waves/${waveId}/comments?${unitQuery('=Acme > Ops')}`)).json()) as { hidden?: boolean; comments: unknown[] };
+    expect(small.hidden).toBe(true);
+    expect(small.comments).toEqual([]);
+    // Eng has 18 respondents, but splitting it would leave Beta's 3 on their own: Alpha is not readable apart from Eng.
+    const alpha = (await (await rt.staff(`/api/waves/${waveId}/comments?${unitQuery('=Acme > Eng > Alpha')}`)).json()) as { hidden?: boolean };
+    expect(alpha.hidden).toBe(true);
+  });
+});
+
+describe('a rest-of-organization group or a difference-in-differences that would isolate a small group', () => {
+  it('hides the impact rather than showing a number that pins down the 3 people outside the target', async () => {
+    rt = await startTestRuntime();
+    const rows = [...people('Beta > Big', 30), ...people('Beta > Tiny', 6)];
+    const answer = (person: PersonRow) => (person.orgUnit.endsWith('Tiny') && Number(person.email.match(/\d+/)![0]) >= 3 ? undefined : mixed(person.email.length));
+    const first = await runWave(rows, answer);
+    const second = await runWave(rows, answer);
+    const created = await rt.staff('/api/initiatives', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Isolate Tiny',
+        hypothesis: 'Big rises',
+        statements: [{ id: 'mgmt-expectations', direction: 'up' }, { id: 'training', direction: 'up' }],
+        target: { unit: 'Beta > Big' },
+        baselineWaveIds: [first.waveId],
+        followUpWaveIds: [second.waveId],
+        phase: 'ship',
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const impact = (await (await rt.staff(`/api/initiatives/${id}/impact`)).json()) as Impact;
+    for (const statement of impact.statements) {
+      expect(statement.hidden, statement.id).toBe(true);
+      expect(statement.did ?? statement.target ?? statement.comparison).toBeUndefined();
+    }
+    expect(impact.responseRates.comparison.after).toBeUndefined();
+
+    // Naming Tiny as the comparison directly gets no further.
+    const direct = await rt.staff('/api/initiatives', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Tiny vs Big', hypothesis: 'x', statements: [{ id: 'training', direction: 'up' }], target: { unit: 'Beta > Big' }, comparison: { unit: 'Beta > Tiny' }, baselineWaveIds: [first.waveId], followUpWaveIds: [second.waveId], phase: 'ship' }),
+    });
+    expect(direct.status, await direct.clone().text()).toBe(201);
+    const directImpact = (await (await rt.staff(`/api/initiatives/${((await direct.json()) as { id: string }).id}/impact`)).json()) as Impact;
+    expect(directImpact.statements.every((statement) => statement.hidden && statement.did === undefined)).toBe(true);
+
+    // And the year-over-year of the whole organization cannot be set against Big's to get Tiny's change.
+    const whole = (await (await rt.staff(`/api/compare?from=${first.waveId}&to=${second.waveId}`)).json()) as Comparison;
+    const big = (await (await rt.staff(`/api/compare?from=${first.waveId}&to=${second.waveId}&unit=${encodeURIComponent('Beta > Big')}`)).json()) as Comparison;
+    for (const statement of whole.statements) {
+      const other = big.statements.find((candidate) => candidate.id === statement.id)!;
+      if (statement.after && other.after) expect(exposed(statement.after.n - other.after.n)).toBe(false);
+    }
+    await rt.stop();
+  });
+});
