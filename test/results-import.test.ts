@@ -1,0 +1,88 @@
+/**
+ * Imported waves (aggregates of a survey run elsewhere): a closed wave with cells, suppressed at
+ * import by the same rules as a close, then read through the same results routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trend, WaveResults } from '../shared/api-results.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { STATEMENTS } from './helpers/scenario.ts';
+
+let rt: TestRuntime;
+let surveyId: string;
+
+async function importCsv(name: string, csv: string, opensAt = '2016-03-01T00:00:00.000Z'): Promise<Response> {
+  return rt.staff('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId, name, minGroupSize: 5, opensAt, csv }) });
+}
+
+async function results(waveId: string, query = ''): Promise<WaveResults> {
+  const response = await rt.staff(`/api/waves/${waveId}/results${query}`);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as WaveResults;
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  for (const statement of STATEMENTS) await rt.staff('/api/statements', { method: 'POST', body: JSON.stringify(statement) });
+  surveyId = ((await (await rt.staff('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Elsewhere' }) })).json()) as { id: string }).id;
+});
+afterAll(async () => {
+  await rt?.stop();
+});
+
+describe('importing a wave of aggregates', () => {
+  it('counts per scale point: results with intervals; a unit of 3 is no group, and nothing lets it be worked out', async () => {
+    const csv = [
+      'statement,unit,n,1,2,3,4,5',
+      'mgmt-expectations,,43,3,7,8,15,10',
+      'mgmt-expectations,Org > A,20,1,3,4,7,5',
+      'mgmt-expectations,Org > B,20,1,3,4,7,5',
+      'mgmt-expectations,Org > C,3,1,1,0,1,0',
+    ].join('\n');
+    const response = await importCsv('Imported counts', csv);
+    expect(response.status, await response.clone().text()).toBe(201);
+    const { waveId, hiddenCells } = (await response.json()) as { waveId: string; hiddenCells: number };
+    expect(hiddenCells).toBeGreaterThan(0);
+
+    expect((await rt.staff(`/api/waves/${waveId}/results?unit=${encodeURIComponent('Org > C')}`)).status).toBe(400);
+    const shown = await Promise.all(['', '?unit=Org%20%3E%20A', '?unit=Org%20%3E%20B'].map((query) => results(waveId, query)));
+    const n = shown.map((view) => view.statements.find((statement) => statement.id === 'mgmt-expectations')!);
+    if (!n[0].hidden) {
+      const remainder = n[0].n! - (n[1].hidden ? 0 : n[1].n!) - (n[2].hidden ? 0 : n[2].n!);
+      expect(remainder === 0 || remainder >= 5, `the whole minus A and B leaves ${remainder}`).toBe(true);
+    }
+    const visible = n.find((statement) => !statement.hidden)!;
+    expect(visible.counts).toBeDefined();
+    expect(visible.favorable!.lower).toBeLessThan(visible.favorable!.estimate);
+    // Aggregates say who answered, not who was invited: no response rate is made up.
+    expect(shown[1].wave.responseRate).toBeUndefined();
+  });
+
+  it('% favorable only: shares with intervals, no distribution, and a trend across imported waves', async () => {
+    const first = await importCsv('2016', 'statement,unit,n,favorable\ntraining,,200,40\ntraining,Org > A,100,35\ntraining,Org > B,100,45', '2016-03-01T00:00:00.000Z');
+    const second = await importCsv('2017', 'statement,unit,n,favorable\ntraining,,210,50\ntraining,Org > A,105,52\ntraining,Org > B,105,48', '2017-03-01T00:00:00.000Z');
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    const { waveId } = (await second.json()) as { waveId: string };
+    const training = (await results(waveId, '?unit=Org%20%3E%20A')).statements.find((statement) => statement.id === 'training')!;
+    expect(training.favorable!.estimate).toBeCloseTo(55 / 105, 10);
+    expect(training.counts).toBeUndefined();
+    expect(training.mean).toBeUndefined();
+    const trend = (await (await rt.staff(`/api/surveys/${surveyId}/trend?statement=training&unit=${encodeURIComponent('Org > A')}`)).json()) as Trend;
+    expect(trend.points.filter((point) => point.favorable).map((point) => Math.round(point.favorable!.estimate * 100))).toEqual([35, 52]);
+  });
+
+  it.each([
+    ['statement,unit,n,1,2,3,4,5\nmgmt-expectations,,10,1,1,1,1,1', /line 2: the counts add up to 5, not n = 10/],
+    ['statement,unit,n,favorable\nno-such,,10,50', /line 2: unknown statement "no-such"/],
+    ['statement,unit,n,favorable\ntraining,Org > A,10,50', /needs a row for the whole organization/],
+    ['statement,unit,n,favorable\ntraining,,10,50\ntraining,Org > A > X,5,50', /line 3: .*needs a row for Org > A, the unit above/],
+    ['statement,unit,n,favorable\ntraining,,10,50\ntraining,Org > A,20,50', /add up to more than its own row/],
+    ['unit,n\n,5', /the header needs the columns statement and n/],
+  ])('refuses a CSV that does not add up, with a 400 naming the line', async (csv, message) => {
+    const response = await importCsv('bad', csv);
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { field: string; message: string } };
+    expect(error.field).toBe('csv');
+    expect(error.message).toMatch(message);
+  });
+});
