@@ -143,7 +143,8 @@ export class Web extends Construct {
   deploySite(): BucketDeployment | undefined {
     if (!existsSync(this.props.webDist)) return undefined;
     return new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(this.props.webDist)],
+      // CloudFront compresses on the fly; the build's precompressed copies would only be dead weight.
+      sources: [Source.asset(this.props.webDist, { exclude: ['*.br', '*.gz'] })],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
