@@ -223,13 +223,17 @@ function peelingLeaks(
 const PRIME = 67_108_859; // below 2^26, so a product of two residues stays an exact double
 
 /**
- * Exact elimination over what peeling left unknown. First the mirror image of peeling: an unknown
- * that occurs in one remaining equation only absorbs it (that equation can then say nothing about
- * the others), so both are set aside; what is left, usually small, is brought to reduced row
- * echelon form in the integers modulo a large prime, each row remembering the equations it
- * combines. A variable whose row reduces to itself alone is determined, and so is a set-aside
- * unknown whose equation, rewritten over the core, the core's rows explain. Working modulo a
- * prime finds at least what the rationals find unless the prime divides a pivot, which the ±1
+ * Exact elimination over what peeling left unknown, in the integers modulo a large prime.
+ *
+ * First the mirror image of peeling: an unknown that occurs in one remaining equation only absorbs
+ * it (the equation then says nothing about the others), so both are set aside. What is left, the
+ * core, is usually small and is brought to reduced row echelon form, each row remembering the
+ * equations it combines. An unknown is determined exactly when it is orthogonal to every solution
+ * of the homogeneous system; instead of listing those, take two random ones (random values for the
+ * free unknowns, the rest following from the core rows and, in reverse order, the set-aside
+ * equations): a determined unknown is 0 in both, an undetermined one is nonzero in either with
+ * probability 1 − 1/PRIME² — and a wrong guess only hides one cell too many. Working modulo a prime
+ * finds at least what the rationals find unless the prime divides a pivot, which the ±1
  * coefficients here make practically impossible.
  */
 function solveRemainder(known: boolean[], variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
@@ -244,8 +248,10 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
       occurrences.get(cell)!.push(e);
     }
   });
+  const coefficientIn = (e: number, cell: number) => (cell === equations[e].total ? 1 : PRIME - 1);
 
   const setAside: { cell: number; equation: number }[] = [];
+  const setAsideBy = new Map<number, number>();
   const removed = new Set<number>();
   const remaining = (cell: number) => occurrences.get(cell)!.filter((e) => !removed.has(e));
   const queue = [...occurrences.keys()];
@@ -255,25 +261,16 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
     if (live.length !== 1) continue;
     const [e] = live;
     removed.add(e);
+    setAsideBy.set(cell, e);
     setAside.push({ cell, equation: e });
     for (const other of unknownsOf.get(e)!) if (other !== cell && remaining(other).length === 1) queue.push(other);
   }
 
-  interface Row {
-    coefficients: Map<number, number>;
-    used: number[];
-  }
   const pivots = new Map<number, Row>();
   for (const [e, unknowns] of unknownsOf) {
     if (removed.has(e)) continue;
-    const equation = equations[e];
-    const coefficients = new Map<number, number>(unknowns.map((cell) => [cell, cell === equation.total ? 1 : PRIME - 1]));
-    let row: Row = { coefficients, used: [e] };
-    for (const column of unknowns) {
-      const pivotRow = pivots.get(column);
-      const factor = row.coefficients.get(column);
-      if (pivotRow && factor !== undefined) row = subtract(row, factor, pivotRow);
-    }
+    let row: Row = { coefficients: new Map(unknowns.map((cell) => [cell, coefficientIn(e, cell)])), used: [e] };
+    row = reduce(row, pivots);
     if (row.coefficients.size === 0) continue;
     let pivot = -1;
     for (const column of row.coefficients.keys()) if (pivot < 0 || column < pivot) pivot = column;
@@ -285,49 +282,97 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
     pivots.set(pivot, row);
   }
 
-  const determined = new Map<number, number[]>();
-  for (const [column, row] of pivots) if (row.coefficients.size === 1) determined.set(column, row.used);
-  // A set-aside unknown equals the rest of its equation; substituting the later set-aside unknowns
-  // by their own equations leaves a combination of core unknowns, determined when the core's rows
-  // reduce it to nothing.
-  const expressions = new Map<number, Row>();
-  for (let i = setAside.length - 1; i >= 0; i--) {
-    const { cell, equation } = setAside[i];
-    const sign = cell === equations[equation].total ? PRIME - 1 : 1;
-    let expression: Row = { coefficients: new Map(), used: [equation] };
-    for (const other of unknownsOf.get(equation)!) {
-      if (other === cell) continue;
-      const coefficient = (sign * (other === equations[equation].total ? 1 : PRIME - 1)) % PRIME;
-      const term = expressions.get(other) ?? { coefficients: new Map([[other, 1]]), used: [] };
-      expression = subtract(expression, PRIME - coefficient, term);
+  // Two random solutions of the homogeneous system, as values per unknown; seeded, so the same
+  // counts always get the same answer.
+  const random = seededResidues(0x5eed);
+  const solutions = [0, 1].map(() => {
+    const value = new Map<number, number>();
+    for (const cell of occurrences.keys()) if (!pivots.has(cell) && !setAsideBy.has(cell)) value.set(cell, random());
+    for (const [pivot, row] of pivots) {
+      let sum = 0;
+      for (const [column, coefficient] of row.coefficients) if (column !== pivot) sum = (sum + coefficient * value.get(column)!) % PRIME;
+      value.set(pivot, (PRIME - sum) % PRIME);
     }
-    expressions.set(cell, expression);
-    let reduced = expression;
-    for (const column of [...expression.coefficients.keys()]) {
-      const pivotRow = pivots.get(column);
-      const factor = reduced.coefficients.get(column);
-      if (pivotRow && factor !== undefined) reduced = subtract(reduced, factor, pivotRow);
+    for (let i = setAside.length - 1; i >= 0; i--) {
+      const { cell, equation } = setAside[i];
+      let sum = 0;
+      for (const other of unknownsOf.get(equation)!) if (other !== cell) sum = (sum + coefficientIn(equation, other) * value.get(other)!) % PRIME;
+      value.set(cell, (((PRIME - sum) % PRIME) * inverse(coefficientIn(equation, cell))) % PRIME);
     }
-    if (reduced.coefficients.size === 0) determined.set(cell, reduced.used);
-  }
+    return value;
+  });
+
   const leaks: number[][] = [];
-  for (const [cell, used] of determined) if (exposed(variables[cell].value)) leaks.push(used);
+  for (const cell of occurrences.keys()) {
+    if (!exposed(variables[cell].value) || solutions.some((value) => value.get(cell) !== 0)) continue;
+    leaks.push(certificate(cell));
+  }
   return leaks;
 
-  function subtract(a: Row, factor: number, b: Row): Row {
-    const coefficients = new Map(a.coefficients);
-    for (const [column, value] of b.coefficients) {
-      const next = ((((coefficients.get(column) ?? 0) - factor * value) % PRIME) + PRIME) % PRIME;
-      if (next === 0) coefficients.delete(column);
-      else coefficients.set(column, next);
+  /** The equations that pin the unknown down: its set-aside equations rewritten over the core, and the core rows that explain them. */
+  function certificate(cell: number): number[] {
+    const pivotRow = pivots.get(cell);
+    if (pivotRow) return pivotRow.used;
+    const coefficients = new Map([[cell, 1]]);
+    const used = new Set<number>();
+    // Each set-aside equation only holds unknowns set aside after it, so substituting never loops.
+    const pending = [cell];
+    while (pending.length > 0) {
+      const column = pending.pop()!;
+      const e = setAsideBy.get(column);
+      const coefficient = coefficients.get(column);
+      if (e === undefined || coefficient === undefined) continue;
+      used.add(e);
+      const factor = (coefficient * inverse(coefficientIn(e, column))) % PRIME;
+      for (const other of unknownsOf.get(e)!) {
+        const next = ((((coefficients.get(other) ?? 0) - factor * coefficientIn(e, other)) % PRIME) + PRIME) % PRIME;
+        if (next === 0) coefficients.delete(other);
+        else {
+          coefficients.set(other, next);
+          if (setAsideBy.has(other)) pending.push(other);
+        }
+      }
     }
-    return { coefficients, used: [...new Set([...a.used, ...b.used])] };
+    return reduce({ coefficients, used: [...used] }, pivots).used;
   }
-  function scale(a: Row, factor: number): Row {
-    const coefficients = new Map<number, number>();
-    for (const [column, value] of a.coefficients) coefficients.set(column, (value * factor) % PRIME);
-    return { coefficients, used: a.used };
+}
+
+interface Row {
+  coefficients: Map<number, number>;
+  used: number[];
+}
+
+function reduce(input: Row, pivots: Map<number, Row>): Row {
+  let row = input;
+  for (const column of [...input.coefficients.keys()]) {
+    const pivotRow = pivots.get(column);
+    const factor = row.coefficients.get(column);
+    if (pivotRow && factor !== undefined) row = subtract(row, factor, pivotRow);
   }
+  return row;
+}
+
+/** a − factor·b */
+function subtract(a: Row, factor: number, b: Row): Row {
+  const coefficients = new Map(a.coefficients);
+  for (const [column, value] of b.coefficients) {
+    const next = ((((coefficients.get(column) ?? 0) - factor * value) % PRIME) + PRIME) % PRIME;
+    if (next === 0) coefficients.delete(column);
+    else coefficients.set(column, next);
+  }
+  return { coefficients, used: [...new Set([...a.used, ...b.used])] };
+}
+
+function scale(a: Row, factor: number): Row {
+  const coefficients = new Map<number, number>();
+  for (const [column, value] of a.coefficients) coefficients.set(column, (value * factor) % PRIME);
+  return { coefficients, used: a.used };
+}
+
+/** Pseudo-random residues in 1..PRIME-1 (a multiplicative congruential generator modulo PRIME). */
+function seededResidues(seed: number): () => number {
+  let state = (seed % (PRIME - 1)) + 1;
+  return () => (state = (state * 48_271) % PRIME);
 }
 
 function inverse(a: number): number {

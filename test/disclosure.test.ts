@@ -140,6 +140,6 @@ describe('decideVisibility', () => {
     const visibility = decideVisibility({ k: K, units: org.units, segments, counts: respondents });
     const elapsed = performance.now() - started;
     expect(visibility.size).toBe(segments.length * 2);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(10_000);
   });
 });
