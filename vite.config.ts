@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Connect } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
@@ -25,12 +28,35 @@ const serveRespondentPageAtR: Connect.NextHandleFunction = (req, _res, next) => 
   next();
 };
 
+/**
+ * Write `.br` and `.gz` beside every text file of the build, compressed once at the highest level,
+ * so a static server with precompressed serving (Hono's `serveStatic({ precompressed: true })`)
+ * sends the respondent page at a third of its size without compressing per request.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const name of Object.keys(bundle).filter((file) => /\.(js|css|html|svg|json)$/.test(file))) {
+        const path = join(options.dir!, name);
+        const item = bundle[name];
+        const source = item.type === 'asset' ? item.source : item.code;
+        const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+        writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      }
+    },
+  };
+}
+
 const apiProxy = { '/api': `http://127.0.0.1:${process.env.API_PORT ?? '8787'}` };
 
 export default defineConfig({
   root,
   plugins: [
     svelte(),
+    precompress(),
     {
       name: 'respondent-page-at-r',
       configureServer: (server) => void server.middlewares.use(serveRespondentPageAtR),
