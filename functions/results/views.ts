@@ -67,17 +67,17 @@ export async function buildComparison(
     // Different programs may ask the same statement; that is allowed, but say which is which.
     deps.logger.info('comparing waves of different surveys', { from: fromId, to: toId });
   }
-  const fromSegment = findSegmentId(from, slice);
+  // The slice must be a group of the later wave (else 400); in the earlier wave it may not have been one (too few invited then).
   const toSegment = resolveSegment(to, slice);
-  if (!fromSegment.id) throw new ValidationError(`${fromSegment.field}: ${fromSegment.problem} (the earlier wave)`, fromSegment.field);
-  assertMayRead(opts.reader, from, [fromSegment.id]);
+  const fromSegment = findSegmentId(from, slice).id;
+  if (fromSegment) assertMayRead(opts.reader, from, [fromSegment]);
   assertMayRead(opts.reader, to, [toSegment]);
   const k = Math.max(from.wave.k, to.wave.k);
-  const [before, after] = await Promise.all([getCell(deps.store, fromId, fromSegment.id), getCell(deps.store, toId, toSegment)]);
+  const [before, after] = await Promise.all([fromSegment ? getCell(deps.store, fromId, fromSegment) : undefined, getCell(deps.store, toId, toSegment)]);
   const beforeStatements = new Map(closedStatements(from.wave).map((statement) => [statement.id, statement]));
   const statements = closedStatements(to.wave);
   const pairs = statements.map((statement) => {
-    const a = comparableCount(beforeStatements.get(statement.id), before?.statements[statement.id], k);
+    const a = fromSegment ? comparableCount(beforeStatements.get(statement.id), before?.statements[statement.id], k) : { reason: 'not-a-segment' as const };
     const b = comparableCount(statement, after?.statements[statement.id], k);
     return { statement, a, b, cell: a.count && b.count ? ({ before: a.count, after: b.count } satisfies ChangeCell) : null };
   });

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [-- name…]`: runs the named benchmarks (all when none is named), one after the
+ * other. To add one, export a function from its file and list it here.
+ */
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  results: async () => (await import('./results.ts')).benchResults(),
+  submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+  console.log(`\n## ${name}`);
+  await BENCHMARKS[name]();
+}
