@@ -49,6 +49,10 @@ export class Jobs extends Construct {
       functionName,
       timeout: Duration.minutes(15),
       memorySize: 1024,
+      // The mailer paces itself to the account's SES rate within one process: one job at a time keeps
+      // two waves opening together from sending at twice the rate. More jobs queue (Lambda's async
+      // queue keeps them up to six hours) and a slice ends within 15 minutes.
+      reservedConcurrentExecutions: 1,
     });
     this.function.allowInvoke(stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
 

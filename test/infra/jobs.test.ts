@@ -19,6 +19,10 @@ describe('jobs and schedules', () => {
     expect(config.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(logicalIdAt(stack, 'Jobs/DeadLetters'));
   });
 
+  it('runs one job at a time, so invitations never go out faster than the SES rate one process paces to', () => {
+    expect(resources[runnerId]!.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
   it('lets the job runner invoke itself to resume where it stopped', () => {
     const self = allows(logicalIdAt(stack, 'Jobs/RunnerRole'), 'lambda:InvokeFunction');
     expect(JSON.stringify(self)).toContain(`function:${resources[runnerId]!.Properties.FunctionName}`);
