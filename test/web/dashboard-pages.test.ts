@@ -7,6 +7,7 @@ import Manage from '../../web/dashboard/admin/Manage.svelte';
 import { matchRoute } from '../../web/dashboard/lib/router.svelte';
 import { toCsv } from '../../web/dashboard/lib/csv';
 import { renderPage } from './dashboard-harness';
+import type { Comparison } from '../../shared/api-results';
 
 const interval = (estimate: number, half = 0.06) => ({ estimate, lower: estimate - half, upper: estimate + half });
 
@@ -29,14 +30,16 @@ describe('people directory upload', () => {
 });
 
 describe('year over year', () => {
-  const comparison = {
-    from: { id: 'w2014', name: '2014', responseRate: 0.8 },
-    to: { id: 'w2015', name: '2015', responseRate: 0.82 },
+  const comparison: Comparison = {
+    from: { id: 'w2014', name: '2014', k: 5, responseRate: 0.8 },
+    to: { id: 'w2015', name: '2015', k: 5, responseRate: 0.82 },
     k: 5,
+    segment: { id: 'u:tech', label: 'Soundwave > Technology' },
+    basis: 'year-over-year',
     statements: [
-      { id: 'clear', text: 'Management makes its expectations clear', theme: 'Leadership', before: { favorable: interval(0.6) }, after: { favorable: interval(0.64) }, change: { ...interval(0.04, 0.06), verdict: 'noise', detectable: { down: -0.11, up: 0.12 }, words: "rose 4 points: can't tell from noise" } },
-      { id: 'training', text: 'I am offered training', theme: 'Growth', before: { favorable: interval(0.5) }, after: { favorable: interval(0.56) }, change: { ...interval(0.06, 0.05), verdict: 'rose' } },
-      { id: 'small', text: 'A small-group statement', theme: 'Growth', hidden: true, reason: 'differencing' },
+      { id: 'clear', text: 'Management makes its expectations clear', theme: 'Leadership', scale: 'agree5', before: { n: 120, favorable: interval(0.6) }, after: { n: 124, favorable: interval(0.64) }, change: { ...interval(0.04, 0.06), p: 0.2, q: 0.3, verdict: 'noise', detectable: { down: -0.11, up: 0.12 }, words: "rose 4 points: can't tell from noise" } },
+      { id: 'training', text: 'I am offered training', theme: 'Growth', scale: 'agree5', before: { n: 120, favorable: interval(0.5) }, after: { n: 124, favorable: interval(0.56) }, change: { ...interval(0.06, 0.05), p: 0.01, q: 0.02, verdict: 'rose', detectable: { down: -0.1, up: 0.1 }, words: 'rose 6 points' } },
+      { id: 'small', text: 'A small-group statement', theme: 'Growth', scale: 'agree5', hidden: true, reason: 'differencing' },
     ],
   };
 

@@ -1,41 +1,13 @@
-import type { Change, Estimate } from './results';
+import type { Change, HeatCell, Heatmap } from './results';
 
-/** One cell of a heatmap as the dashboard reads it: a share, a change, or a reason it is hidden. */
-export interface HeatCell {
-  statementId: string;
-  segmentId: string;
-  favorable?: Estimate | number;
-  n?: number;
-  change?: Change;
-  hidden?: boolean;
-  reason?: string;
-}
-
-export interface Heatmap {
-  dimension: string;
-  dimensions?: { id: string; label: string }[];
-  k?: number;
-  statements: { id: string; text: string; theme?: string }[];
-  segments: { id: string; label: string }[];
-  cells: HeatCell[] | Record<string, Record<string, Omit<HeatCell, 'statementId' | 'segmentId'>>>;
-}
-
-/** Cells by statement and segment, whichever layout the server sent. */
+/** Cells by statement and segment. */
 export function indexCells(map: Heatmap): (statementId: string, segmentId: string) => HeatCell | undefined {
-  if (Array.isArray(map.cells)) {
-    const byKey = new Map(map.cells.map((cell) => [`${cell.statementId}\u0000${cell.segmentId}`, cell]));
-    return (statementId, segmentId) => byKey.get(`${statementId}\u0000${segmentId}`);
-  }
-  const nested = map.cells;
-  return (statementId, segmentId) => {
-    const cell = nested[statementId]?.[segmentId];
-    return cell ? { ...cell, statementId, segmentId } : undefined;
-  };
+  const byKey = new Map(map.cells.map((cell) => [`${cell.statementId}\u0000${cell.segmentId}`, cell]));
+  return (statementId, segmentId) => byKey.get(`${statementId}\u0000${segmentId}`);
 }
 
-export const shareOf = (favorable: Estimate | number | undefined): number | undefined =>
-  typeof favorable === 'number' ? favorable : favorable?.estimate;
-
+/** The share a cell is colored by: its estimate, or for a group under 10 the middle of its band. */
+export const shareOf = (cell: HeatCell | undefined): number | undefined => cell?.favorable?.estimate ?? cell?.favorableBand?.value;
 /**
  * Fill for a share: a single-hue blue ramp (readable in grayscale and by every common
  * color-vision deficiency), light at 0% and dark at 100%.

@@ -1,43 +1,16 @@
-/** Initiatives as the dashboard reads and writes them (issue 3). */
-import type { Estimate } from './results';
-
-export type Phase = 'think' | 'build' | 'ship' | 'tweak';
-export const PHASES: Phase[] = ['think', 'build', 'ship', 'tweak'];
-
-export interface Initiative {
-  id: string;
-  name: string;
-  hypothesis: string;
-  statements: { id: string; direction: 'up' | 'down'; minChange?: number }[];
-  target: string;
-  comparison?: string;
-  baselineWaveIds: string[];
-  followUpWaveIds: string[];
-  phase: Phase;
-}
-
-export interface ImpactStatement {
-  id: string;
-  text: string;
-  hidden?: boolean;
-  reason?: string;
-  target?: { before?: Estimate; after?: Estimate; change?: Estimate; n?: number };
-  comparison?: { before?: Estimate; after?: Estimate; change?: Estimate; n?: number };
-  did?: Estimate & { verdict?: string; words?: string; detectable?: { down: number | null; up: number | null } };
-  parallelTrends?: { words?: string; ok?: boolean };
-  regressionToMean?: string;
-}
-
-export interface Impact {
-  initiative: Initiative;
-  k?: number;
-  statements: ImpactStatement[];
-  warnings?: string[];
-}
+/** Initiative helpers shared by the list and the impact page. */
+export const PHASES = ['think', 'build', 'ship', 'tweak'] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** Chart tone for an impact verdict: blue when consistent, vermillion when contradicted, gray when noise. */
 export function toneOfImpact(verdict: string | undefined): 'rose' | 'fell' | 'noise' {
-  if (verdict?.startsWith('consistent')) return 'rose';
-  if (verdict?.startsWith('contradict')) return 'fell';
+  if (verdict === 'consistent') return 'rose';
+  if (verdict === 'contradicts') return 'fell';
   return 'noise';
+}
+
+/** A group typed as an org unit path, or `<attribute>:<value>`, as the results routes take it. */
+export function parseSlice(text: string): { unit?: string; filter?: string } {
+  const trimmed = text.trim();
+  return trimmed.includes(' > ') || !trimmed.includes(':') ? { unit: trimmed } : { filter: trimmed };
 }

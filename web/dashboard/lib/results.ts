@@ -1,66 +1,29 @@
 /**
- * The results API as the dashboard reads it (issue 3). Everything a hidden cell lacks is optional:
- * a suppressed cell carries a reason and never a number.
+ * The results API as the dashboard reads it: the types of shared/api-results.ts, and helpers the
+ * results pages share. A hidden cell carries a reason and never a number.
  */
 import type { ApiClient } from './api';
 import type { Participation } from './types';
 
-export interface Estimate {
-  estimate: number;
-  lower: number;
-  upper: number;
-}
-
-export interface Hidden {
-  hidden?: boolean;
-  reason?: string;
-}
-
-export interface StatementResult extends Hidden {
-  id: string;
-  text: string;
-  theme: string;
-  scale: string;
-  n?: number;
-  counts?: Record<string, number>;
-  favorable?: Estimate;
-  neutral?: Estimate;
-  unfavorable?: Estimate;
-  mean?: { mean: number; lower: number; upper: number };
-  enps?: Estimate;
-}
-
-export interface WaveResults {
-  wave?: { id: string; name: string; k?: number };
-  responseRate?: number;
-  invited?: number | string;
-  responded?: number | string;
-  statements: StatementResult[];
-}
-
-export interface Change extends Estimate {
-  p?: number;
-  q?: number;
-  verdict: 'rose' | 'fell' | 'noise';
-  detectable?: { down: number | null; up: number | null };
-  words?: string;
-}
-
-export interface ComparedStatement extends Hidden {
-  id: string;
-  text: string;
-  theme?: string;
-  before?: { favorable?: Estimate; n?: number };
-  after?: { favorable?: Estimate; n?: number };
-  change?: Change;
-}
-
-export interface Comparison {
-  from: { id: string; name: string; responseRate?: number };
-  to: { id: string; name: string; responseRate?: number };
-  k?: number;
-  statements: ComparedStatement[];
-}
+// Type-only: the schemas stay on the server, no validation library ships to the browser.
+export type {
+  Change,
+  ComparedStatement,
+  Comparison,
+  Estimate,
+  FavorableBand,
+  HeatCell,
+  Heatmap,
+  Impact,
+  ImpactStatement,
+  Initiative,
+  InitiativeCreate,
+  StatementResult,
+  Trend,
+  TrendPoint,
+  WaveResults,
+} from '../../../shared/api-results';
+import type { Change, Estimate, FavorableBand } from '../../../shared/api-results';
 
 /** One row of an IntervalBars chart. */
 export interface IntervalRow {
@@ -86,8 +49,8 @@ export function groupByTheme<T extends { theme?: string }>(items: readonly T[]):
 }
 
 /** Whether a cell must be shown as hidden: flagged, or no number came with it. */
-export const isHidden = (cell: Hidden & { favorable?: Estimate; change?: Change }): boolean =>
-  Boolean(cell.hidden) || (cell.favorable === undefined && cell.change === undefined);
+export const isHidden = (cell: { hidden?: boolean; favorable?: Estimate; favorableBand?: FavorableBand; change?: Change }): boolean =>
+  Boolean(cell.hidden) || (cell.favorable === undefined && cell.favorableBand === undefined && cell.change === undefined);
 
 export interface SegmentChoice {
   /** The query the results routes take: `unit=<path>` or `filter=<attribute>:<value>`. */
