@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.js';
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { startTestRuntime } from '../helpers/embedded.ts';
 import { aWave } from '../helpers/scenario.ts';
@@ -65,7 +66,7 @@ const { handler } = await import(bundle);
 const imported = performance.now();
 const result = await handler(event, { functionName: 'bench', getRemainingTimeInMillis: () => 10000, awsRequestId: 'bench' });
 const answered = performance.now();
-process.stdout.write(JSON.stringify({ status: result.statusCode, importMs: imported - started, firstEventMs: answered - started, sinceProcessStartMs: answered }));
+process.stdout.write(JSON.stringify({ status: result?.statusCode ?? 'none', importMs: imported - started, firstEventMs: answered - started, sinceProcessStartMs: answered }));
 `;
 
 async function bundle(name: string, entry: string, extra: BuildOptions = {}): Promise<{ file: string; bytes: number; gzip: number }> {
@@ -75,7 +76,7 @@ async function bundle(name: string, entry: string, extra: BuildOptions = {}): Pr
   return { file, bytes, gzip: gzipSync(readFileSync(file)).length };
 }
 
-function runChild(bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<{ status: number; importMs: number; firstEventMs: number; sinceProcessStartMs: number }> {
+function runChild(bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<{ status: number | 'none'; importMs: number; firstEventMs: number; sinceProcessStartMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(out, 'child.mjs'), bundleFile, eventFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -114,6 +115,7 @@ try {
     NODE_NO_WARNINGS: '1',
   };
   const events = {
+    tick: DUE_TRANSITIONS_INPUT,
     health: anHttpApiEvent({ method: 'GET', path: '/api/health', routeKey: 'ANY /api/health' }),
     questionnaire: anHttpApiEvent({ method: 'POST', path: '/api/questionnaire', routeKey: 'ANY /api/questionnaire', body: { token: wave.tokens[0] } }),
   };
@@ -138,6 +140,8 @@ try {
     ['respond, zod as namespace (what-if)', bundles['respond, zod imported as a namespace (what-if)'].file, 'questionnaire'],
     ['respond, AWS SDK bundled (what-if)', bundles['respond, AWS SDK bundled too (what-if)'].file, 'questionnaire'],
     ['respond, both (what-if)', bundles['respond, both (what-if)'].file, 'questionnaire'],
+    ['staff', bundles.staff.file, 'health'],
+    ['jobs', bundles.jobs.file, 'tick'],
   ];
   // Round-robin over the cases, so that whatever else the machine is doing weighs on all of them alike.
   const samples = cases.map(() => [] as Awaited<ReturnType<typeof runChild>>[]);
