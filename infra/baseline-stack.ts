@@ -1,4 +1,4 @@
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
@@ -37,6 +37,9 @@ export class BaselineStack extends Stack {
       federation: config.federation,
     });
     this.mail = new Mail(this, 'Mail', { from: config.mailFrom, identity: resolveSesIdentity(config) });
+    if (/@example\.(com|org|net)>?$/.test(config.mailFrom)) {
+      Annotations.of(this).addWarningV2('baseline:placeholder-sender', `mailFrom is the placeholder ${config.mailFrom}: invitations cannot be sent until it names your verified SES domain (-c mailFrom=...)`);
+    }
     this.jobs = new Jobs(this, 'Jobs');
     this.api = new Api(this, 'Api', {
       data: this.data, auth: this.auth, jobs: this.jobs, mail: this.mail, siteUrl: lazySiteUrl,
