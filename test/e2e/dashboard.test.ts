@@ -72,6 +72,7 @@ describe('the dashboard, signed in with the local sign-in link', () => {
     await page.getByRole('table').first().waitFor();
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'dashboard-heatmap');
+    await visit('/', 'Surveys and waves');
     await page.getByRole('link', { name: 'Trends' }).click();
     await page.getByRole('heading', { level: 1, name: 'Trend' }).waitFor();
     await page.getByRole('table').first().waitFor();
