@@ -41,6 +41,8 @@ interface Variable {
 interface Equation {
   total: number;
   parts: number[];
+  /** Follows from the others: it helps peeling, and exact elimination can do without it. */
+  implied?: boolean;
 }
 
 interface System {
@@ -93,6 +95,8 @@ export function decideVisibility(input: {
   return result;
 }
 
+const ONE_CUT_PER_ROUND_BELOW = 3000;
+
 /** Complementary suppression to a fixed point: attack, hide one visible cell per deduction found, repeat. */
 function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) => boolean): void {
   const { variables, equations } = system;
@@ -107,8 +111,9 @@ function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) =
     let leaks = peelingLeaks(peeled, variables, equations, equationsOf, exposed);
     if (leaks.length === 0) leaks = solveRemainder(peeled.known, variables, equations, exposed);
     if (leaks.length === 0) return;
-    // Several deductions are cut per round. A deduction resting on a cell hidden earlier in the
-    // same round may already be broken, so it waits for the next attack.
+    // Small systems get one cut per attack, which hides the fewest cells. Large ones get several
+    // per round to stay fast; a deduction resting on a cell hidden earlier in the same round may
+    // already be broken, so it waits for the next attack.
     const attacked = hidden.slice();
     const newlyHidden = new Set<number>();
     /** Whether some equation holding the cell has every other cell known, and known without it. */
@@ -133,6 +138,7 @@ function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) =
       const chosen = pool.reduce((a, b) => (variables[b].value < variables[a].value ? b : a));
       hidden[chosen] = true;
       newlyHidden.add(chosen);
+      if (variables.length < ONE_CUT_PER_ROUND_BELOW) break;
     }
   }
 }
@@ -154,8 +160,9 @@ function peel(variables: Variable[], equations: Equation[], equationsOf: number[
   const unknownCount = equations.map((eq) => equationCells(eq).filter((cell) => !known[cell]).length);
   const queue: number[] = [];
   unknownCount.forEach((count, e) => count === 1 && queue.push(e));
-  while (queue.length > 0) {
-    const e = queue.pop()!;
+  // First in, first out: every learned cell keeps its shortest derivation, so a fix lands near the leak.
+  for (let head = 0; head < queue.length; head++) {
+    const e = queue[head];
     if (unknownCount[e] !== 1) continue;
     const learned = equationCells(equations[e]).find((cell) => !known[cell])!;
     known[learned] = true;
@@ -241,7 +248,7 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
   const occurrences = new Map<number, number[]>();
   equations.forEach((equation, e) => {
     const unknowns = equationCells(equation).filter((cell) => !known[cell]);
-    if (unknowns.length === 0) return;
+    if (unknowns.length === 0 || equation.implied) return;
     unknownsOf.set(e, unknowns);
     for (const cell of unknowns) {
       if (!occurrences.has(cell)) occurrences.set(cell, []);
@@ -266,20 +273,19 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
     for (const other of unknownsOf.get(e)!) if (other !== cell && remaining(other).length === 1) queue.push(other);
   }
 
+  // Row echelon form: each row is reduced by the rows before it only, so it holds no earlier pivot.
   const pivots = new Map<number, Row>();
+  const order: number[] = [];
   for (const [e, unknowns] of unknownsOf) {
     if (removed.has(e)) continue;
-    let row: Row = { coefficients: new Map(unknowns.map((cell) => [cell, coefficientIn(e, cell)])), used: [e] };
-    row = reduce(row, pivots);
+    let row = reduce({ coefficients: new Map(unknowns.map((cell) => [cell, coefficientIn(e, cell)])), used: [e] }, pivots);
     if (row.coefficients.size === 0) continue;
     let pivot = -1;
     for (const column of row.coefficients.keys()) if (pivot < 0 || column < pivot) pivot = column;
     row = scale(row, inverse(row.coefficients.get(pivot)!));
-    for (const [column, other] of pivots) {
-      const factor = other.coefficients.get(pivot);
-      if (factor !== undefined) pivots.set(column, subtract(other, factor, row));
-    }
+    row.rank = order.length;
     pivots.set(pivot, row);
+    order.push(pivot);
   }
 
   // Two random solutions of the homogeneous system, as values per unknown; seeded, so the same
@@ -288,9 +294,10 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
   const solutions = [0, 1].map(() => {
     const value = new Map<number, number>();
     for (const cell of occurrences.keys()) if (!pivots.has(cell) && !setAsideBy.has(cell)) value.set(cell, random());
-    for (const [pivot, row] of pivots) {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const pivot = order[i];
       let sum = 0;
-      for (const [column, coefficient] of row.coefficients) if (column !== pivot) sum = (sum + coefficient * value.get(column)!) % PRIME;
+      for (const [column, coefficient] of pivots.get(pivot)!.coefficients) if (column !== pivot) sum = (sum + coefficient * value.get(column)!) % PRIME;
       value.set(pivot, (PRIME - sum) % PRIME);
     }
     for (let i = setAside.length - 1; i >= 0; i--) {
@@ -311,8 +318,6 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
 
   /** The equations that pin the unknown down: its set-aside equations rewritten over the core, and the core rows that explain them. */
   function certificate(cell: number): number[] {
-    const pivotRow = pivots.get(cell);
-    if (pivotRow) return pivotRow.used;
     const coefficients = new Map([[cell, 1]]);
     const used = new Set<number>();
     // Each set-aside equation only holds unknowns set aside after it, so substituting never loops.
@@ -340,33 +345,87 @@ function solveRemainder(known: boolean[], variables: Variable[], equations: Equa
 interface Row {
   coefficients: Map<number, number>;
   used: number[];
+  /** Position among the echelon rows. */
+  rank?: number;
 }
 
+/** The row less every multiple of echelon rows it holds a pivot of, taken in echelon order (a row only ever brings in later pivots). */
 function reduce(input: Row, pivots: Map<number, Row>): Row {
-  let row = input;
-  for (const column of [...input.coefficients.keys()]) {
+  const coefficients = new Map(input.coefficients);
+  const used = new Set(input.used);
+  const queue = new MinHeap();
+  for (const column of coefficients.keys()) {
     const pivotRow = pivots.get(column);
-    const factor = row.coefficients.get(column);
-    if (pivotRow && factor !== undefined) row = subtract(row, factor, pivotRow);
+    if (pivotRow) queue.push(pivotRow.rank!, column);
   }
-  return row;
+  while (queue.size > 0) {
+    const column = queue.pop();
+    const factor = coefficients.get(column);
+    if (factor === undefined) continue;
+    const pivotRow = pivots.get(column)!;
+    for (const e of pivotRow.used) used.add(e);
+    for (const [other, value] of pivotRow.coefficients) {
+      const before = coefficients.get(other);
+      const next = ((((before ?? 0) - factor * value) % PRIME) + PRIME) % PRIME;
+      if (next === 0) coefficients.delete(other);
+      else {
+        coefficients.set(other, next);
+        const otherRow = before === undefined ? pivots.get(other) : undefined;
+        if (otherRow) queue.push(otherRow.rank!, other);
+      }
+    }
+  }
+  return { coefficients, used: [...used] };
 }
 
-/** a − factor·b */
-function subtract(a: Row, factor: number, b: Row): Row {
-  const coefficients = new Map(a.coefficients);
-  for (const [column, value] of b.coefficients) {
-    const next = ((((coefficients.get(column) ?? 0) - factor * value) % PRIME) + PRIME) % PRIME;
-    if (next === 0) coefficients.delete(column);
-    else coefficients.set(column, next);
+/** A binary heap of columns keyed by their echelon rank. */
+class MinHeap {
+  private readonly keys: number[] = [];
+  private readonly values: number[] = [];
+  get size(): number {
+    return this.keys.length;
   }
-  return { coefficients, used: [...new Set([...a.used, ...b.used])] };
+  push(key: number, value: number): void {
+    let i = this.keys.length;
+    this.keys.push(key);
+    this.values.push(value);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.keys[parent] <= key) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+  pop(): number {
+    const top = this.values[0];
+    const lastKey = this.keys.pop()!;
+    const lastValue = this.values.pop()!;
+    if (this.keys.length > 0) {
+      this.keys[0] = lastKey;
+      this.values[0] = lastValue;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < this.keys.length && this.keys[left] < this.keys[smallest]) smallest = left;
+        if (right < this.keys.length && this.keys[right] < this.keys[smallest]) smallest = right;
+        if (smallest === i) break;
+        this.swap(i, smallest);
+        i = smallest;
+      }
+    }
+    return top;
+  }
+  private swap(a: number, b: number): void {
+    [this.keys[a], this.keys[b]] = [this.keys[b], this.keys[a]];
+    [this.values[a], this.values[b]] = [this.values[b], this.values[a]];
+  }
 }
 
 function scale(a: Row, factor: number): Row {
   const coefficients = new Map<number, number>();
   for (const [column, value] of a.coefficients) coefficients.set(column, (value * factor) % PRIME);
-  return { coefficients, used: a.used };
+  return { coefficients, used: a.used, rank: a.rank };
 }
 
 /** Pseudo-random residues in 1..PRIME-1 (a multiplicative congruential generator modulo PRIME). */
@@ -473,9 +532,9 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
     return variables.length - 1;
   };
   const valueOf = (index: number | undefined) => (index === undefined ? 0 : variables[index].value);
-  const addEquation = (total: number | undefined, parts: (number | undefined)[]) => {
+  const addEquation = (total: number | undefined, parts: (number | undefined)[], implied = false) => {
     if (total === undefined || variables[total].value === 0) return;
-    equations.push({ total, parts: parts.filter((part): part is number => part !== undefined) });
+    equations.push({ total, parts: parts.filter((part): part is number => part !== undefined), implied });
   };
 
   /**
@@ -536,6 +595,11 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
       const otherSum = addVariable([other, ...childOthers].reduce<number>((sum, c) => sum + valueOf(c), 0), []);
       addEquation(otherSum, [other, ...childOthers]);
       otherTotal.set(`${unit.id}\u0000${attribute}`, otherSum);
+      // Implied by the above, but stated, so that opening a hidden unit into its value cells
+      // (or the rare values into theirs) is a single step.
+      const totalOf = (value: string) => valueTotal.get(valueKey(unit.id, attribute, value));
+      addEquation(otherSum, [...values].filter((value) => !isShownValue(value)).map(totalOf), true);
+      addEquation(t, [otherSum, ...[...values].filter(isShownValue).map(totalOf)], true);
     }
   }
   for (const segment of input.segments) {
