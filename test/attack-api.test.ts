@@ -6,7 +6,7 @@
  * and a unanimous small group.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Comparison, Impact, WaveResults } from '../shared/api-results.ts';
+import type { Comparison, Heatmap, Impact, WaveResults } from '../shared/api-results.ts';
 import { parseCsv } from '../shared/csv.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { aWave, closeWave, type PersonRow } from './helpers/scenario.ts';
@@ -46,10 +46,10 @@ async function visibleN(waveId: string, query: string): Promise<Map<string, numb
 }
 
 const exposed = (remainder: number) => remainder > 0 && remainder < K;
+const unitQuery = (path: string) => `unit=${encodeURIComponent(path)}`;
 
 describe('one organization, one wave, every view an admin can read', () => {
   let waveId: string;
-  const unitQuery = (path: string) => `unit=${encodeURIComponent(path)}`;
 
   beforeAll(async () => {
     rt = await startTestRuntime();
@@ -59,22 +59,17 @@ describe('one organization, one wave, every view an admin can read', () => {
       ...people('=Acme > Sales', 20, 6),
       ...people('=Acme > Ops', 9),
     ];
-    let i = 0;
-    const index = new Map(rows.map((row) => [row.email, i++]));
-    const answered = { alpha: 15, beta: 3, salesOld: 3, salesNew: 10, ops: 8 };
-    const seen = new Map<string, number>();
-    const take = (key: string, limit: number) => {
-      const n = (seen.get(key) ?? 0) + 1;
-      seen.set(key, n);
-      return n <= limit;
-    };
+    // Who answers is fixed by each person's place in their unit, so the suppression is the same on every run.
+    const place = (person: PersonRow) => Number(/(\d+)@/.exec(person.email)![1]);
     ({ waveId } = await runWave(rows, (person) => {
-      const at = index.get(person.email)!;
-      if (person.orgUnit.endsWith('Alpha')) return take('alpha', answered.alpha) ? mixed(at) : undefined;
-      if (person.orgUnit.endsWith('Beta')) return take('beta', answered.beta) ? mixed(at) : undefined;
-      if (person.orgUnit.endsWith('Sales')) return person.tenure === '3y+' ? (take('so', answered.salesOld) ? mixed(at) : undefined) : take('sn', answered.salesNew) ? mixed(at) : undefined;
+      const i = place(person);
+      const unit = person.orgUnit.split(' > ').pop();
+      if (unit === 'Alpha') return i < 15 ? mixed(i) : undefined;
+      if (unit === 'Beta') return i < 3 ? mixed(i) : undefined;
+      // Sales: 3 of the 6 with tenure 3y+ (i < 6), 10 of the 14 newer ones.
+      if (unit === 'Sales') return i < 3 || (i >= 6 && i < 16) ? mixed(i) : undefined;
       // Ops: 8 of 9 answer, unanimously the top of every scale.
-      return take('ops', answered.ops) ? { 'mgmt-expectations': 5, training: 5, enps: 10 } : undefined;
+      return i < 8 ? { 'mgmt-expectations': 5, training: 5, enps: 10 } : undefined;
     }));
   }, 120_000);
   afterAll(async () => {
@@ -138,21 +133,13 @@ describe('one organization, one wave, every view an admin can read', () => {
     }
   });
 
-  it('a unanimous small group (8 respondents) shows % favorable only, as a band: never 0% or 100%, never a distribution', async () => {
-    const response = await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Ops')}`);
-    const view = (await response.json()) as WaveResults;
+  it('a small group is hidden with a reason or shows a band of % favorable, never a number that pins anyone down', async () => {
+    const view = (await (await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Ops')}`)).json()) as WaveResults;
     for (const statement of view.statements) {
-      expect(statement.hidden, statement.id).toBeFalsy();
-      expect(statement.small).toBe(true);
-      expect(statement.favorableBand).toEqual({ kind: 'at-least', value: 0.75 });
+      if (statement.hidden) expect(statement.reason).toMatch(/^(below-k|differencing)$/);
+      else expect(statement.favorableBand).toEqual({ kind: 'at-least', value: 0.75 });
       for (const key of ['counts', 'favorable', 'neutral', 'unfavorable', 'mean', 'enps'] as const) expect(statement[key], `${statement.id}.${key}`).toBeUndefined();
     }
-    const csv = await (await rt.staff(`/api/waves/${waveId}/results?${unitQuery('=Acme > Ops')}&format=csv`)).text();
-    expect(csv).toContain('75% or more');
-    expect(csv).not.toMatch(/(^|,)100(,|$)/m);
-    // Nor can a comparison or heatmap give the share away: a group under 10 takes no part in one.
-    const comparison = (await (await rt.staff(`/api/compare?from=${waveId}&to=${waveId}&${unitQuery('=Acme > Ops')}`)).json()) as Comparison;
-    expect(comparison.statements.every((statement) => statement.hidden && statement.reason === 'small-group' && !statement.before && !statement.change)).toBe(true);
   });
 
   it('escapes cells a spreadsheet would run as a formula', async () => {
@@ -215,6 +202,38 @@ describe('a rest-of-organization group or a difference-in-differences that would
     for (const statement of whole.statements) {
       const other = big.statements.find((candidate) => candidate.id === statement.id)!;
       if (statement.after && other.after) expect(exposed(statement.after.n - other.after.n)).toBe(false);
+    }
+    await rt.stop();
+  });
+});
+
+describe('a unanimous small group', () => {
+  it('a unanimous small group (8 respondents) shows % favorable only, as a band: never 0% or 100%, never a distribution', async () => {
+    rt = await startTestRuntime();
+    const rows = [...people('Solo > Ops', 9), ...people('Solo > Rest', 30)];
+    const place = (person: PersonRow) => Number(/(\d+)@/.exec(person.email)![1]);
+    const { waveId } = await runWave(rows, (person) =>
+      person.orgUnit.endsWith('Ops') ? (place(person) < 8 ? { 'mgmt-expectations': 5, training: 5, enps: 10 } : undefined) : place(person) < 20 ? mixed(place(person)) : undefined,
+    );
+    const response = await rt.staff(`/api/waves/${waveId}/results?${unitQuery('Solo > Ops')}`);
+    const view = (await response.json()) as WaveResults;
+    for (const statement of view.statements) {
+      expect(statement.hidden, statement.id).toBeFalsy();
+      expect(statement.small).toBe(true);
+      expect(statement.favorableBand).toEqual({ kind: 'at-least', value: 0.75 });
+      for (const key of ['counts', 'favorable', 'neutral', 'unfavorable', 'mean', 'enps'] as const) expect(statement[key], `${statement.id}.${key}`).toBeUndefined();
+    }
+    const csv = await (await rt.staff(`/api/waves/${waveId}/results?${unitQuery('Solo > Ops')}&format=csv`)).text();
+    expect(csv).toContain('75% or more');
+    expect(csv).not.toMatch(/(^|,)100(,|$)/m);
+    // Nor can a comparison or heatmap give the share away: a group under 10 takes no part in one.
+    const comparison = (await (await rt.staff(`/api/compare?from=${waveId}&to=${waveId}&${unitQuery('Solo > Ops')}`)).json()) as Comparison;
+    expect(comparison.statements.every((statement) => statement.hidden && statement.reason === 'small-group' && !statement.before && !statement.change)).toBe(true);
+    const heatmap = (await (await rt.staff(`/api/waves/${waveId}/heatmap?dimension=1`)).json()) as Heatmap;
+    const ops = heatmap.segments.find((segment) => segment.label === 'Solo > Ops')!.id;
+    for (const cell of heatmap.cells.filter((c) => c.segmentId === ops)) {
+      expect(cell.favorableBand).toEqual({ kind: 'at-least', value: 0.75 });
+      expect(cell.favorable).toBeUndefined();
     }
     await rt.stop();
   });

@@ -83,17 +83,44 @@ export function describeStatement(statement: StoredStatement, cell: StatementCel
   return result;
 }
 
+/** What share views (heatmap, comparisons) need of a statement cell: n, favorable count, visibility. */
+export interface ShareCell {
+  n: number;
+  /** Undefined for scales without a favorable side. */
+  x?: number;
+  visible: boolean;
+  reason?: StatementCell['reason'];
+}
+
+export function toShareCell(scale: ScaleKind, cell: StatementCell): ShareCell {
+  const favorable = favorableCount(scale, cell);
+  return { n: cell.n, ...(favorable ? { x: favorable.x } : {}), visible: cell.visible, ...(cell.reason ? { reason: cell.reason } : {}) };
+}
+
+/** % favorable of one cell as a share view shows it: hidden with a reason, a band under 10, or a Wilson interval. */
+export function describeShare(cell: ShareCell | undefined, k: number): Pick<StatementResult, 'hidden' | 'reason' | 'n' | 'small' | 'favorableBand' | 'favorable'> {
+  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible, reason: cell.reason }, k);
+  if (reason || !cell) return { hidden: true, reason: reason ?? 'not-asked' };
+  if (cell.n === 0 || cell.x === undefined) return { n: cell.n };
+  if (cell.n < SMALL_GROUP) return { n: cell.n, small: true, favorableBand: favorableBand({ x: cell.x, n: cell.n }) };
+  return { n: cell.n, favorable: wilson(cell.x, cell.n) };
+}
+
 /**
- * A statement's favorable count for a comparison, or why it takes no part: hidden, under the
- * view's k, under 10 (too few to compare without exposing a distribution), or no favorable side.
+ * A cell's favorable count for a comparison, or why it takes no part: hidden, under the view's k,
+ * under 10 (too few to compare without exposing a distribution), or no favorable side.
  */
-export function comparableCount(statement: StoredStatement | undefined, cell: StatementCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
-  if (!statement) return { reason: 'not-asked' };
-  const reason = hiddenReason(cell, k);
+export function comparableShare(cell: ShareCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
+  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible, reason: cell.reason }, k);
   if (reason || !cell) return { reason: reason ?? 'not-asked' };
   if (cell.n < SMALL_GROUP) return { reason: 'small-group' };
-  const count = favorableCount(statement.scale, cell);
-  return count ? { count } : { reason: 'not-asked' };
+  return cell.x === undefined ? { reason: 'not-asked' } : { count: { x: cell.x, n: cell.n } };
+}
+
+/** comparableShare for a stored statement cell. */
+export function comparableCount(statement: StoredStatement | undefined, cell: StatementCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
+  if (!statement) return { reason: 'not-asked' };
+  return comparableShare(cell && toShareCell(statement.scale, cell), k);
 }
 
 /** A wave as a view names it, with the group's participation when the close let it show (and it reaches the view's k). */

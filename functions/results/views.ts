@@ -11,8 +11,8 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import { getCell } from '../store/cells.ts';
 import { getSurvey, listWavesOfSurvey, type Wave } from '../store/waves.ts';
 import { assertMayRead, mayRead, type Reader } from './access.ts';
-import { getCellsByIds } from './cells.ts';
-import { closedStatements, comparableCount, describeStatement, statementRef, waveRef } from './describe.ts';
+import { closedStatements, comparableCount, comparableShare, describeShare, describeStatement, statementRef, waveRef } from './describe.ts';
+import { getShareTable } from './share-table.ts';
 import { findSegmentId, labelOf, loadClosedWave, resolveSegment, type WaveContext } from './wave-context.ts';
 
 export interface ViewOptions {
@@ -135,32 +135,26 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
   if (segmentIds.length === 0 && !opts.reader.admin) assertMayRead(opts.reader, context, dimension.segmentIds.slice(0, 1));
 
   const previous = await findPreviousWave(deps, context.wave);
-  const previousContext = previous ? await loadClosedWave(deps, previous.wave.id) : undefined;
   const k = Math.max(context.wave.k, previous?.wave.k ?? 0);
-  const [cells, previousCells] = await Promise.all([
-    getCellsByIds(deps.store, waveId, segmentIds),
-    previous ? getCellsByIds(deps.store, previous.wave.id, segmentIds.filter((id) => previousContext!.segments.has(id))) : Promise.resolve(new Map()),
+  const [table, previousTable] = await Promise.all([
+    getShareTable(deps, context),
+    previous ? loadClosedWave(deps, previous.wave.id).then((previousContext) => getShareTable(deps, previousContext)) : Promise.resolve(undefined),
   ]);
   const statements = closedStatements(context.wave);
-  const previousStatements = new Map(previous ? closedStatements(previous.wave).map((statement) => [statement.id, statement]) : []);
+  const previousAsked = new Set(previous ? closedStatements(previous.wave).map((statement) => statement.id) : []);
 
   const layout: Array<{ base: HeatCell; change: ChangeCell | null; changeReason?: HeatCell['changeReason'] }> = [];
   for (const statement of statements) {
     for (const segmentId of segmentIds) {
-      const cell = cells.get(segmentId)?.statements[statement.id];
-      const shown = describeStatement(statement, cell, opts.lang, context.wave.k);
-      const base: HeatCell = { statementId: statement.id, segmentId };
-      if (shown.hidden) {
-        layout.push({ base: { ...base, hidden: true, reason: shown.reason }, change: null });
-        continue;
-      }
-      Object.assign(base, { n: shown.n }, shown.small ? { small: true, favorableBand: shown.favorableBand } : {}, shown.favorable ? { favorable: shown.favorable } : {});
-      if (!previous) {
+      const cell = table[segmentId]?.[statement.id];
+      const shown = describeShare(cell, context.wave.k);
+      const base: HeatCell = { statementId: statement.id, segmentId, ...shown };
+      if (shown.hidden || !previousTable) {
         layout.push({ base, change: null });
         continue;
       }
-      const before = comparableCount(previousStatements.get(statement.id), previousCells.get(segmentId)?.statements[statement.id], k);
-      const after = comparableCount(statement, cell, k);
+      const before = previousAsked.has(statement.id) ? comparableShare(previousTable[segmentId]?.[statement.id], k) : { reason: 'not-asked' as const };
+      const after = comparableShare(cell, k);
       const change = before.count && after.count ? { before: before.count, after: after.count } : null;
       layout.push({ base, change, changeReason: change ? undefined : (before.reason ?? after.reason) });
     }

@@ -2,6 +2,8 @@
  * `npm run bench [-- name…]`: runs the named benchmarks (all when none is named), one after the
  * other. To add one, export a function from its file and list it here.
  */
+export {};
+
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   results: async () => (await import('./results.ts')).benchResults(),
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
