@@ -11,7 +11,7 @@ import { createSigningKey, type SigningKey } from '../../functions/local/signing
 import { putJob } from '../../functions/store/jobs.ts';
 import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
-import { aWave, anAnswer, STATEMENTS, type OpenWave } from '../helpers/scenario.ts';
+import { aRoster, aWave, anAnswer, rosterCsv, STATEMENTS, type OpenWave } from '../helpers/scenario.ts';
 import { startFakeAws, type FakeAws } from './fake-aws.ts';
 import { aLambdaContext, anHttpApiEvent } from './fixtures.ts';
 
@@ -46,10 +46,10 @@ async function cognitoToken(groups: string[], overrides: Record<string, unknown>
 const respondentEvent = (path: string, body?: unknown) =>
   anHttpApiEvent({ method: body === undefined ? 'GET' : 'POST', path, routeKey: `ANY ${path}`, body });
 
-async function staffEvent(method: string, path: string, groups: string[] | undefined, body?: unknown, overrides: Record<string, unknown> = {}) {
+async function staffEvent(method: string, path: string, groups: string[] | undefined, body?: unknown, overrides: Record<string, unknown> = {}, rawBody?: { contentType: string; text: string }) {
   if (!groups) return anHttpApiEvent({ method, path, routeKey: 'ANY /api/{proxy+}', body });
   const { claims, token } = await cognitoToken(groups, overrides);
-  return anHttpApiEvent({ method, path, routeKey: 'ANY /api/{proxy+}', body, headers: { authorization: `Bearer ${token}` }, claims });
+  return anHttpApiEvent({ method, path, routeKey: 'ANY /api/{proxy+}', body, rawBody, headers: { authorization: `Bearer ${token}` }, claims });
 }
 
 const json = (result: { body: string }) => JSON.parse(result.body);
@@ -151,6 +151,13 @@ describe('staff function with Cognito access tokens', () => {
   ] as const)('answers %s listing surveys with %i', async (_name, status, groups, overrides) => {
     const result = await staff(await staffEvent('GET', '/api/surveys', groups ? [...groups] : undefined, undefined, overrides), aLambdaContext('Baseline-staff'));
     expect(result.statusCode, result.body).toBe(status);
+  });
+
+  it('takes a directory upload as CSV, base64-encoded by API Gateway', async () => {
+    const csv = rosterCsv(aRoster(12));
+    const upload = await staff(await staffEvent('PUT', '/api/roster', ['admin'], undefined, {}, { contentType: 'text/csv', text: csv }), aLambdaContext('Baseline-staff'));
+    expect(upload.statusCode, upload.body).toBe(200);
+    expect(json(upload)).toMatchObject({ imported: 12, rejected: [] });
   });
 
   it('closes a wave through the job function: the job is handed over asynchronously and runs there', async () => {

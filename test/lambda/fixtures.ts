@@ -9,7 +9,10 @@ export interface EventOptions {
   path: string;
   /** The route that matched, e.g. `ANY /api/{proxy+}`. */
   routeKey: string;
+  /** JSON-encoded unless `rawBody` is given. */
   body?: unknown;
+  /** A non-JSON body (a CSV upload), sent base64-encoded as API Gateway does for such payloads. */
+  rawBody?: { contentType: string; text: string };
   headers?: Record<string, string>;
   /** Claims the JWT authorizer verified (staff routes only). */
   claims?: Record<string, string | number | boolean | string[]>;
@@ -17,7 +20,9 @@ export interface EventOptions {
 
 export function anHttpApiEvent(options: EventOptions): APIGatewayProxyEventV2WithJWTAuthorizer {
   const now = new Date();
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const raw = options.rawBody && Buffer.from(options.rawBody.text, 'utf8');
+  const body = raw ? raw.toString('base64') : options.body === undefined ? undefined : JSON.stringify(options.body);
+  const contentType = options.rawBody?.contentType ?? 'application/json';
   return {
     version: '2.0',
     routeKey: options.routeKey,
@@ -29,7 +34,7 @@ export function anHttpApiEvent(options: EventOptions): APIGatewayProxyEventV2Wit
       host: 'abc123.execute-api.eu-north-1.amazonaws.com',
       via: '2.0 0123456789abcdef.cloudfront.net (CloudFront)',
       'x-forwarded-proto': 'https',
-      ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...(body ? { 'content-type': contentType, 'content-length': String(raw ? raw.length : Buffer.byteLength(body)) } : {}),
       ...options.headers,
     },
     requestContext: {
@@ -46,7 +51,7 @@ export function anHttpApiEvent(options: EventOptions): APIGatewayProxyEventV2Wit
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? {}, scopes: [] } },
     },
     body,
-    isBase64Encoded: false,
+    isBase64Encoded: Boolean(raw),
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
