@@ -59,14 +59,25 @@ describe('the dashboard, signed in with the local sign-in link', () => {
     expect(await training.textContent()).toContain('+6');
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'dashboard-year-over-year-technology');
+    await page.setViewportSize(PHONE);
+    await expectNoAxeViolations(page);
+    await saveScreenshot(page, 'dashboard-year-over-year-technology-phone');
+    await page.setViewportSize(DESKTOP);
   });
 
   it('shows wave results, the heatmap and the trend with tables under the charts', async () => {
     await visit('/', 'Surveys and waves');
     await page.getByRole('link', { name: '2015' }).click();
     await page.getByRole('table').first().waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Comments' }).waitFor();
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'dashboard-wave-results');
+    // Printed, the page is a clean report: no navigation, filters or buttons.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    await saveScreenshot(page, 'dashboard-wave-results-print');
+    await page.emulateMedia({ media: 'screen' });
     await page.getByRole('link', { name: 'Heatmap' }).click();
     await page.getByRole('heading', { level: 1, name: 'Heatmap' }).waitFor();
     await page.getByRole('table').first().waitFor();

@@ -10,6 +10,7 @@ export type {
   Change,
   ComparedStatement,
   Comparison,
+  Comments,
   Estimate,
   FavorableBand,
   HeatCell,
