@@ -5,19 +5,26 @@
  *
  * Model. Every group the structure names is a variable: a unit's total T(u), the people who sit
  * directly in it N(u), those of them with one value of an attribute y(u, a, v) (or with no value),
- * and a unit × value total TA(u, a, v), for every unit and value whether or not it is a segment.
- * Three kinds of equation tie them, and together they imply every linear relation between the
- * published counts:
+ * a unit × value total TA(u, a, v), for every unit and value whether or not it is a segment, and
+ * the remainders a visible total minus its visible parts would expose (a unit less its
+ * segment-sized children; people with no value or a value too rare to be a segment). Equations
+ * "total = Σ parts" tie them, and together they imply every linear relation between the published
+ * counts:
  *   T(u) = N(u) + Σ T(child);  TA(u,a,v) = y(u,a,v) + Σ TA(child,a,v);  N(u) = Σ_v y(u,a,v).
  * A segment is T or TA (an attribute value org-wide is TA of the root); its complement "rest of
  * the organization" is T(root) minus it, so with the root shown a complement tells exactly what
  * its segment does and the two are shown or hidden together.
  *
  * The attacker knows the visible cells and every variable that is 0 (a 0 hides nobody, so hiding it
- * protects no one). They peel: an equation with one unknown left gives it away, repeatedly; then
- * they solve what remains exactly (Gaussian elimination over a large prime field). Whenever a
- * group they pin down, or everyone outside it, is 1..k-1 people, the smallest visible cell that
- * the deduction used is hidden, and they start over.
+ * protects no one). They peel: an equation with one unknown left gives it away, repeatedly; an
+ * equation with a known total gives away the sum of its unknown parts, opened up through hidden
+ * sub-totals as far as helps; then they solve what is left exactly (elimination over a large prime
+ * field). Whenever a group they pin down, or everyone outside it, is 1..k-1 people, the smallest
+ * visible cell the deduction rests on (nearest first, preferring one no equation gives straight
+ * back) is hidden, and they attack again. The root is kept visible whenever it is k or more.
+ *
+ * test/disclosure-attack.test.ts is the independent check: an attacker with exact rational
+ * arithmetic over people-level unknowns, on generated organizations of many shapes.
  */
 import type { OrgUnit, ProfileCount } from './org';
 import { UnitTree } from './org';
@@ -130,7 +137,13 @@ function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) =
       const levels = visibleBehind(used, variables, equations, attacked, peeled.source, system.root);
       if (levels.some((level) => level.some((cell) => newlyHidden.has(cell)))) continue;
       const first = levels.find((level) => level.length > 0);
-      if (!first) throw new Error('disclosure control found a deduction that rests on no visible cell');
+      if (!first) {
+        // Cannot happen (a deduction from the root alone only yields the root or 0); if it ever
+        // does, failing safe beats failing the close.
+        hidden[system.root] = true;
+        newlyHidden.add(system.root);
+        continue;
+      }
       // Hiding a cell that another equation gives straight back protects nobody and invites the
       // next cut; prefer cells that stay unknown once hidden.
       const useful = levels.find((level) => level.some((cell) => !givenBack(cell)));
