@@ -2,7 +2,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodType } from 'zod';
+import type { $ZodType as ZodType } from 'zod/v4/core';
 import { BaselineError, ValidationError } from './errors.ts';
 import type { Logger } from './log.ts';
 

@@ -1,14 +1,14 @@
 /** The OpenAPI 3.1 document, with request bodies generated from the same zod schemas that validate them. */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { $ZodType as ZodType } from 'zod/v4/core';
 import {
   errorBodySchema,
   jobStatusSchema,
-  questionnaireRequestSchema,
-  responseRequestSchema,
   statementSchema,
   surveyCreateSchema,
   waveCreateSchema,
 } from '../shared/schemas.ts';
+import { questionnaireRequestSchema, responseRequestSchema } from '../shared/respondent-schemas.ts';
 
 const json = (schema: ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
 const errors = { '4XX': { description: 'what is wrong, naming the field', ...json(errorBodySchema) } };

@@ -1,5 +1,5 @@
 /** The people directory as uploaded: CSV rows checked into people, with a report of every rejected row. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CsvSyntaxError, parseCsv } from './csv.ts';
 import { UNIT_PATH_SEPARATOR } from './org.ts';
 

@@ -1,14 +1,13 @@
 /** Request and response schemas of the API: every body and query is parsed by one of these. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCALE_KINDS } from './scales.ts';
+import { STATEMENT_ID_PATTERN, STATEMENT_ID_RULE } from './respondent-schemas.ts';
 
 const localizedText = z
   .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale like "en" or "sv"'), z.string().trim().min(1).max(500))
   .refine((text) => Object.keys(text).length > 0, 'needs text in at least one locale');
 
-export const statementIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-", at most 64');
+export const statementIdSchema = z.string().regex(STATEMENT_ID_PATTERN, STATEMENT_ID_RULE);
 
 export const statementSchema = z
   .object({
@@ -52,17 +51,6 @@ export type WaveCreate = z.infer<typeof waveCreateSchema>;
 
 export const WAVE_STATUSES = ['draft', 'opening', 'open', 'closing', 'closed'] as const;
 export type WaveStatus = (typeof WAVE_STATUSES)[number];
-
-/** The opaque invitation token: 32 random bytes, base64url. */
-export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invitation token');
-
-export const questionnaireRequestSchema = z.object({ token: tokenSchema, lang: z.string().max(35).optional() }).strict();
-
-export const answerValueSchema = z.union([z.number(), z.string()]);
-export const responseRequestSchema = z
-  .object({ token: tokenSchema, answers: z.record(statementIdSchema, answerValueSchema) })
-  .strict();
-export type ResponseRequest = z.infer<typeof responseRequestSchema>;
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),

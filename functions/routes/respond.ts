@@ -1,6 +1,6 @@
 /** The respondent routes: public, token in the body only, nothing logged about the caller. */
 import { Hono } from 'hono';
-import { questionnaireRequestSchema, responseRequestSchema } from '../../shared/schemas.ts';
+import { questionnaireRequestSchema, responseRequestSchema } from '../../shared/respondent-schemas.ts';
 import type { AppDeps } from '../deps.ts';
 import { validate } from '../http.ts';
 import { createCollector } from '../waves/collect.ts';

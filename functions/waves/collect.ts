@@ -5,7 +5,7 @@
  * one caller can satisfy. Whoever marks answers 201; everyone else 409.
  */
 import { localize, invalidAnswer, scalePoints } from '../../shared/scales.ts';
-import type { ResponseRequest } from '../../shared/schemas.ts';
+import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
 import { deriveWaveKeys, hashToken, locateResponse, seal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';

@@ -1,0 +1,56 @@
+/**
+ * The public API alone: health, client configuration and the respondent routes. The respondent
+ * Lambda serves just this, so its bundle carries no staff, results or OpenAPI code.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import type { AppDeps } from './deps.ts';
+import { BaselineError } from './errors.ts';
+import { errorHandler } from './http.ts';
+import { respondRoutes } from './routes/respond.ts';
+import { listSurveys } from './store/waves.ts';
+
+const KB = 1024;
+
+/** Bodies over the limit get a 413 in our error shape. */
+export function limitBody(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new BaselineError(413, 'too-large', 'the request body is too large', 'body');
+    },
+  });
+}
+
+/** Request log lines: method, route pattern, status and duration only; never a path, body, address or agent. */
+export function requestLogger(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info('request', { method: c.req.method, route: routePath(c, -1), status: c.res.status, ms: Math.round(performance.now() - started) });
+  };
+}
+
+/** The routes anyone may call. */
+export function publicRoutes(deps: AppDeps) {
+  return new Hono()
+    .get('/health', (c) => c.json({ ok: true }))
+    .get('/config', async (c) => c.json({ auth: deps.webAuth, demo: (await listSurveys(deps.store)).some((survey) => survey.demo) }))
+    .use('/questionnaire', limitBody(16 * KB))
+    .use('/responses', limitBody(64 * KB))
+    .route('/', respondRoutes(deps));
+}
+
+/** A Hono app under /api with request logging and the one error mapping. */
+export function createApiBase(deps: AppDeps) {
+  const api = new Hono().basePath('/api');
+  api.use('*', requestLogger(deps));
+  api.onError(errorHandler(deps.logger));
+  api.notFound((c) => c.json({ error: { code: 'not-found', message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  return api;
+}
+
+export function createRespondentApp(deps: AppDeps) {
+  return createApiBase(deps).route('/', publicRoutes(deps));
+}
