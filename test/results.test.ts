@@ -188,6 +188,11 @@ describe('analysts see only the units granted to them', () => {
     const map = (await (await analyst(`/api/waves/${wave2015}/heatmap?dimension=2`)).json()) as Heatmap;
     expect(map.segments.length).toBeGreaterThan(0);
     expect(map.segments.every((segment) => segment.label.startsWith(TECHNOLOGY))).toBe(true);
+    // Initiatives: the target inside the grants, compared with everyone outside it, is readable; naming another unit is not.
+    const { initiatives } = await getJson<{ initiatives: Array<{ id: string; name: string }> }>('/api/initiatives');
+    expect((await analyst(`/api/initiatives/${initiatives.find((i) => i.name === 'Career Steps')!.id}/impact`)).status).toBe(200);
+    const againstProduct = { name: 'Tech vs Product', hypothesis: 'x', statements: [{ id: 'training', direction: 'up' }], target: { unit: TECHNOLOGY }, comparison: { unit: 'Soundwave > Product' }, baselineWaveIds: [wave2014], followUpWaveIds: [wave2015], phase: 'think' };
+    expect((await analyst('/api/initiatives', { method: 'POST', body: JSON.stringify(againstProduct), headers: { 'content-type': 'application/json' } })).status).toBe(403);
     // Participation and wave management stay admin only.
     expect((await analyst(`/api/waves/${wave2015}/participation`)).status).toBe(403);
   });
@@ -212,5 +217,15 @@ describe('CSV', () => {
     const rows = parseCsv(await (await rt.staff(`/api/waves/${wave2015}/compare-previous?unit=Technology&format=csv`)).text());
     const training = rows.find((row) => row.fields[0] === 'training')!.fields;
     expect(training[6]).toBe('5.8'); // change in points, one decimal
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents every results route, with the query parameters it validates', async () => {
+    const document = await getJson<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>('/api/openapi.json');
+    for (const path of ['/api/waves/{id}/results', '/api/compare', '/api/waves/{id}/compare-previous', '/api/waves/{id}/heatmap', '/api/surveys/{id}/trend', '/api/initiatives', '/api/initiatives/{id}/impact', '/api/plan', '/api/waves/import', '/api/waves/{id}/comments', '/api/staff/{subject}/grants']) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+    expect(document.paths['/api/compare'].get!.parameters!.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['from', 'to', 'unit', 'filter', 'format']));
   });
 });

@@ -49,3 +49,12 @@ export function assertMayRead(reader: Reader, context: WaveContext, segmentIds: 
     if (!mayRead(reader, context, id)) throw new ForbiddenError('your grants do not include this group; ask an admin to grant its org unit');
   }
 }
+
+/**
+ * An initiative's groups: the target must lie inside the reader's grants; the comparison too,
+ * unless it is the default "everyone outside the target", which an impact page cannot do without
+ * and which shows only as the aggregate against the target.
+ */
+export function assertMayReadInitiative(reader: Reader, context: WaveContext, targetId: string, comparisonId: string): void {
+  assertMayRead(reader, context, comparisonId === `not:${targetId}` ? [targetId] : [targetId, comparisonId]);
+}

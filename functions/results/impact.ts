@@ -24,7 +24,7 @@ import { ValidationError } from '../errors.ts';
 import { getInitiative, listInitiatives, putInitiative } from '../store/initiatives.ts';
 import { getWave, type Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from '../waves/snapshot.ts';
-import { assertMayRead, type Reader } from './access.ts';
+import { assertMayReadInitiative, type Reader } from './access.ts';
 import { getCellsByIds } from './cells.ts';
 import { closedStatements, comparableCount, statementRef, waveRef } from './describe.ts';
 import { findSegmentId, labelOf, loadClosedWave, type WaveContext } from './wave-context.ts';
@@ -75,7 +75,7 @@ function resolveGroups(context: WaveContext, target: Slice, comparison: Slice | 
 }
 
 /** Register an initiative; 400 naming the field when a wave, statement or group is wrong. */
-export async function createInitiative(deps: AppDeps, input: InitiativeCreate, extra: { demo?: boolean } = {}): Promise<Initiative> {
+export async function createInitiative(deps: AppDeps, input: InitiativeCreate, extra: { demo?: boolean; reader?: Reader } = {}): Promise<Initiative> {
   const load = async (ids: string[], field: string) =>
     Promise.all(
       ids.map((id, index) =>
@@ -93,6 +93,7 @@ export async function createInitiative(deps: AppDeps, input: InitiativeCreate, e
   const context = await groupsOfWave(deps, last);
   if (!context) throw new ValidationError(`baselineWaveIds: wave ${last.name} has not opened yet, so its groups are not fixed`, 'baselineWaveIds');
   const { targetId, comparisonId } = resolveGroups(context, input.target, input.comparison);
+  if (extra.reader) assertMayReadInitiative(extra.reader, context, targetId, comparisonId);
   const asked = new Set((last.statements ?? []).map((statement) => statement.id));
   input.statements.forEach((statement, index) => {
     if (!asked.has(statement.id)) throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
@@ -152,7 +153,7 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
     }
-    if (resolved) assertMayRead(opts.reader, context, [resolved.targetId, resolved.comparisonId]);
+    if (resolved) assertMayReadInitiative(opts.reader, context, resolved.targetId, resolved.comparisonId);
     groups.set(context, resolved);
   }
   const cellsOf = new Map(

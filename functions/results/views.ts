@@ -102,6 +102,9 @@ export async function buildComparison(
   };
 }
 
+const HEATMAP_MEMO = 16;
+const heatmaps = new Map<string, Heatmap>();
+
 /** The heatmap's dimension choices: org levels that have unit segments, then attributes. */
 function dimensionsOf(context: WaveContext): Array<{ id: string; label: string; segmentIds: string[] }> {
   const levels = new Map<number, string[]>();
@@ -135,6 +138,10 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
   if (segmentIds.length === 0 && !opts.reader.admin) assertMayRead(opts.reader, context, dimension.segmentIds.slice(0, 1));
 
   const previous = await findPreviousWave(deps, context.wave);
+  // Both waves are closed, so the same map for the same readable segments is the same answer: keep the last few.
+  const memoKey = [waveId, previous?.wave.id ?? '', dimension.id, opts.lang, segmentIds.length === dimension.segmentIds.length ? '*' : segmentIds.join(',')].join('\u0000');
+  const remembered = heatmaps.get(memoKey);
+  if (remembered) return remembered;
   const k = Math.max(context.wave.k, previous?.wave.k ?? 0);
   const [table, previousTable] = await Promise.all([
     getShareTable(deps, context),
@@ -160,7 +167,7 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
     }
   }
   const judged = judgeChanges(layout.map((entry) => entry.change));
-  return {
+  const heatmap: Heatmap = {
     wave: waveRef(context.wave, undefined),
     ...(previous ? { previous: waveRef(previous.wave, undefined) } : {}),
     k,
@@ -174,6 +181,9 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       return changeReason && !base.hidden && previous ? { ...base, changeReason } : base;
     }),
   };
+  if (heatmaps.size >= HEATMAP_MEMO) heatmaps.delete(heatmaps.keys().next().value!);
+  heatmaps.set(memoKey, heatmap);
+  return heatmap;
 }
 
 /** GET /api/surveys/:id/trend: one statement's % favorable with its interval in every closed wave of a survey, oldest first. */

@@ -13,7 +13,7 @@ import { respondWith } from './results.ts';
 export function initiativeRoutes(deps: AppDeps) {
   return new Hono<{ Variables: StaffVariables }>()
     .get('/', async (c) => c.json({ initiatives: await listInitiatives(deps.store) }))
-    .post('/', validate('json', initiativeCreateSchema), async (c) => c.json(await createInitiative(deps, c.req.valid('json')), 201))
+    .post('/', validate('json', initiativeCreateSchema), async (c) => c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201))
     .get('/:id/impact', validate('query', impactQuerySchema), async (c) => {
       const { format, lang } = c.req.valid('query');
       const view = await buildImpact(deps, c.req.param('id'), { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });

@@ -11,7 +11,9 @@ import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend } from '
 /** JSON, or the view's CSV when `?format=csv`. */
 export function respondWith<T>(c: Context, format: string | undefined, view: T, toCsv: (view: T) => string, filename: string) {
   if (format !== 'csv') return c.json(view);
-  return c.body(toCsv(view), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}.csv"`, 'cache-control': 'no-store' });
+  // Names come from wave and initiative names: keep the header plain ASCII with nothing to break out of the quotes.
+  const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 120);
+  return c.body(toCsv(view), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${safe}.csv"`, 'cache-control': 'no-store' });
 }
 
 /** Mounted at /waves. */

@@ -2,7 +2,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Initiative } from '../../shared/api-results.ts';
 import { NotFoundError } from '../errors.ts';
-import { queryAll, type Store } from './client.ts';
+import { batchWrite, deleteRequest, queryAll, type Store } from './client.ts';
 
 const PK = 'INITIATIVE';
 
@@ -27,4 +27,11 @@ export async function listInitiatives(store: Store): Promise<Initiative[]> {
 function toInitiative(item: Record<string, unknown>): Initiative {
   const { pk: _pk, sk: _sk, ...initiative } = item;
   return initiative as unknown as Initiative;
+}
+
+/** Delete the demo's initiatives (for removing the demo in one action). */
+export async function deleteDemoInitiatives(store: Store): Promise<number> {
+  const demo = (await listInitiatives(store)).filter((initiative) => initiative.demo);
+  await batchWrite(store, store.tables.main, demo.map((initiative) => deleteRequest({ pk: PK, sk: initiative.id })));
+  return demo.length;
 }
