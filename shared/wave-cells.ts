@@ -82,8 +82,21 @@ export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
     for (const statement of statements) cell.statements[statement.id].n = answeredCount(cell.statements[statement.id].counts);
   }
 
-  const decide = (counts: ProfileCount[]) => decideVisibility({ k, units, segments: segments.map(stripInvited), counts });
-  applyVisibility(cells, decide(invitees), (cell, visibility) => (cell.invitedVisible = visibility.visible));
+  const plainSegments = segments.map(stripInvited);
+  const decideOnce = (counts: ProfileCount[]) => decideVisibility({ k, units, segments: plainSegments, counts });
+  // Most statements are answered by everyone who responded, so the respondent-ordered count
+  // vectors repeat: decide each distinct one once.
+  const decided = new Map<string, Map<string, Visibility>>();
+  const decide = (counts: ProfileCount[]) => {
+    const signature = counts.map((entry) => entry.count).join(',');
+    let visibility = decided.get(signature);
+    if (!visibility) {
+      visibility = decideOnce(counts);
+      decided.set(signature, visibility);
+    }
+    return visibility;
+  };
+  applyVisibility(cells, decideOnce(invitees), (cell, visibility) => (cell.invitedVisible = visibility.visible));
   applyVisibility(cells, decide(profiles.map(({ profile, entry }) => ({ profile, count: entry.respondents }))), (cell, visibility) => {
     cell.respondedVisible = visibility.visible;
     if (!visibility.visible) cell.respondedReason = visibility.reason;

@@ -104,11 +104,12 @@ describe('exactly once', () => {
   it('either counts or refuses with 410 every submission that races a close; none gets a 201 and goes uncounted', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(200).open();
     const results: number[] = [];
+    // Submissions keep arriving, overlapping each other, from before the close starts until well after it stopped the wave.
     const submitters = tokens.map(async (token, index) => {
-      await new Promise((resolve) => setTimeout(resolve, index * 3));
+      await new Promise((resolve) => setTimeout(resolve, index * 15));
       results.push((await rt.post('/api/responses', { token, answers: anAnswer(index) })).status);
     });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const closed = closeWave(rt, waveId);
     await Promise.all(submitters);
     expect((await closed).status).toBe('done');
