@@ -93,12 +93,4 @@ describe('judgeChanges', () => {
       }),
     );
   });
-
-  it('judges a 6,000-cell heatmap quickly enough for a results view', () => {
-    const cells = Array.from({ length: 6000 }, (_, i) => cell(30 + (i % 40), 100 + (i % 17), 35 + (i % 37), 105 + (i % 13)));
-    const started = performance.now();
-    const judged = judgeChanges(cells);
-    expect(judged).toHaveLength(6000);
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
 });

@@ -7,6 +7,7 @@ export {};
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   results: async () => (await import('./results.ts')).benchResults(),
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
+  confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
 };
 
 const wanted = process.argv.slice(2);
