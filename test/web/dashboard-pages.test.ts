@@ -117,3 +117,15 @@ describe('routes and exports', () => {
     expect(toCsv(['unit', 'note'], [['=HYPERLINK("x")', 'a, b']])).toBe('unit,note\r\n"\'=HYPERLINK(""x"")","a, b"\r\n');
   });
 });
+
+describe('language', () => {
+  it('switches the dashboard’s own words to Swedish and remembers the choice', async () => {
+    const { context } = renderPage(Planner, () => undefined);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Power planner');
+    context.i18n.choose('sv');
+    await screen.findByRole('heading', { level: 1, name: 'Styrkeplanerare' });
+    expect(screen.getByText(/Förändringar mindre än/)).toBeTruthy();
+    expect(localStorage.getItem('baseline.dashboardLang')).toBe('sv');
+    context.i18n.choose('en');
+  });
+});
