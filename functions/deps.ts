@@ -2,6 +2,7 @@
 import type { AuthConfig } from './auth.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Logger } from './log.ts';
+import type { FileStore } from './files.ts';
 import type { Mailer } from './mailer.ts';
 import type { Store } from './store/client.ts';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   /** How the dashboard signs staff in: the local sign-in link, or Cognito's hosted UI. */
   webAuth: WebAuthConfig;
+  /** Large uploads and exports through presigned URLs (cloud); absent in embedded mode, which takes them inline. */
+  files?: FileStore;
   /** Set by jobs that must hand over before a Lambda timeout; embedded jobs never yield. */
   shouldYield?: () => boolean;
 }

@@ -80,10 +80,10 @@ export class Data extends Construct {
     });
   }
 
-  /** Let a function read and write upload objects (no listing, no deleting: objects expire by themselves). */
+  /** Let a function read, write and delete upload objects (no listing); a directory is deleted once read, the rest expire. */
   grantUploads(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject'],
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       resources: [this.uploads.arnForObjects('*')],
     }));
   }

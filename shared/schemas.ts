@@ -67,4 +67,7 @@ export const jobStatusSchema = z.object({
 });
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-export const rosterQuerySchema = z.object({ partial: z.enum(['true', 'false']).optional() });
+export const rosterQuerySchema = z.object({
+  partial: z.enum(['true', 'false']).optional(),
+  upload: z.string().regex(/^roster\/[A-Za-z0-9_-]{16,32}\.csv$/, 'an upload key from POST /api/roster/uploads').optional(),
+});

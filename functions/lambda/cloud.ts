@@ -9,6 +9,7 @@ import { DEFAULT_TIMING } from '../deps.ts';
 import { readEnv, readPositiveInt } from '../env.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
+import type { FileStore } from '../files.ts';
 import type { Mailer } from '../mailer.ts';
 import { createStore } from '../store/client.ts';
 
@@ -18,7 +19,7 @@ export const COMMON_ENV = [
   'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUTH_ROLES_CLAIM', 'AUTH_DOMAIN', 'AUTH_REDIRECT_URI',
   'SUBMISSION_DEADLINE_MS', 'CLOSE_GRACE_MS',
 ] as const;
-export const STAFF_ENV = ['JOBS_FUNCTION_NAME'] as const;
+export const STAFF_ENV = ['JOBS_FUNCTION_NAME', 'UPLOADS_BUCKET'] as const;
 export const JOBS_ENV = ['MAIL_FROM', 'SES_CONFIGURATION_SET'] as const;
 
 /** Structured JSON lines through Powertools; callers pass only the fields of log.ts (no tokens, emails or bodies). */
@@ -39,7 +40,7 @@ export const noMailer: Mailer = { send: async () => refuse('mail') };
 export const noJobs: JobRunner = { start: async () => refuse('starting a job') };
 
 /** The deps every entry point shares, read from the environment once per cold start. */
-export function createCloudDeps(parts: { mailer: Mailer; jobs: JobRunner }, source = process.env): AppDeps {
+export function createCloudDeps(parts: { mailer: Mailer; jobs: JobRunner; files?: FileStore }, source = process.env): AppDeps {
   const env = readEnv(COMMON_ENV, source);
   return {
     ...parts,

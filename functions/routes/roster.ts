@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { parseRoster } from '../../shared/roster.ts';
 import { rosterQuerySchema } from '../../shared/schemas.ts';
 import type { AppDeps } from '../deps.ts';
-import { BaselineError } from '../errors.ts';
+import { randomId } from '../crypto.ts';
+import { BaselineError, ConflictError } from '../errors.ts';
 import { validate } from '../http.ts';
 import { getRosterPointer, replaceRoster } from '../store/roster.ts';
 
@@ -13,11 +14,25 @@ export function rosterRoutes(deps: AppDeps) {
       const pointer = await getRosterPointer(deps.store);
       return c.json({ people: pointer?.count ?? 0, attributes: pointer?.attributeNames ?? [], demo: pointer?.demo ?? false });
     })
+    .post('/uploads', async (c) => {
+      // A directory larger than a request body may be: PUT it to the URL, then PUT /api/roster?upload=<key>.
+      if (!deps.files) throw new ConflictError('uploads-not-configured', 'this installation takes the directory directly: PUT /api/roster with a text/csv body');
+      const key = `roster/${randomId(16)}.csv`;
+      return c.json({ key, uploadUrl: await deps.files.createUploadUrl(key, 'text/csv'), method: 'PUT', contentType: 'text/csv' }, 201);
+    })
     .put('/', validate('query', rosterQuerySchema), async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^text\/csv\b/i.test(type)) throw new BaselineError(415, 'unsupported-media-type', 'send the directory as text/csv', 'content-type');
-      const parsed = parseRoster(await c.req.text());
-      const partial = c.req.valid('query').partial === 'true';
+      const { partial: partialFlag, upload } = c.req.valid('query');
+      let csv: string;
+      if (upload) {
+        if (!deps.files) throw new ConflictError('uploads-not-configured', 'this installation takes the directory directly in the request body');
+        csv = await deps.files.take(upload);
+      } else {
+        const type = c.req.header('content-type') ?? '';
+        if (!/^text\/csv\b/i.test(type)) throw new BaselineError(415, 'unsupported-media-type', 'send the directory as text/csv', 'content-type');
+        csv = await c.req.text();
+      }
+      const parsed = parseRoster(csv);
+      const partial = partialFlag === 'true';
       if (parsed.people.length === 0 || (parsed.rejected.length > 0 && !partial)) {
         // Nothing is written: a directory with a bad row is refused whole unless ?partial=true.
         return c.json({ imported: 0, rejected: parsed.rejected }, 400);

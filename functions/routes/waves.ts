@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { toCsv } from '../../shared/csv.ts';
 import type { StaffVariables } from '../auth.ts';
-import { deriveWaveKeys, inviteeToken } from '../crypto.ts';
+import { deriveWaveKeys, inviteeToken, randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
 import { launchJob } from '../jobs/run-job.ts';
@@ -40,6 +40,11 @@ export function waveRoutes(deps: AppDeps) {
       }
       await appendAudit(deps.store, { at: new Date().toISOString(), action: 'invitation-links-exported', actor: c.get('staff').subject, waveId: wave.id });
       await countLinksExported(deps.store, wave.id);
-      return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="invitations-${wave.id}.csv"`, 'cache-control': 'no-store' });
+      const fileName = `invitations-${wave.id}.csv`;
+      if (deps.files) {
+        // Too large for a Lambda response at scale: hand over a short-lived download link instead.
+        return c.redirect(await deps.files.publish(`exports/${randomId(16)}.csv`, toCsv(rows), 'text/csv; charset=utf-8', fileName), 303);
+      }
+      return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store' });
     });
 }

@@ -76,7 +76,7 @@ beforeAll(async () => {
     AUTH_ISSUER: issuer, AUTH_CLIENT_ID: CLIENT_ID, AUTH_ROLES_CLAIM: 'cognito:groups',
     AUTH_DOMAIN: 'baseline-123.auth.eu-north-1.amazoncognito.com', AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
     SUBMISSION_DEADLINE_MS: '2000', CLOSE_GRACE_MS: '200',
-    JOBS_FUNCTION_NAME: JOBS_FUNCTION, MAIL_FROM: 'Baseline <surveys@example.org>', SES_CONFIGURATION_SET: 'baseline-invitations',
+    JOBS_FUNCTION_NAME: JOBS_FUNCTION, UPLOADS_BUCKET: 'baseline-uploads', MAIL_FROM: 'Baseline <surveys@example.org>', SES_CONFIGURATION_SET: 'baseline-invitations',
     POWERTOOLS_SERVICE_NAME: 'baseline',
   });
   const write = process.stdout.write.bind(process.stdout);
