@@ -27,6 +27,7 @@ describe('answering through an invitation link', () => {
     await page.getByRole('heading', { name: /what happens to your answers/i }).waitFor();
     expect(requests.every((r) => !r.includes(token))).toBe(true);
     await expectNoAxeViolations(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await saveScreenshot(page, 'respondent-questions');
 
     const groups = await page.locator('fieldset').count();
