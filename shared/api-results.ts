@@ -175,7 +175,8 @@ export const heatmapSchema = z.object({
   dimension: z.string(),
   dimensions: z.array(z.object({ id: z.string(), label: z.string() })),
   statements: z.array(statementRefSchema),
-  segments: z.array(segmentRefSchema),
+  /** Columns, with each group's response rate in this wave and the previous one when shown. */
+  segments: z.array(segmentRefSchema.extend({ responseRate: z.number().optional(), previousResponseRate: z.number().optional() })),
   /** Every statement × segment, row by row; the BH family is every change in the map. */
   cells: z.array(heatCellSchema),
 });

@@ -143,20 +143,22 @@ export function checkParallelTrends(pre: { target: GroupCounts; comparison: Grou
 
 export const PARALLEL_TRENDS_UNCHECKED = 'Only one baseline wave: whether target and comparison moved alike before the initiative cannot be checked.';
 
-/** A target this far below its comparison at baseline gets the note even when the gap is not significant. */
+/** A target this far from its comparison at baseline gets the note even when the gap is not significant. */
 const LOW_START = 0.05;
 
 /**
- * A note when the target started unusually low against its comparison: groups are often chosen
- * because they scored low, and low scores tend to rise again on their own (regression to the mean).
+ * A note when the target started unusually far from its comparison on the side the hypothesis
+ * expects it to leave (low for a hoped-for rise, high for a hoped-for fall): groups are often
+ * chosen for such scores, and extreme scores tend to drift back on their own (regression to the mean).
  */
-export function regressionToMeanNote(target: Count, comparison: Count, alpha = DEFAULT_ALPHA): string | undefined {
+export function regressionToMeanNote(target: Count, comparison: Count, direction: Direction = 'up', alpha = DEFAULT_ALPHA): string | undefined {
   const gap = target.x / target.n - comparison.x / comparison.n;
-  if (gap >= 0) return undefined;
+  if (direction === 'up' ? gap >= 0 : gap <= 0) return undefined;
   const significant = twoProportionZTest(target.x, target.n, comparison.x, comparison.n).p < alpha;
-  if (!significant && -gap < LOW_START) return undefined;
+  if (!significant && Math.abs(gap) < LOW_START) return undefined;
   const pct = (count: Count) => `${Math.round((count.x / count.n) * 100)}%`;
-  return `The target started lower than the comparison group (${pct(target)} vs ${pct(comparison)} favorable): part of any rise may be regression to the mean rather than the initiative.`;
+  const [side, move] = direction === 'up' ? ['lower', 'rise'] : ['higher', 'fall'];
+  return `The target started ${side} than the comparison group (${pct(target)} vs ${pct(comparison)} favorable): part of any ${move} may be regression to the mean rather than the initiative.`;
 }
 
 /** A group as the overlap check sees it: an optional unit (with everything below) and an optional attribute value, or everyone outside such a group. */

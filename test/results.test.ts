@@ -141,7 +141,10 @@ describe('heatmap, trend, planner', () => {
     expect(map.segments.map((segment) => segment.label)).toContain(TECHNOLOGY);
     expect(map.dimensions.map((dimension) => dimension.id)).toEqual(expect.arrayContaining(['1', '2', 'location', 'tenure']));
     expect(map.cells).toHaveLength(map.statements.length * map.segments.length);
-    const technology = map.segments.find((segment) => segment.label === TECHNOLOGY)!.id;
+    const technologyColumn = map.segments.find((segment) => segment.label === TECHNOLOGY)!;
+    expect(technologyColumn.responseRate).toBeCloseTo(0.8, 1);
+    expect(technologyColumn.previousResponseRate).toBeCloseTo(0.8, 1);
+    const technology = technologyColumn.id;
     const cell = map.cells.find((c) => c.segmentId === technology && c.statementId === 'training')!;
     expect(points(cell.change!.estimate)).toBe(6);
     // One family: q is adjusted over every change on the map, so it is at least the cell's own p.

@@ -199,7 +199,7 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
     } else {
       shown.parallelTrends = { checked: false, words: PARALLEL_TRENDS_UNCHECKED };
     }
-    const note = row.input.direction === 'up' ? regressionToMeanNote(row.input.target.before, row.input.comparison.before) : undefined;
+    const note = regressionToMeanNote(row.input.target.before, row.input.comparison.before, row.input.direction);
     if (note) shown.regressionToMean = note;
     return shown;
   });

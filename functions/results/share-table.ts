@@ -10,10 +10,10 @@ import { getCellsByIds } from './cells.ts';
 import { closedStatements, toShareCell, type ShareCell } from './describe.ts';
 import type { WaveContext } from './wave-context.ts';
 
-/** segment id → statement id → share */
-export type ShareTable = Record<string, Record<string, ShareCell>>;
+/** segment id → the counts the close let show (invited, responded) and statement id → share */
+export type ShareTable = Record<string, { invited?: number; responded?: number; statements: Record<string, ShareCell> }>;
 
-const BLOB = 'share-table-v1';
+const BLOB = 'share-table-v2';
 const MEMORY_LIMIT = 64;
 const memory = new Map<string, ShareTable>();
 
@@ -27,7 +27,11 @@ export async function getShareTable(deps: AppDeps, context: WaveContext): Promis
     const statements = closedStatements(context.wave);
     table = {};
     for (const [id, cell] of cells) {
-      table[id] = Object.fromEntries(statements.filter((statement) => cell.statements[statement.id]).map((statement) => [statement.id, toShareCell(statement.scale, cell.statements[statement.id])]));
+      table[id] = {
+        ...(cell.invitedVisible && !context.wave.imported ? { invited: cell.invited } : {}),
+        ...(cell.invitedVisible && cell.respondedVisible ? { responded: cell.responded } : {}),
+        statements: Object.fromEntries(statements.filter((statement) => cell.statements[statement.id]).map((statement) => [statement.id, toShareCell(statement.scale, cell.statements[statement.id])])),
+      };
     }
     await putBlob(deps.store, `WAVE#${waveId}`, BLOB, table);
   }

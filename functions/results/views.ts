@@ -12,7 +12,7 @@ import { getCell } from '../store/cells.ts';
 import { getSurvey, listWavesOfSurvey, type Wave } from '../store/waves.ts';
 import { assertMayRead, mayRead, type Reader } from './access.ts';
 import { closedStatements, comparableCount, comparableShare, describeShare, describeStatement, statementRef, waveRef } from './describe.ts';
-import { getShareTable } from './share-table.ts';
+import { getShareTable, type ShareTable } from './share-table.ts';
 import { findSegmentId, labelOf, loadClosedWave, resolveSegment, type WaveContext } from './wave-context.ts';
 
 export interface ViewOptions {
@@ -153,14 +153,14 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
   const layout: Array<{ base: HeatCell; change: ChangeCell | null; changeReason?: HeatCell['changeReason'] }> = [];
   for (const statement of statements) {
     for (const segmentId of segmentIds) {
-      const cell = table[segmentId]?.[statement.id];
+      const cell = table[segmentId]?.statements[statement.id];
       const shown = describeShare(cell, context.wave.k);
       const base: HeatCell = { statementId: statement.id, segmentId, ...shown };
       if (shown.hidden || !previousTable) {
         layout.push({ base, change: null });
         continue;
       }
-      const before = previousAsked.has(statement.id) ? comparableShare(previousTable[segmentId]?.[statement.id], k) : { reason: 'not-asked' as const };
+      const before = previousAsked.has(statement.id) ? comparableShare(previousTable[segmentId]?.statements[statement.id], k) : { reason: 'not-asked' as const };
       const after = comparableShare(cell, k);
       const change = before.count && after.count ? { before: before.count, after: after.count } : null;
       layout.push({ base, change, changeReason: change ? undefined : (before.reason ?? after.reason) });
@@ -174,7 +174,14 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
     dimension: dimension.id,
     dimensions: dimensions.map(({ id, label }) => ({ id, label })),
     statements: statements.map((statement) => statementRef(statement, opts.lang)),
-    segments: segmentIds.map((id) => ({ id, label: labelOf(context, id) })),
+    // Response rates stand beside every comparison, the heatmap's too.
+    segments: segmentIds.map((id) => {
+      const rate = (entry: ShareTable[string] | undefined) =>
+        entry?.invited && entry.responded !== undefined && (entry.responded === 0 || entry.responded >= k) ? entry.responded / entry.invited : undefined;
+      const now = rate(table[id]);
+      const before = previousTable ? rate(previousTable[id]) : undefined;
+      return { id, label: labelOf(context, id), ...(now !== undefined ? { responseRate: now } : {}), ...(before !== undefined ? { previousResponseRate: before } : {}) };
+    }),
     cells: layout.map(({ base, changeReason }, index) => {
       const change = judged[index];
       if (change) return { ...base, change };
