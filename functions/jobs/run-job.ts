@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.ts';
 import { BaselineError } from '../errors.ts';
 import { randomId } from '../crypto.ts';
 import { getJob, putJob, updateJob } from '../store/jobs.ts';
-import { closeWave, type CloseInterruption } from '../waves/close-wave.ts';
+import { closeWave } from '../waves/close-wave.ts';
 import { openWave } from '../waves/open-wave.ts';
 import type { JobKind, JobRequest } from './runner.ts';
 
@@ -15,24 +15,37 @@ export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string): P
   return id;
 }
 
+/** Extra runs after an unexpected error (a throttle that outlasted the SDK's own retries, a lost connection); every stage resumes. */
+const RETRY_DELAYS_MS = [1_000, 5_000];
+
 /** Run (or resume) a job to its end, or until it yields and is started again. */
-export async function runJob(deps: AppDeps, request: JobRequest, interrupt?: CloseInterruption): Promise<void> {
+export async function runJob(deps: AppDeps, request: JobRequest): Promise<void> {
   const job = await getJob(deps.store, request.id);
   if (job.status !== 'running') return;
   const context = { jobId: job.id };
-  try {
-    const outcome =
-      request.kind === 'open-wave'
-        ? await openWave(deps, request.payload.waveId, context)
-        : await closeWave(deps, request.payload.waveId, context, interrupt);
-    if (!outcome.done) {
-      await deps.jobs.start(request);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outcome =
+        request.kind === 'open-wave'
+          ? await openWave(deps, request.payload.waveId, context)
+          : await closeWave(deps, request.payload.waveId, context);
+      if (!outcome.done) {
+        await deps.jobs.start(request);
+        return;
+      }
+      await updateJob(deps.store, job.id, { status: 'done', result: outcome.result });
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // A domain error (wrong status, an audience smaller than k) will not change on a retry.
+      const retry = !(error instanceof BaselineError) && attempt < RETRY_DELAYS_MS.length;
+      if (!(error instanceof BaselineError)) deps.logger.error('job error', { jobId: job.id, kind: job.kind, error: message, retrying: retry });
+      if (retry) {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        continue;
+      }
+      await updateJob(deps.store, job.id, { status: 'failed', error: message });
       return;
     }
-    await updateJob(deps.store, job.id, { status: 'done', result: outcome.result });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!(error instanceof BaselineError)) deps.logger.error('job failed', { jobId: job.id, kind: job.kind, error: message });
-    await updateJob(deps.store, job.id, { status: 'failed', error: message });
   }
 }
