@@ -151,6 +151,29 @@ describe('the dashboard, signed in with the local sign-in link', () => {
     await saveScreenshot(page, 'dashboard-wave-opened');
   });
 
+  it('grants an analyst access to one unit and reads it back', async () => {
+    await visit('/admin/grants', 'Analyst access');
+    await page.getByLabel('Subject id').fill('analyst-e2e');
+    await page.getByLabel(/Org unit paths/).fill('Soundwave > Technology');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Access saved.').waitFor();
+    await page.getByLabel(/Org unit paths/).fill('');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => page.getByLabel(/Org unit paths/).inputValue()).toBe('Soundwave > Technology');
+  });
+
+  it('imports the aggregate results of a survey run elsewhere as a closed wave', async () => {
+    await visit('/admin/import', 'Imported waves');
+    await page.getByLabel('Survey', { exact: true }).selectOption({ label: 'Annual survey' });
+    await page.getByLabel('Wave name').fill('2013 (other tool)');
+    const csv = ['statement,unit,n,favorable', 'mgmt-expectations,,300,52', 'training,,300,41', ''].join('\n');
+    await page.getByLabel('CSV file').setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('Imported as wave 2013 (other tool).').waitFor();
+    await expectNoAxeViolations(page);
+    await saveScreenshot(page, 'dashboard-import-done');
+  });
+
   it('has no accessibility violation on the remaining pages', async () => {
     for (const [path, heading] of [
       ['/admin/statements', 'Statement bank'],
