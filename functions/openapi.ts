@@ -38,6 +38,7 @@ export function openApiDocument(extraPaths: Record<string, unknown> = {}) {
       '/api/surveys/{id}/waves': { post: { ...staff, parameters: waveId, summary: 'create a draft wave', requestBody: json(waveCreateSchema), responses: { 201: { description: 'created' }, ...errors } } },
       '/api/waves/{id}/open': { post: { ...staff, parameters: waveId, summary: 'job: snapshot, segments, invitations, mail', responses: { 202: { description: '{jobId}' }, ...errors } } },
       '/api/waves/{id}/close': { post: { ...staff, parameters: waveId, summary: 'job: the close pipeline', responses: { 202: { description: '{jobId}' }, ...errors } } },
+      '/api/waves/{id}/remind': { post: { ...staff, parameters: waveId, summary: 'job: mail a reminder to those who have not answered (nobody is told who they are)', responses: { 202: { description: '{jobId, round}' }, ...errors } } },
       '/api/waves/{id}/invitations.csv': { get: { ...staff, parameters: waveId, summary: 'email,link for self-distribution (audited)', responses: { 200: { description: 'text/csv' }, ...errors } } },
       '/api/waves/{id}/participation': { get: { ...staff, parameters: waveId, summary: 'invited and responded per segment; below k shown as "<k"', responses: { 200: { description: 'participation' }, ...errors } } },
       '/api/jobs/{id}': { get: { ...staff, parameters: waveId, summary: 'a job to poll', responses: { 200: { description: 'job', ...json(jobStatusSchema) }, ...errors } } },

@@ -5,6 +5,8 @@ import { UNIT_PATH_SEPARATOR } from './org.ts';
 
 export interface RosterPerson {
   email: string;
+  /** The language their invitation and reminders are written in (the optional `locale` column). */
+  locale?: string;
   /** Unit names from the root down. */
   unitPath: string[];
   attributes: Record<string, string>;
@@ -24,6 +26,9 @@ export interface ParsedRoster {
 
 export const MAX_ROSTER_PEOPLE = 500_000;
 const REQUIRED_COLUMNS = ['email', 'orgUnit'] as const;
+/** Columns with a meaning of their own rather than demographic attributes. */
+const RESERVED_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, 'locale'];
+const localeSchema = z.string().regex(/^[a-z]{2}$/);
 const emailSchema = z.email();
 const attributeNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9 _-]{0,39}$/);
 
@@ -50,7 +55,8 @@ export function parseRoster(text: string): ParsedRoster {
       rejected.push({ line: header.line, field: required, message: `the header has no "${required}" column` });
     }
   }
-  const attributeNames = columns.filter((name) => !(REQUIRED_COLUMNS as readonly string[]).includes(name));
+  const attributeNames = columns.filter((name) => !RESERVED_COLUMNS.includes(name));
+  const localeColumn = columns.indexOf('locale');
   for (const name of attributeNames) {
     if (!attributeNameSchema.safeParse(name).success) {
       rejected.push({ line: header.line, field: name, message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"' });
@@ -100,13 +106,18 @@ export function parseRoster(text: string): ParsedRoster {
       reject('orgUnit', `must start at the organization root "${root}", like the rows before it`);
       continue;
     }
+    const locale = localeColumn >= 0 ? row.fields[localeColumn].trim().toLowerCase() : '';
+    if (locale !== '' && !localeSchema.safeParse(locale).success) {
+      reject('locale', `"${locale}" is not a two-letter language code like "en" or "sv"`);
+      continue;
+    }
     const attributes: Record<string, string> = {};
     for (const name of attributeNames) {
       const value = row.fields[columns.indexOf(name)].trim();
       if (value.length > 80) reject(name, 'is longer than 80 characters');
       else if (value !== '') attributes[name] = value;
     }
-    people.push({ email, unitPath, attributes });
+    people.push({ email, unitPath, attributes, ...(locale ? { locale } : {}) });
   }
   return result(people, attributeNames);
 }

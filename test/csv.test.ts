@@ -31,6 +31,13 @@ describe('directory parsing', () => {
     ]);
   });
 
+  it('reads the optional locale column as the language of a person\'s mail, not as a demographic attribute', () => {
+    const parsed = parseRoster('email,orgUnit,locale,site\na@acme.test,Acme,SV,Lund\nb@acme.test,Acme,,Lund\nc@acme.test,Acme,swedish,Lund');
+    expect(parsed.attributeNames).toEqual(['site']);
+    expect(parsed.people.map((person) => person.locale)).toEqual(['sv', undefined]);
+    expect(parsed.rejected).toEqual([{ line: 4, field: 'locale', message: '"swedish" is not a two-letter language code like "en" or "sv"' }]);
+  });
+
   it('reports every bad row with its line and field', () => {
     const parsed = parseRoster('email,orgUnit\nok@acme.test,Acme\nbad,Acme\nok@acme.test,Acme\nx@acme.test,Other\ny@acme.test,Acme > \nz@acme.test,Acme,extra');
     expect(parsed.rejected.map(({ line, field }) => [line, field])).toEqual([

@@ -5,13 +5,15 @@ import { randomId } from '../crypto.ts';
 import { getJob, putJob, updateJob } from '../store/jobs.ts';
 import { closeWave } from '../waves/close-wave.ts';
 import { openWave } from '../waves/open-wave.ts';
+import { remindWave } from '../waves/remind-wave.ts';
 import type { JobKind, JobRequest } from './runner.ts';
 
 /** Record a job and ask the runner to start it; answers the id to poll. */
-export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string): Promise<string> {
+export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string, extra: { round?: number } = {}): Promise<string> {
   const id = randomId();
-  await putJob(deps.store, { id, kind, status: 'running', payload: { waveId } });
-  await deps.jobs.start({ id, kind, payload: { waveId } });
+  const payload = { waveId, ...extra };
+  await putJob(deps.store, { id, kind, status: 'running', payload });
+  await deps.jobs.start({ id, kind, payload });
   return id;
 }
 
@@ -25,10 +27,13 @@ export async function runJob(deps: AppDeps, request: JobRequest): Promise<void> 
   const context = { jobId: job.id };
   for (let attempt = 0; ; attempt++) {
     try {
+      const { waveId, round } = request.payload;
       const outcome =
         request.kind === 'open-wave'
-          ? await openWave(deps, request.payload.waveId, context)
-          : await closeWave(deps, request.payload.waveId, context);
+          ? await openWave(deps, waveId, context)
+          : request.kind === 'close-wave'
+            ? await closeWave(deps, waveId, context)
+            : await remindWave(deps, waveId, round ?? 1, context);
       if (!outcome.done) {
         await deps.jobs.start(request);
         return;

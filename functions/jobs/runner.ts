@@ -3,13 +3,14 @@
  * only asks a JobRunner to start a job; embedded mode runs it in-process, the cloud invokes the
  * job function asynchronously.
  */
-export const JOB_KINDS = ['open-wave', 'close-wave'] as const;
+export const JOB_KINDS = ['open-wave', 'close-wave', 'remind-wave'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobRequest {
   id: string;
   kind: JobKind;
-  payload: { waveId: string };
+  /** `round` numbers a reminder (1 for the first), so a resumed reminder job skips who it reached. */
+  payload: { waveId: string; round?: number };
 }
 
 export interface JobRunner {

@@ -9,7 +9,7 @@ import { ConflictError } from '../errors.ts';
 import { launchJob } from '../jobs/run-job.ts';
 import { appendAudit } from '../store/audit.ts';
 import { getWaveSecret, invitationPages } from '../store/invitations.ts';
-import { countLinksExported, getWave } from '../store/waves.ts';
+import { countLinksExported, countReminderRound, getWave } from '../store/waves.ts';
 import { getParticipation } from '../waves/participation.ts';
 import { publicWave } from './surveys.ts';
 
@@ -25,6 +25,12 @@ export function waveRoutes(deps: AppDeps) {
       const wave = await getWave(deps.store, c.req.param('id'));
       if (wave.status !== 'open' && wave.status !== 'closing') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; only an open wave closes`);
       return c.json({ jobId: await launchJob(deps, 'close-wave', wave.id) }, 202);
+    })
+    .post('/:id/remind', async (c) => {
+      const wave = await getWave(deps.store, c.req.param('id'));
+      if (wave.status !== 'open') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; reminders go out only while a wave is open`);
+      const round = await countReminderRound(deps.store, wave.id);
+      return c.json({ jobId: await launchJob(deps, 'remind-wave', wave.id, { round }), round }, 202);
     })
     .get('/:id/participation', async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('id')))))
     .get('/:id/invitations.csv', async (c) => {

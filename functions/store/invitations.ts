@@ -9,6 +9,9 @@ export interface Invitation {
   email: string;
   profile: Profile;
   answered: boolean;
+  locale?: string;
+  /** The last reminder round sent to this person (reminders go only to those who have not answered). */
+  remindedRound?: number;
 }
 
 /** What stays of an invitation after its wave closes: which wave the link belonged to, nothing about a person. */
@@ -35,6 +38,7 @@ export async function putInvitations(store: Store, invitations: Invitation[]): P
         waveId: invitation.waveId,
         email: invitation.email,
         profile: invitation.profile,
+        locale: invitation.locale,
         answered: false,
       }),
     ),
@@ -79,8 +83,29 @@ export async function* invitationPages(store: Store, waveId: string, shard: numb
     KeyConditionExpression: `${INDEX.invitationsByWave.partition} = :shard`,
     ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}` },
   })) {
-    yield page.map((item) => ({ tokenHash: (item.pk as string).slice('INV#'.length), waveId, email: item.email as string, profile: item.profile as Profile, answered: item.answered === true }));
+    yield page.map((item) => ({
+      tokenHash: (item.pk as string).slice('INV#'.length),
+      waveId,
+      email: item.email as string,
+      profile: item.profile as Profile,
+      answered: item.answered === true,
+      locale: item.locale as string | undefined,
+      remindedRound: item.remindedRound as number | undefined,
+    }));
   }
+}
+
+/** Record that a reminder round reached this invitation, so a resumed reminder job skips it. */
+export async function markReminded(store: Store, tokenHash: string, round: number): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.ephemeral,
+      Key: invitationKey(tokenHash),
+      UpdateExpression: 'SET remindedRound = :round',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':round': round },
+    }),
+  );
 }
 
 /** Replace invitations by closed markers: the email and profile are gone, a late click still hears "closed". */

@@ -18,6 +18,7 @@ export interface RosterPointer {
 export interface DirectoryPerson {
   email: string;
   profile: Profile;
+  locale?: string;
 }
 
 /** Every org unit ever seen; ids are stable, so a renamed or moved unit keeps its history. */
@@ -44,7 +45,7 @@ export async function replaceRoster(store: Store, people: RosterPerson[], attrib
   await batchWrite(
     store,
     store.tables.main,
-    people.map((person) => putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes })),
+    people.map((person) => putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes, locale: person.locale })),
   );
   const previous = await getRosterPointer(store);
   const pointer: RosterPointer = { version, count: people.length, attributeNames, demo: options.demo ?? false };
@@ -70,7 +71,11 @@ async function deleteRosterVersion(store: Store, version: string): Promise<void>
 /** The people of the directory in force, page by page (a 300,000-person directory never sits in one array). */
 export async function* rosterPages(store: Store, version: string): AsyncGenerator<DirectoryPerson[]> {
   for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': rosterPk(version) } })) {
-    yield page.map((item) => ({ email: item.sk as string, profile: { unitId: item.unitId as string, attributes: (item.attributes ?? {}) as Record<string, string> } }));
+    yield page.map((item) => ({
+      email: item.sk as string,
+      profile: { unitId: item.unitId as string, attributes: (item.attributes ?? {}) as Record<string, string> },
+      locale: item.locale as string | undefined,
+    }));
   }
 }
 

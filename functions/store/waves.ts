@@ -31,6 +31,8 @@ export interface Wave {
   /** Set at close from the stored counts. */
   responded?: number;
   linksExported?: number;
+  /** Reminder rounds started so far. */
+  reminders?: number;
   /** When the wave stopped taking submissions; the close waits out any still in flight after this. */
   closingSince?: number;
   imported?: boolean;
@@ -129,6 +131,14 @@ export async function transitionWave(
     const current = await getWave(store, id);
     throw new ConflictError('wrong-status', `wave ${id} is ${current.status}; this needs it to be ${from.join(' or ')}`);
   }
+}
+
+/** Start the next reminder round; answers its number. */
+export async function countReminderRound(store: Store, id: string): Promise<number> {
+  const result = await store.doc.send(
+    new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'ADD reminders :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+  );
+  return result.Attributes!.reminders as number;
 }
 
 /** Count one more export of the invitation links (shown on the wave as "links exported"). */

@@ -8,7 +8,7 @@ import { buildSegments } from '../../shared/segments.ts';
 import { createWaveSecret, deriveWaveKeys, hashToken, inviteeToken } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
-import { invitationMessage } from '../mailer.ts';
+import { surveyMessage } from '../mailer.ts';
 import { putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
@@ -48,10 +48,10 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
     const invitations = people.map((person) => ({ person, token: inviteeToken(keys, person.email) }));
     await putInvitations(
       store,
-      invitations.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, answered: false })),
+      invitations.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, locale: person.locale, answered: false })),
     );
     for (const { person, token } of invitations) {
-      await deps.mailer.send(invitationMessage(person.email, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+      await deps.mailer.send(surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
     }
     done += people.length;
     after = people[people.length - 1].email;
