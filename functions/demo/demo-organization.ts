@@ -4,29 +4,9 @@
  */
 import type { RosterPerson } from '../../shared/roster.ts';
 import type { Statement } from '../../shared/schemas.ts';
+import { seededRandom, shuffle } from '../../shared/random.ts';
 
 export const DEMO_ROOT = 'Soundwave';
-
-/** mulberry32: a tiny seeded generator, so the demo is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
 
 const UNITS: Array<[path: string, people: number]> = [
   ['Technology', 3],

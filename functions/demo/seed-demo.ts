@@ -14,6 +14,7 @@ import { putStatement } from '../store/statements.ts';
 import { putSurvey, putWave, type Wave } from '../store/waves.ts';
 import { createCollector } from '../waves/collect.ts';
 import type { RosterPerson } from '../../shared/roster.ts';
+import { seededRandom, shuffle } from '../../shared/random.ts';
 import {
   agreeAnswers,
   baseFavorable,
@@ -23,8 +24,6 @@ import {
   demoPeople,
   isTechnology,
   PULSE_STATEMENT_IDS,
-  seededRandom,
-  shuffle,
   storyFavorable,
 } from './demo-organization.ts';
 import { seedDemoInitiatives } from './seed-initiatives.ts';

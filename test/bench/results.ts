@@ -15,7 +15,7 @@ import { SHARD_COUNT } from '../../shared/keys.ts';
 import { profileKey, type OrgUnit, type Profile, type ProfileCount } from '../../shared/org.ts';
 import { buildSegments } from '../../shared/segments.ts';
 import { createWaveSecret, deriveWaveKeys, locateResponse, randomId, seal } from '../../functions/crypto.ts';
-import { seededRandom } from '../../functions/demo/demo-organization.ts';
+import { seededRandom } from '../../shared/random.ts';
 import { runJob } from '../../functions/jobs/run-job.ts';
 import { getJob, putJob } from '../../functions/store/jobs.ts';
 import { batchWrite, putRequest } from '../../functions/store/client.ts';
@@ -25,6 +25,17 @@ import { putStatement, type StoredStatement } from '../../functions/store/statem
 import { putSurvey, putWave, type Wave } from '../../functions/store/waves.ts';
 import { getWaveSnapshot, putWaveSnapshot } from '../../functions/waves/snapshot.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
+
+/** mulberry32: the same organization and answers on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const K = 5;
 const RUNS = 200;
