@@ -85,7 +85,12 @@ export const heatmapQuerySchema = z.object({
   lang: z.string().max(35).optional(),
 });
 export const trendQuerySchema = sliceQuerySchema.extend({ statement: z.string().min(1) });
-export const commentsQuerySchema = z.object({ statement: z.string().min(1).optional(), unit: z.string().min(1).max(1000).optional() });
+export const commentsQuerySchema = z.object({
+  statement: z.string().min(1).optional(),
+  unit: z.string().min(1).max(1000).optional(),
+  /** Refused: comments are never filtered by attributes (a filter could single someone out). */
+  filter: z.undefined({ error: 'comments are never filtered by attributes' }).optional(),
+});
 export const impactQuerySchema = z.object({ format: z.enum(['json', 'csv']).optional(), lang: z.string().max(35).optional() });
 
 const positiveInt = z.coerce.number().int().min(2).max(10_000_000);

@@ -223,6 +223,22 @@ describe('CSV', () => {
   });
 });
 
+describe('comments', () => {
+  it('reads a large group’s comments, shuffled, and refuses to filter them by attributes', async () => {
+    type Comments = { hidden?: boolean; comments: Array<{ statementId: string; text: string }>; units: Array<{ label: string }> };
+    const first = await getJson<Comments>(`/api/waves/${wave2015}/comments?unit=Technology&statement=comments`);
+    expect(first.hidden).toBeUndefined();
+    expect(first.comments.length).toBeGreaterThan(5);
+    expect(first.units.map((unit) => unit.label)).toContain(TECHNOLOGY);
+    const orders = new Set<string>();
+    for (let i = 0; i < 5; i++) orders.add(JSON.stringify((await getJson<Comments>(`/api/waves/${wave2015}/comments?unit=Technology`)).comments));
+    expect(orders.size).toBeGreaterThan(1);
+    const filtered = await rt.staff(`/api/waves/${wave2015}/comments?unit=Technology&filter=location:Stockholm`);
+    expect(filtered.status).toBe(400);
+    expect(((await filtered.json()) as { error: { field: string } }).error.field).toBe('filter');
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents every results route, with the query parameters it validates', async () => {
     const document = await getJson<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>('/api/openapi.json');

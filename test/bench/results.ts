@@ -26,17 +26,6 @@ import { putSurvey, putWave, type Wave } from '../../functions/store/waves.ts';
 import { getWaveSnapshot, putWaveSnapshot } from '../../functions/waves/snapshot.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 
-/** mulberry32: the same organization and answers on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const K = 5;
 const RUNS = 200;
 const WARMUP = 20;
