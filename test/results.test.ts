@@ -248,3 +248,12 @@ describe('OpenAPI', () => {
     expect(document.paths['/api/compare'].get!.parameters!.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['from', 'to', 'unit', 'filter', 'format']));
   });
 });
+
+describe('removing the demo', () => {
+  // Last in this file: it removes what the tests above read.
+  it('takes the demo initiative with it', async () => {
+    expect((await rt.staff('/api/demo', { method: 'DELETE' })).status).toBe(200);
+    const { initiatives } = await getJson<{ initiatives: Array<{ name: string }> }>('/api/initiatives');
+    expect(initiatives.map((initiative) => initiative.name)).not.toContain('Career Steps');
+  });
+});

@@ -8,11 +8,17 @@ import { readerOf } from '../results/access.ts';
 import { impactCsv } from '../results/csv.ts';
 import { buildImpact, createInitiative } from '../results/impact.ts';
 import { listInitiatives } from '../store/initiatives.ts';
+import { listSurveys } from '../store/waves.ts';
 import { respondWith } from './results.ts';
 
 export function initiativeRoutes(deps: AppDeps) {
   return new Hono<{ Variables: StaffVariables }>()
-    .get('/', async (c) => c.json({ initiatives: await listInitiatives(deps.store) }))
+    .get('/', async (c) => {
+      // The demo's initiatives go with the demo: once its surveys are removed they are not listed (their waves are gone).
+      const [initiatives, surveys] = await Promise.all([listInitiatives(deps.store), listSurveys(deps.store)]);
+      const demoPresent = surveys.some((survey) => survey.demo);
+      return c.json({ initiatives: initiatives.filter((initiative) => demoPresent || !initiative.demo) });
+    })
     .post('/', validate('json', initiativeCreateSchema), async (c) => c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201))
     .get('/:id/impact', validate('query', impactQuerySchema), async (c) => {
       const { format, lang } = c.req.valid('query');
