@@ -63,10 +63,6 @@ export async function buildComparison(
   opts: ViewOptions & { basis?: Comparison['basis'] },
 ): Promise<Comparison> {
   const [from, to] = await Promise.all([loadClosedWave(deps, fromId), loadClosedWave(deps, toId)]);
-  if (from.wave.surveyId !== to.wave.surveyId) {
-    // Different programs may ask the same statement; that is allowed, but say which is which.
-    deps.logger.info('comparing waves of different surveys', { from: fromId, to: toId });
-  }
   // The slice must be a group of the later wave (else 400); in the earlier wave it may not have been one (too few invited then).
   const toSegment = resolveSegment(to, slice);
   const fromSegment = findSegmentId(from, slice).id;
