@@ -109,10 +109,10 @@ describe('the dashboard, signed in with the local sign-in link', () => {
 
   it('runs the power planner in the browser', async () => {
     await visit('/planner', 'Power planner');
-    const before = await page.getByText(/Changes smaller than/).textContent();
+    const before = await page.getByText(/Only changes beyond/).textContent();
     await page.getByLabel(/first wave/).fill('1500');
     await page.getByLabel(/second wave/).fill('1500');
-    await expect.poll(() => page.getByText(/Changes smaller than/).textContent()).not.toBe(before);
+    await expect.poll(() => page.getByText(/Only changes beyond/).textContent()).not.toBe(before);
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'dashboard-planner');
   });

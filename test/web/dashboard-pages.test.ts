@@ -24,7 +24,7 @@ describe('people directory upload', () => {
     await fireEvent.submit(container.querySelector('form')!);
     const table = await screen.findByRole('table', { name: 'Rejected rows' });
     expect(within(table).getByRole('row', { name: /3 email not an email address/ })).toBeTruthy();
-    expect(screen.getByText(/Nothing was imported, because 1 rows were rejected/)).toBeTruthy();
+    expect(screen.getByText(/Nothing was imported\. Rejected rows: 1\./)).toBeTruthy();
     expect(calls.find((c) => c.method === 'PUT')?.body).toContain('not-an-email');
   });
 });
@@ -69,7 +69,7 @@ describe('power planner', () => {
   it('answers as you type: larger groups detect smaller changes', async () => {
     renderPage(Planner, () => undefined);
     const detectableAt = () => {
-      const text = screen.getByText(/Changes smaller than/).textContent!;
+      const text = screen.getByText(/Only changes beyond/).textContent!;
       const [down, up] = [...text.matchAll(/([−+]\d+)/g)].map((m) => Number(m[1].replace('−', '-')));
       return { down, up };
     };
@@ -124,7 +124,7 @@ describe('language', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Power planner');
     context.i18n.choose('sv');
     await screen.findByRole('heading', { level: 1, name: 'Styrkeplanerare' });
-    expect(screen.getByText(/Förändringar mindre än/)).toBeTruthy();
+    expect(screen.getByText(/Bara förändringar bortom/)).toBeTruthy();
     expect(localStorage.getItem('baseline.dashboardLang')).toBe('sv');
     context.i18n.choose('en');
   });
