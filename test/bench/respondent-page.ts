@@ -11,7 +11,8 @@
  * precompressed files) from a static server in this script, with /api passed to `npm start`;
  * without it the page comes from `npm start` itself, as served today.
  *
- * Budget: ≤ 40 KB, ≤ 6 requests, no third party, interactive in < 1 s.
+ * Budget: ≤ 40 KB, ≤ 6 requests, no third party, interactive in < 1 s. BENCH_DEBUG=1 also prints
+ * each run's resource timings and performance marks, to see where the time goes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,6 +91,15 @@ try {
       return radio !== null && !radio.disabled && radio.getBoundingClientRect().height > 0;
     });
     const interactiveMs = await page.evaluate(() => performance.now());
+    if (process.env.BENCH_DEBUG) {
+      const marks = await page.evaluate(() =>
+        JSON.stringify([
+          ...performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
+          ...performance.getEntriesByType('resource').map((e) => [e.name.slice(-12), Math.round(e.startTime), Math.round((e as PerformanceResourceTiming).responseEnd)]),
+        ]),
+      );
+      console.error(Math.round(interactiveMs), marks);
+    }
     await page.waitForLoadState('networkidle');
     const origin = new URL(link).origin;
     const all = [...urls.values()];
