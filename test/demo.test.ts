@@ -1,4 +1,5 @@
 /** The demo organization: the story it exists to tell, reproducible, and removable in one action. */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { favorability } from '../shared/scales.ts';
 import { UnitTree } from '../shared/org.ts';
@@ -68,6 +69,8 @@ describe('the demo organization', () => {
     expect(((await (await rt.staff('/api/surveys')).json()) as { surveys: unknown[] }).surveys).toEqual([]);
     expect(((await (await rt.staff('/api/roster')).json()) as { people: number }).people).toBe(0);
     expect(((await (await rt.staff('/api/statements')).json()) as { statements: unknown[] }).statements).toEqual([]);
+    const left = await rt.deps.store.doc.send(new QueryCommand({ TableName: rt.deps.store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'INITIATIVE' } }));
+    expect(left.Items).toEqual([]);
     expect(((await (await rt.app.request('/api/config')).json()) as { demo: boolean }).demo).toBe(false);
   });
 });

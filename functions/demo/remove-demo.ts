@@ -7,6 +7,7 @@ import { clearRoster, getRosterPointer } from '../store/roster.ts';
 import { listStatements } from '../store/statements.ts';
 import { listSurveys, listWavesOfSurvey } from '../store/waves.ts';
 import { deleteWaveSecret, invitationPages } from '../store/invitations.ts';
+import { deleteDemoInitiatives } from '../store/initiatives.ts';
 
 export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: number; waves: number; statements: number; people: number } }> {
   const { store } = deps;
@@ -31,6 +32,7 @@ export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: n
     }
     await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk: 'SURVEY', sk: survey.id } }));
   }
+  await deleteDemoInitiatives(store);
   const statements = (await listStatements(store)).filter((statement) => statement.demo);
   await batchWrite(store, store.tables.main, statements.map((statement) => deleteRequest({ pk: 'STATEMENT', sk: statement.id })));
   const pointer = await getRosterPointer(store);
