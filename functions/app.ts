@@ -26,6 +26,8 @@ import { getJob } from './store/jobs.ts';
 const KB = 1024;
 /** Results routes an analyst may call (each checks the analyst's grants). */
 const RESULTS_READ = /^\/api\/(waves\/[^/]+\/(results|compare-previous|heatmap|comments)|surveys\/[^/]+\/trend)$/;
+/** What an analyst reads to find its way to results: the survey and wave list, the statement bank. */
+const CATALOG_READ = /^\/api\/(surveys|surveys\/[^/]+|statements)$/;
 
 /** The whole API (embedded mode, and the staff Lambda). */
 export function createApp(deps: AppDeps) {
@@ -33,7 +35,8 @@ export function createApp(deps: AppDeps) {
   const admin = requireRole(verify, 'admin');
   // Analysts read results (limited to their granted units inside the handlers); everything else is admin only.
   const staff = requireRole(verify, 'admin', 'analyst');
-  const gate: MiddlewareHandler = (c, next) => (RESULTS_READ.test(c.req.path) ? staff(c, next) : admin(c, next));
+  const gate: MiddlewareHandler = (c, next) =>
+    RESULTS_READ.test(c.req.path) || (c.req.method === 'GET' && CATALOG_READ.test(c.req.path)) ? staff(c, next) : admin(c, next);
   const smallBody = limitBody(256 * KB);
   const importBody = limitBody(10 * KB * KB);
   const limit: MiddlewareHandler = (c, next) => (c.req.path === '/api/waves/import' ? importBody(c, next) : smallBody(c, next));
@@ -41,7 +44,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', publicRoutes(deps));
   api.get('/openapi.json', (c) => c.json(openApiDocument(resultsOpenApiPaths())));
   // A directory of 300,000 people is ~20 MB of CSV; the cloud sends large files through S3 instead.
-  api.use('/roster', admin, limitBody(50 * KB * KB));
+  for (const path of ['/roster', '/roster/*']) api.use(path, admin, limitBody(50 * KB * KB));
   for (const prefix of ['/statements', '/surveys', '/waves', '/jobs', '/demo']) {
     api.use(prefix, gate, limit);
     api.use(`${prefix}/*`, gate, limit);

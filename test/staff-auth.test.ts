@@ -12,15 +12,15 @@ afterAll(async () => {
   await rt.stop();
 });
 
+/** Routes only an admin may call. */
 const STAFF_ROUTES: Array<[method: string, path: string]> = [
   ['PUT', '/api/roster'],
   ['GET', '/api/roster'],
-  ['GET', '/api/statements'],
+  ['POST', '/api/roster/uploads'],
   ['POST', '/api/statements'],
-  ['GET', '/api/surveys'],
   ['POST', '/api/surveys'],
-  ['GET', '/api/surveys/any'],
   ['POST', '/api/surveys/any/waves'],
+  ['POST', '/api/waves/any/remind'],
   ['GET', '/api/waves/any'],
   ['POST', '/api/waves/any/open'],
   ['POST', '/api/waves/any/close'],
@@ -54,6 +54,25 @@ describe('staff routes', () => {
     const asAnalyst = await call(`Bearer ${analyst}`);
     expect(asAnalyst.status).toBe(403);
     expect(((await asAnalyst.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+  });
+
+  it.each([['/api/surveys'], ['/api/statements']])('GET %s is open to an analyst, who must find the waves to read, and to no one unsigned', async (path) => {
+    const { analyst, forged } = await tokens();
+    expect((await rt.app.request(path, { headers: { authorization: `Bearer ${analyst}` } })).status).toBe(200);
+    expect((await rt.app.request(path, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    expect((await rt.app.request(path)).status).toBe(401);
+  });
+
+  it('leaves no registered route but the public ones reachable without a token', async () => {
+    const PUBLIC = new Set(['GET /api/health', 'GET /api/config', 'GET /api/openapi.json', 'POST /api/questionnaire', 'POST /api/responses']);
+    const handlers = rt.app.routes.filter((route) => route.method !== 'ALL');
+    expect(handlers.length).toBeGreaterThan(30);
+    for (const { method, path } of handlers) {
+      const concrete = path.replace(/:[A-Za-z]+/g, 'any');
+      const status = (await rt.app.request(concrete, { method })).status;
+      if (PUBLIC.has(`${method} ${path}`)) expect(status, `${method} ${path}`).not.toBe(401);
+      else expect(status, `${method} ${path}`).toBe(401);
+    }
   });
 
   it('lets an admin in and leaves the respondent routes open', async () => {
