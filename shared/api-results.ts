@@ -10,7 +10,7 @@
  *   no part in comparisons (hidden with reason `small-group`).
  * - Every comparison carries both waves' response rates.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------- building blocks ----------
 

@@ -1,5 +1,6 @@
 /** The results routes in the OpenAPI document: queries, bodies and responses from the zod schemas in shared/api-results.ts. */
-import { z, type ZodObject, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodObject, ZodType } from 'zod';
 import {
   commentsQuerySchema,
   commentsSchema,

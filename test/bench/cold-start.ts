@@ -5,7 +5,7 @@
  * 150 ms. The respondent's questionnaire event reads the embedded engine (dynalite in this process,
  * on loopback) through the real DynamoDB client, so the figure includes the SDK's first request.
  *
- *   npx tsx test/bench/cold-start.ts [runs=15]
+ *   npx tsx test/bench/cold-start.ts [runs=15]      (or: npm run bench -- cold-start)
  *
  * Bundles are built like infra/baseline-function.ts builds them: esbuild, minified ESM for Node 22,
  * `@aws-sdk/*` left to the runtime (here: resolved from node_modules).
@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.js';
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { startTestRuntime } from '../helpers/embedded.ts';
@@ -35,21 +35,6 @@ const BUNDLING: BuildOptions = {
   external: ['@aws-sdk/*'],
   banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'error',
-};
-
-/**
- * What-if, not what ships: `import { z } from 'zod'` keeps all of zod, locales and JSON Schema
- * included (esbuild cannot see through the re-exported namespace object); `import * as z` lets it
- * drop what is unused.
- */
-const zodNamespaceImport: Plugin = {
-  name: 'zod-namespace-import',
-  setup(b) {
-    b.onLoad({ filter: /\/(shared|functions)\/.*\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(/import \{ z(, type \w+)* \} from 'zod';/g, "import * as z from 'zod';"),
-      loader: 'ts',
-    }));
-  },
 };
 
 const HELLO = `import { Hono } from 'hono';
@@ -126,9 +111,8 @@ try {
     respond: await bundle('respond', join(root, 'functions/lambda/respond.ts')),
     staff: await bundle('staff', join(root, 'functions/lambda/staff.ts')),
     jobs: await bundle('jobs', join(root, 'functions/lambda/jobs.ts')),
-    'respond, zod imported as a namespace (what-if)': await bundle('respond-zod-ns', join(root, 'functions/lambda/respond.ts'), { plugins: [zodNamespaceImport] }),
+    // What-if, not what ships: most of the first event is the SDK loading from node_modules.
     'respond, AWS SDK bundled too (what-if)': await bundle('respond-sdk', join(root, 'functions/lambda/respond.ts'), { external: [] }),
-    'respond, both (what-if)': await bundle('respond-both', join(root, 'functions/lambda/respond.ts'), { external: [], plugins: [zodNamespaceImport] }),
   };
   console.log(`Bundle sizes (minified ESM, @aws-sdk/* external)`);
   for (const [name, b] of Object.entries(bundles)) console.log(`  ${name.padEnd(48)} ${kb(b.bytes).padStart(10)}  (gzip ${kb(b.gzip)})`);
@@ -137,9 +121,7 @@ try {
     ['hono hello-world', bundles['hono hello-world'].file, 'health'],
     ['respond', bundles.respond.file, 'health'],
     ['respond', bundles.respond.file, 'questionnaire'],
-    ['respond, zod as namespace (what-if)', bundles['respond, zod imported as a namespace (what-if)'].file, 'questionnaire'],
     ['respond, AWS SDK bundled (what-if)', bundles['respond, AWS SDK bundled too (what-if)'].file, 'questionnaire'],
-    ['respond, both (what-if)', bundles['respond, both (what-if)'].file, 'questionnaire'],
     ['staff', bundles.staff.file, 'health'],
     ['jobs', bundles.jobs.file, 'tick'],
   ];

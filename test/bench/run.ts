@@ -8,6 +8,9 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   results: async () => (await import('./results.ts')).benchResults(),
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
   confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
+  // These two run as scripts when imported: bundles and fresh processes, and a real browser (needs `vite build` and chromium).
+  'cold-start': () => import('./cold-start.ts'),
+  'respondent-page': () => import('./respondent-page.ts'),
 };
 
 const wanted = process.argv.slice(2);
