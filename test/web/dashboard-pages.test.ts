@@ -102,6 +102,25 @@ describe('opening a wave', () => {
   });
 });
 
+describe('reminding', () => {
+  it('sends a reminder for an open wave after asking, and follows the job', async () => {
+    const asked: string[] = [];
+    globalThis.confirm = (message?: string) => (asked.push(message ?? ''), true);
+    let started = false;
+    renderPage(Manage, ({ method, path }) => {
+      if (path === '/api/surveys') return { status: 200, body: { surveys: [{ id: 's1', name: 'Pulse', waves: [{ id: 'w1', name: 'Q4', status: 'open', k: 5 }] }] } };
+      if (path === '/api/statements') return { status: 200, body: { statements: [] } };
+      if (method === 'POST' && path === '/api/waves/w1/remind') return (started = true), { status: 202, body: { jobId: 'r1', round: 1 } };
+      if (path === '/api/jobs/r1') return { status: 200, body: { id: 'r1', kind: 'remind-wave', status: 'done', result: { round: 1, reminded: 7 } } };
+      return undefined;
+    });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Send reminder Q4' }));
+    await screen.findByText(/Send reminder: done\./, {}, { timeout: 3000 });
+    expect(started).toBe(true);
+    expect(asked[0]).toContain('never who');
+  });
+});
+
 describe('routes and exports', () => {
   it.each([
     ['/', 'surveys', undefined],
