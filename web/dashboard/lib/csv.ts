@@ -1,16 +1,11 @@
 /**
- * CSV for tables the dashboard computes itself (the server's `?format=csv` covers results views).
- * Cells that a spreadsheet would run as formulas (= + - @, tab, carriage return) get a leading
- * apostrophe, the same rule as the server's export.
+ * CSV for tables the dashboard computes itself (the server's `?format=csv` covers results views),
+ * with the server's own cell rule: formula-like cells are escaped.
  */
+import { toCsv as rowsToCsv } from '../../../shared/csv.ts';
+
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  const cell = (value: string | number | null | undefined) => {
-    if (value === null || value === undefined) return '';
-    let text = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return rowsToCsv([header, ...rows]);
 }
 
 /** Hand a CSV string to the browser as a download. */
