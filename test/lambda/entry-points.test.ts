@@ -148,8 +148,8 @@ describe('staff function with Cognito access tokens', () => {
     ['a token from another pool', 401, ['admin'], { iss: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Other' }],
     ['an expired token', 401, ['admin'], { exp: Math.floor(Date.now() / 1000) - 60 }],
     ['no token', 401, undefined, {}],
-  ] as const)('answers %s listing surveys with %i', async (_name, status, groups, overrides) => {
-    const result = await staff(await staffEvent('GET', '/api/surveys', groups ? [...groups] : undefined, undefined, overrides), aLambdaContext('Baseline-staff'));
+  ] as const)('answers %s reading the directory with %i', async (_name, status, groups, overrides) => {
+    const result = await staff(await staffEvent('GET', '/api/roster', groups ? [...groups] : undefined, undefined, overrides), aLambdaContext('Baseline-staff'));
     expect(result.statusCode, result.body).toBe(status);
   });
 
