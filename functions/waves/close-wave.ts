@@ -65,17 +65,18 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
   if (stage === 'counting') {
     if (!keys) throw new Error(`wave ${waveId} lost its secret before counting`);
     const partials: Tally[] = [];
-    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+    let counted = 0;
+    await forEachShard(async (shard) => {
       const name = `partial-${shard}`;
       let partial = await getBlob<Tally>(store, `WAVE#${waveId}`, name);
       if (!partial) {
         partial = await tallyShard(store, waveId, shard, keys, statements);
         await putBlob(store, `WAVE#${waveId}`, name, partial);
       }
-      partials.push(partial);
-      await updateJob(store, context.jobId, { progress: { done: shard + 1, total: SHARD_COUNT * 2 } });
+      partials[shard] = partial;
+      await updateJob(store, context.jobId, { progress: { done: ++counted, total: SHARD_COUNT * 2 } });
       interrupt(`counted-shard-${shard}`);
-    }
+    });
     // Count until a full recount with the same code agrees with what was stored: a write that was
     // still in flight when counting began shows up as a difference, and the next pass includes it.
     let tally = mergeTallies(partials);
@@ -99,7 +100,15 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
     const index = buildKAnonymityIndex(snapshot.units, snapshot.invitees, wave.k);
     const generalized = new Map<string, string>();
     const textStatements = new Set(statements.filter((statement) => statement.scale === 'text').map((statement) => statement.id));
-    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+    let rewritten = 0;
+    let handedOver = false;
+    await forEachShard(async (shard) => {
+      // A job about to run out of time starts no new shard; the next run picks up what is left.
+      if (handedOver) return;
+      if (deps.shouldYield?.()) {
+        handedOver = true;
+        return;
+      }
       for await (const page of sealedResponsePages(store, waveId, shard)) {
         const anonymous = [];
         const comments = [];
@@ -126,9 +135,9 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
         interrupt(`rewrote-page-${shard}`);
         await deleteSealedResponses(store, waveId, page);
       }
-      await updateJob(store, context.jobId, { progress: { done: SHARD_COUNT + shard + 1, total: SHARD_COUNT * 2 } });
-      if (deps.shouldYield?.()) return { done: false };
-    }
+      await updateJob(store, context.jobId, { progress: { done: SHARD_COUNT + ++rewritten, total: SHARD_COUNT * 2 } });
+    });
+    if (handedOver) return { done: false };
     await setStage('destroying-secret');
   }
 
@@ -138,11 +147,11 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
   }
 
   if (atOrAfter(stage, 'closing-invitations')) {
-    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+    await forEachShard(async (shard) => {
       for await (const page of invitationPages(store, waveId, shard)) {
         await closeInvitations(store, waveId, page.map((invitation) => invitation.tokenHash));
       }
-    }
+    });
     await setStage('closed');
   }
   const closed = await transitionWave(store, waveId, ['closing'], 'closed', { closesAt: wave.closesAt ?? new Date().toISOString() });
@@ -171,6 +180,21 @@ async function tallyShard(store: Store, waveId: string, shard: number, keys: Wav
 /** Count every sealed response of a wave from scratch (the check against the stored counts). */
 export async function recountSealed(store: Store, waveId: string, keys: WaveKeys, statements: readonly CountedStatement[]): Promise<Tally> {
   const shards: Tally[] = [];
-  for (let shard = 0; shard < SHARD_COUNT; shard++) shards.push(await tallyShard(store, waveId, shard, keys, statements));
+  await forEachShard(async (shard) => {
+    shards[shard] = await tallyShard(store, waveId, shard, keys, statements);
+  });
   return mergeTallies(shards);
+}
+
+/** Shards at a time: reading, decrypting and writing overlap, while the table sees a bounded load. */
+const SHARD_CONCURRENCY = 4;
+
+/** Run `work` for every shard, a few at a time; the first failure fails the whole. */
+async function forEachShard(work: (shard: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SHARD_CONCURRENCY }, async () => {
+      while (next < SHARD_COUNT) await work(next++);
+    }),
+  );
 }
