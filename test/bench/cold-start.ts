@@ -94,7 +94,7 @@ try {
     AUTH_ISSUER: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Bench', AUTH_CLIENT_ID: 'bench', AUTH_ROLES_CLAIM: 'cognito:groups',
     AUTH_DOMAIN: 'bench.auth.eu-north-1.amazoncognito.com', AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
     SUBMISSION_DEADLINE_MS: '8000', CLOSE_GRACE_MS: '20000',
-    JOBS_FUNCTION_NAME: 'bench-jobs', MAIL_FROM: 'surveys@example.org', SES_CONFIGURATION_SET: 'bench',
+    JOBS_FUNCTION_NAME: 'bench-jobs', UPLOADS_BUCKET: 'bench-uploads', MAIL_FROM: 'surveys@example.org', SES_CONFIGURATION_SET: 'bench',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     // The SDK warns about Node 20 here on every start; Lambda runs Node 22.
     NODE_NO_WARNINGS: '1',
