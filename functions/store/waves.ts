@@ -27,6 +27,8 @@ export interface Wave {
   demo?: boolean;
   /** Copied at open so a submission needs no second read and later edits never rewrite the wave. */
   statements?: StoredStatement[];
+  /** The survey's name, copied at open for the questionnaire (one read fewer on the respondent's first request). */
+  surveyName?: string;
   invited?: number;
   /** Set at close from the stored counts. */
   responded?: number;

@@ -48,9 +48,9 @@ export function createCollector(deps: AppDeps) {
       const statements = wave.statements ?? [];
       const locales = [...new Set(statements.flatMap((statement) => Object.keys(statement.text)))];
       const lang = requested.map((tag) => tag.toLowerCase().split('-')[0]).find((tag) => locales.includes(tag)) ?? locales[0] ?? 'en';
-      const survey = await getSurvey(store, wave.surveyId);
+      const surveyName = wave.surveyName ?? (await getSurvey(store, wave.surveyId)).name;
       return {
-        survey: { name: survey.name },
+        survey: { name: surveyName },
         wave: { id: wave.id, name: wave.name },
         k: wave.k,
         lang,

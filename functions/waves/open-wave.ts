@@ -62,6 +62,7 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   await transitionWave(store, waveId, ['opening'], 'open', {
     invited: total,
     statements: wave.statementIds.map((id) => statements.get(id)!),
+    surveyName: survey.name,
     opensAt: wave.opensAt ?? new Date().toISOString(),
   }, ['openedThrough']); // the resume point names a person
   deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
