@@ -105,16 +105,21 @@ export const planQuerySchema = z.object({
 
 // ---------- GET /api/waves/:id/results ----------
 
-export const statementResultSchema = statementRefSchema.extend({
+/** How one group's share shows: hidden with a reason, a band under 10 respondents, or an estimate. */
+const shownShare = {
   hidden: z.boolean().optional(),
   reason: hiddenReasonSchema.optional(),
   n: z.number().optional(),
   /** Fewer than 10 answered: only favorableBand is given. */
   small: z.boolean().optional(),
   favorableBand: favorableBandSchema.optional(),
+  favorable: estimateSchema.optional(),
+};
+
+export const statementResultSchema = statementRefSchema.extend({
+  ...shownShare,
   /** Scale value → count (10 or more respondents only). */
   counts: z.record(z.string(), z.number()).optional(),
-  favorable: estimateSchema.optional(),
   neutral: estimateSchema.optional(),
   unfavorable: estimateSchema.optional(),
   mean: estimateSchema.optional(),
@@ -160,12 +165,7 @@ export type Comparison = z.infer<typeof comparisonSchema>;
 export const heatCellSchema = z.object({
   statementId: z.string(),
   segmentId: z.string(),
-  hidden: z.boolean().optional(),
-  reason: hiddenReasonSchema.optional(),
-  n: z.number().optional(),
-  small: z.boolean().optional(),
-  favorableBand: favorableBandSchema.optional(),
-  favorable: estimateSchema.optional(),
+  ...shownShare,
   /** Since the previous wave (as compare-previous chooses it); its verdict colors the cell. */
   change: changeSchema.optional(),
   /** Why there is no change when the share itself shows. */
@@ -195,12 +195,7 @@ export const trendPointSchema = z.object({
   opensAt: z.string().optional(),
   k: z.number(),
   responseRate: z.number().optional(),
-  hidden: z.boolean().optional(),
-  reason: hiddenReasonSchema.optional(),
-  n: z.number().optional(),
-  small: z.boolean().optional(),
-  favorableBand: favorableBandSchema.optional(),
-  favorable: estimateSchema.optional(),
+  ...shownShare,
 });
 export type TrendPoint = z.infer<typeof trendPointSchema>;
 
