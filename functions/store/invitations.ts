@@ -108,6 +108,20 @@ export async function markReminded(store: Store, tokenHash: string, round: numbe
   );
 }
 
+/** The profiles of a wave's answered invitations, one shard at a time (live participation): no emails leave the table. */
+export async function* answeredProfilePages(store: Store, waveId: string, shard: number): AsyncGenerator<Profile[]> {
+  for await (const page of queryPages(store, {
+    TableName: store.tables.ephemeral,
+    IndexName: INDEX.invitationsByWave.name,
+    KeyConditionExpression: `${INDEX.invitationsByWave.partition} = :shard`,
+    FilterExpression: 'answered = :yes',
+    ProjectionExpression: 'profile',
+    ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}`, ':yes': true },
+  })) {
+    yield page.map((item) => item.profile as Profile);
+  }
+}
+
 /** Replace invitations by closed markers: the email and profile are gone, a late click still hears "closed". */
 export async function closeInvitations(store: Store, waveId: string, tokenHashes: string[]): Promise<void> {
   await batchWrite(store, store.tables.ephemeral, tokenHashes.map((tokenHash) => putRequest({ ...invitationKey(tokenHash), waveId, closed: true })));

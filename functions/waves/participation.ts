@@ -13,7 +13,7 @@ import type { CellSegment, SegmentCell } from '../../shared/wave-cells.ts';
 import type { AppDeps } from '../deps.ts';
 import { getBlob, putBlob } from '../store/blobs.ts';
 import { listCells } from '../store/cells.ts';
-import { invitationPages } from '../store/invitations.ts';
+import { answeredProfilePages } from '../store/invitations.ts';
 import type { Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from './snapshot.ts';
 
@@ -56,13 +56,12 @@ async function computeLiveParticipation(deps: AppDeps, wave: Wave): Promise<Part
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
   const answered = new Map<string, ProfileCount>();
   for (let shard = 0; shard < SHARD_COUNT; shard++) {
-    for await (const page of invitationPages(deps.store, wave.id, shard)) {
-      for (const invitation of page) {
-        if (!invitation.answered) continue;
-        const key = profileKey(invitation.profile);
+    for await (const profiles of answeredProfilePages(deps.store, wave.id, shard)) {
+      for (const profile of profiles) {
+        const key = profileKey(profile);
         const entry = answered.get(key);
         if (entry) entry.count += 1;
-        else answered.set(key, { profile: invitation.profile, count: 1 });
+        else answered.set(key, { profile, count: 1 });
       }
     }
   }
