@@ -18,5 +18,3 @@ export function createJsonLogger(sink: LogSink = (line) => process.stdout.write(
   const write = (level: string) => (message: string, fields: LogFields = {}) => sink(JSON.stringify({ level, message, ...fields }));
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -22,7 +22,6 @@ import {
 
 /** The verdict, and the key of a cell's colour. */
 export type Verdict = 'rose' | 'fell' | 'noise';
-export const VERDICTS: readonly Verdict[] = ['rose', 'fell', 'noise'];
 
 /** Favourable count x out of n respondents, in one wave. */
 export interface Count {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3FileStore } from '../functions/adapters/s3-file-store.ts';
+import { listAudit } from '../functions/store/audit.ts';
 import { parseCsv } from '../shared/csv.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { aRoster, aWave, rosterCsv } from './helpers/scenario.ts';
@@ -71,6 +72,10 @@ describe('presigned uploads and exports', () => {
     const rows = parseCsv(await (await fetch(exported.headers.get('location')!)).text());
     expect(rows[0].fields).toEqual(['email', 'link']);
     expect(rows.slice(1).map((row) => row.fields[1].split('#')[1]).sort()).toEqual([...tokens].sort());
+    // Recorded in the audit log, and shown on the wave as "links exported".
+    const audit = await listAudit(rt.deps.store);
+    expect(audit.filter((entry) => entry.waveId === waveId)).toEqual([expect.objectContaining({ action: 'invitation-links-exported', actor: 'local-admin' })]);
+    expect(((await (await rt.staff(`/api/waves/${waveId}`)).json()) as { linksExported: number }).linksExported).toBe(1);
   });
 });
 

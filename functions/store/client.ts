@@ -1,5 +1,5 @@
 /** The one place that creates the DynamoDB client, and the small paging/batching helpers every access pattern shares. */
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -16,10 +16,6 @@ export interface Tables {
 export interface Store {
   doc: DynamoDBDocumentClient;
   tables: Tables;
-}
-
-export function createDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
-  return new DynamoDBClient(config);
 }
 
 export function createStore(client: DynamoDBClient, tables: Tables): Store {
