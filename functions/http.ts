@@ -17,6 +17,12 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   });
 }
 
+/** The language to word a response in: `?lang=`, else the first Accept-Language tag, else English. */
+export function preferredLang(c: Context, lang: string | undefined): string {
+  const accepted = c.req.header('accept-language')?.split(',')[0]?.split(';')[0]?.trim().toLowerCase().split('-')[0];
+  return lang ?? (accepted || 'en');
+}
+
 /** One mapping from errors to responses: domain errors keep their status, anything else is a logged 500. */
 export function errorHandler(logger: Logger) {
   return (error: Error, c: Context) => {

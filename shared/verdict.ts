@@ -42,6 +42,8 @@ export interface JudgeOptions {
   confidence?: number;
   /** Power at which a change counts as detectable; 0.8 unless given. */
   power?: number;
+  /** The language of the words: Swedish for "sv", English otherwise. */
+  lang?: string;
 }
 
 /** A judged change: estimate and interval (after − before, proportion units), p, q, verdict, detectable change, words. */
@@ -116,19 +118,57 @@ function signedPoints(value: number): string {
   return '0';
 }
 
-function movement(estimate: number): string {
-  if (estimate === 0) return 'did not change';
-  const size = Math.abs(points(estimate));
-  const verb = estimate > 0 ? 'rose' : 'fell';
-  if (size === 0) return `${verb} less than 1 point`;
-  return `${verb} ${size} ${size === 1 ? 'point' : 'points'}`;
+interface Phrases {
+  unchanged: string;
+  verb: (rose: boolean) => string;
+  points: (size: number) => string;
+  interval: (level: number, lower: string, upper: string) => string;
+  noise: string;
+  crowded: (familySize: number) => string;
+  detectable: (down: string | null, up: string | null) => string;
 }
 
-function detectableWords({ down, up }: DetectableChange): string {
-  if (down !== null && up !== null) return `only changes beyond ${signedPoints(down)} / ${signedPoints(up)} points are detectable here`;
-  if (down !== null) return `only falls beyond ${signedPoints(down)} points are detectable here`;
-  if (up !== null) return `only rises beyond ${signedPoints(up)} points are detectable here`;
-  return 'no change is detectable with groups this small';
+/** The words of a verdict per language; numbers and signs are the same in both. */
+const PHRASES: Record<'en' | 'sv', Phrases> = {
+  en: {
+    unchanged: 'did not change',
+    verb: (rose) => (rose ? 'rose' : 'fell'),
+    points: (size) => (size === 0 ? 'less than 1 point' : `${size} ${size === 1 ? 'point' : 'points'}`),
+    interval: (level, lower, upper) => `${level}% interval ${lower} to ${upper}`,
+    noise: "can't tell from noise",
+    crowded: (familySize) => `can't tell from noise among the ${familySize} changes compared here`,
+    detectable: (down, up) =>
+      down !== null && up !== null
+        ? `only changes beyond ${down} / ${up} points are detectable here`
+        : down !== null
+          ? `only falls beyond ${down} points are detectable here`
+          : up !== null
+            ? `only rises beyond ${up} points are detectable here`
+            : 'no change is detectable with groups this small',
+  },
+  sv: {
+    unchanged: 'förändrades inte',
+    verb: (rose) => (rose ? 'steg' : 'sjönk'),
+    points: (size) => (size === 0 ? 'mindre än 1 procentenhet' : `${size} ${size === 1 ? 'procentenhet' : 'procentenheter'}`),
+    interval: (level, lower, upper) => `${String(level).replace('.', ',')} % intervall ${lower} till ${upper}`,
+    noise: 'går inte att skilja från slumpen',
+    crowded: (familySize) => `går inte att skilja från slumpen bland de ${familySize} förändringar som jämförs här`,
+    detectable: (down, up) =>
+      down !== null && up !== null
+        ? `bara förändringar bortom ${down} / ${up} procentenheter kan upptäckas här`
+        : down !== null
+          ? `bara nedgångar bortom ${down} procentenheter kan upptäckas här`
+          : up !== null
+            ? `bara ökningar bortom ${up} procentenheter kan upptäckas här`
+            : 'ingen förändring kan upptäckas med så små grupper',
+  },
+};
+
+const phrasesFor = (lang: string | undefined): Phrases => (lang === 'sv' ? PHRASES.sv : PHRASES.en);
+
+function movement(estimate: number, phrases: Phrases): string {
+  if (estimate === 0) return phrases.unchanged;
+  return `${phrases.verb(estimate > 0)} ${phrases.points(Math.abs(points(estimate)))}`;
 }
 
 /**
@@ -141,11 +181,13 @@ export function describeChange(
   change: Interval & { p: number; verdict: Verdict; detectable: DetectableChange },
   opts: JudgeOptions & { familySize?: number } = {},
 ): string {
+  const phrases = phrasesFor(opts.lang);
   const level = Math.round((opts.confidence ?? DEFAULT_CONFIDENCE) * 1000) / 10;
-  const head = `${movement(change.estimate)} (${level}% interval ${signedPoints(change.lower)} to ${signedPoints(change.upper)})`;
+  const head = `${movement(change.estimate, phrases)} (${phrases.interval(level, signedPoints(change.lower), signedPoints(change.upper))})`;
   if (change.verdict !== 'noise') return head;
   const familySize = opts.familySize ?? 1;
   const crowded = familySize > 1 && change.p < (opts.alpha ?? DEFAULT_ALPHA);
-  const noise = crowded ? `can't tell from noise among the ${familySize} changes compared here` : "can't tell from noise";
-  return `${head}: ${noise}; ${detectableWords(change.detectable)}`;
+  const { down, up } = change.detectable;
+  const reach = phrases.detectable(down === null ? null : signedPoints(down), up === null ? null : signedPoints(up));
+  return `${head}: ${crowded ? phrases.crowded(familySize) : phrases.noise}; ${reach}`;
 }

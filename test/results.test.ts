@@ -57,6 +57,17 @@ describe('year over year in Technology (the story)', () => {
     }
   });
 
+  it('words the statements and the verdicts in Swedish for a Swedish reader', async () => {
+    const response = await rt.staff(`/api/waves/${wave2015}/compare-previous?unit=${encodeURIComponent(TECHNOLOGY)}`, { headers: { 'accept-language': 'sv-SE,sv;q=0.9' } });
+    const view = (await response.json()) as Comparison;
+    const clear = view.statements.find((statement) => statement.id === 'mgmt-expectations')!;
+    expect(clear.text).toBe('Ledningen gör sina förväntningar tydliga');
+    expect(clear.change!.words).toMatch(/^steg 4 procentenheter \(95 % intervall −\d+ till \+\d+\): går inte att skilja från slumpen; bara förändringar bortom −\d+ \/ \+\d+ procentenheter kan upptäckas här$/);
+    // An explicit ?lang= wins over the header.
+    const english = await getJson<Comparison>(`/api/waves/${wave2015}/compare-previous?unit=${encodeURIComponent(TECHNOLOGY)}&lang=en`);
+    expect(english.statements.find((statement) => statement.id === 'mgmt-expectations')!.change!.words).toMatch(/^rose 4 points/);
+  });
+
   it('the rest of the organization stays flat on the same statements', async () => {
     const { statements } = await getJson<Comparison>(`/api/compare?from=${wave2014}&to=${wave2015}&unit=Soundwave%20%3E%20Product`);
     const change = statements.find((statement) => statement.id === 'mgmt-expectations')!.change!;

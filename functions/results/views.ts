@@ -77,7 +77,7 @@ export async function buildComparison(
     const b = comparableCount(statement, after?.statements[statement.id], k);
     return { statement, a, b, cell: a.count && b.count ? ({ before: a.count, after: b.count } satisfies ChangeCell) : null };
   });
-  const judged = judgeChanges(pairs.map((pair) => pair.cell));
+  const judged = judgeChanges(pairs.map((pair) => pair.cell), { lang: opts.lang });
   return {
     from: waveRef(from.wave, before, k),
     to: waveRef(to.wave, after, k),
@@ -162,7 +162,7 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       layout.push({ base, change, changeReason: change ? undefined : (before.reason ?? after.reason) });
     }
   }
-  const judged = judgeChanges(layout.map((entry) => entry.change));
+  const judged = judgeChanges(layout.map((entry) => entry.change), { lang: opts.lang });
   const heatmap: Heatmap = {
     wave: waveRef(context.wave, undefined),
     ...(previous ? { previous: waveRef(previous.wave, undefined) } : {}),

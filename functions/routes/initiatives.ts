@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { impactQuerySchema, initiativeCreateSchema } from '../../shared/api-results.ts';
 import type { StaffVariables } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { validate } from '../http.ts';
+import { validate, preferredLang } from '../http.ts';
 import { readerOf } from '../results/access.ts';
 import { impactCsv } from '../results/csv.ts';
 import { buildImpact, createInitiative } from '../results/impact.ts';
@@ -22,7 +22,7 @@ export function initiativeRoutes(deps: AppDeps) {
     .post('/', validate('json', initiativeCreateSchema), async (c) => c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201))
     .get('/:id/impact', validate('query', impactQuerySchema), async (c) => {
       const { format, lang } = c.req.valid('query');
-      const view = await buildImpact(deps, c.req.param('id'), { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+      const view = await buildImpact(deps, c.req.param('id'), { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`);
     });
 }

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { heatmapQuerySchema, sliceQuerySchema, trendQuerySchema } from '../../shared/api-results.ts';
 import type { StaffVariables } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { validate } from '../http.ts';
+import { validate, preferredLang } from '../http.ts';
 import { readerOf } from '../results/access.ts';
 import { comparisonCsv, heatmapCsv, resultsCsv, trendCsv } from '../results/csv.ts';
 import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend } from '../results/views.ts';
@@ -21,17 +21,17 @@ export function resultsRoutes(deps: AppDeps) {
   return new Hono<{ Variables: StaffVariables }>()
     .get('/:id/results', validate('query', sliceQuerySchema), async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildResults(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+      const view = await buildResults(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, resultsCsv, `results-${view.wave.name}`);
     })
     .get('/:id/compare-previous', validate('query', sliceQuerySchema), async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildCompareToPrevious(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+      const view = await buildCompareToPrevious(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`);
     })
     .get('/:id/heatmap', validate('query', heatmapQuerySchema), async (c) => {
       const { format, lang, dimension } = c.req.valid('query');
-      const view = await buildHeatmap(deps, c.req.param('id'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+      const view = await buildHeatmap(deps, c.req.param('id'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`);
     });
 }
@@ -40,7 +40,7 @@ export function resultsRoutes(deps: AppDeps) {
 export function trendRoutes(deps: AppDeps) {
   return new Hono<{ Variables: StaffVariables }>().get('/:id/trend', validate('query', trendQuerySchema), async (c) => {
     const { format, lang, statement, ...slice } = c.req.valid('query');
-    const view = await buildTrend(deps, c.req.param('id'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: lang ?? 'en' });
+    const view = await buildTrend(deps, c.req.param('id'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
     return respondWith(c, format, view, trendCsv, `trend-${statement}`);
   });
 }

@@ -27,6 +27,8 @@ export interface ApiClient {
 export function createApiClient(options: {
   token: () => string | null;
   onUnauthorized: () => void;
+  /** The dashboard's language: the server words statements, verdicts and notes in it where it can. */
+  lang?: () => string;
   fetcher?: typeof fetch;
 }): ApiClient {
   const fetcher = options.fetcher ?? ((...args) => fetch(...args));
@@ -35,6 +37,7 @@ export function createApiClient(options: {
     const headers: Record<string, string> = {};
     const token = options.token();
     if (token) headers.authorization = `Bearer ${token}`;
+    if (options.lang) headers['accept-language'] = options.lang();
     if (contentType) headers['content-type'] = contentType;
     const response = await fetcher(path, { method, headers, body });
     if (response.ok) return response;
