@@ -96,6 +96,12 @@ describe('Career Steps', () => {
       // Technology started 7–8 points below the rest: the note says a rise may be regression to the mean.
       expect(statement.regressionToMean).toMatch(/regression to the mean/);
     }
+    const swedish = (await (await rt.staff(`/api/initiatives/${careerSteps.id}/impact`, { headers: { 'accept-language': 'sv' } })).json()) as Impact;
+    const [clear] = swedish.statements;
+    expect(clear.text).toBe('Ledningen gör sina förväntningar tydliga');
+    expect(clear.did!.words).toMatch(/^Går inte att skilja från slumpen: målgruppen steg 4 procentenheter mer än jämförelsegruppen \(95 % intervall −\d+ till \+\d+\); bara skillnader bortom/);
+    expect(clear.parallelTrends!.words).toMatch(/^Bara en baslinjemätning/);
+    expect(clear.regressionToMean).toMatch(/regression mot medelvärdet/);
   });
 });
 

@@ -9,7 +9,8 @@ import {
   checkParallelTrends,
   groupsDisjoint,
   judgeImpacts,
-  PARALLEL_TRENDS_UNCHECKED,
+  impactWords,
+  type ImpactWords,
   periodsOverlap,
   regressionToMeanNote,
   type GroupCounts,
@@ -111,7 +112,14 @@ export async function createInitiative(deps: AppDeps, input: InitiativeCreate, e
 }
 
 /** Other initiatives whose target overlaps this one's in an overlapping period: their effects cannot be told apart. */
-async function confoundingWarnings(deps: AppDeps, initiative: Initiative, context: WaveContext, targetId: string, period: { from: string; to: string }): Promise<string[]> {
+async function confoundingWarnings(
+  deps: AppDeps,
+  initiative: Initiative,
+  context: WaveContext,
+  targetId: string,
+  period: { from: string; to: string },
+  words: ImpactWords,
+): Promise<string[]> {
   const warnings: string[] = [];
   for (const other of await listInitiatives(deps.store)) {
     if (other.id === initiative.id) continue;
@@ -121,7 +129,7 @@ async function confoundingWarnings(deps: AppDeps, initiative: Initiative, contex
     const found = findSegmentId(context, other.target);
     const overlaps = found.id ? !groupsDisjoint(context.tree, shapeOf(context, targetId), shapeOf(context, found.id)) : true;
     if (overlaps) {
-      warnings.push(`Confounded: "${other.name}" targets an overlapping group (${other.targetLabel}) in the same period, so the two initiatives' effects cannot be told apart here.`);
+      warnings.push(words.confounded(other.name, other.targetLabel));
     }
   }
   return warnings;
@@ -135,6 +143,7 @@ const groupChange = (counts: GroupCounts): GroupChange => ({
 
 /** GET /api/initiatives/:id/impact. */
 export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Reader; lang: string }): Promise<Impact> {
+  const words = impactWords(opts.lang);
   const initiative = await getInitiative(deps.store, id);
   const baselineContexts = (await Promise.all(initiative.baselineWaveIds.map((waveId) => loadClosedWave(deps, waveId)))).sort((a, b) => byTime(a.wave, b.wave));
   const followUps = (await Promise.all(initiative.followUpWaveIds.map((waveId) => loadClosedWave(deps, waveId)))).sort((a, b) => byTime(a.wave, b.wave));
@@ -183,7 +192,7 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
     return { base, reason: undefined, input };
   });
   const present = rows.filter((row) => row.input !== undefined);
-  const judged = judgeImpacts(present.map((row) => row.input!));
+  const judged = judgeImpacts(present.map((row) => row.input!), undefined, words);
 
   const statements: ImpactStatement[] = rows.map((row) => {
     if (!row.input) return { ...row.base, hidden: true, reason: row.reason };
@@ -194,12 +203,12 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
       const earliestComparison = countOf(first, 'comparisonId', row.base.id).count;
       shown.parallelTrends =
         earliestTarget && earliestComparison
-          ? { checked: true, ...checkParallelTrends({ target: { before: earliestTarget, after: row.input.target.before }, comparison: { before: earliestComparison, after: row.input.comparison.before } }) }
-          : { checked: false, words: 'The earliest baseline wave hides this statement for one of the groups, so whether they moved alike before cannot be checked.' };
+          ? { checked: true, ...checkParallelTrends({ target: { before: earliestTarget, after: row.input.target.before }, comparison: { before: earliestComparison, after: row.input.comparison.before } }, undefined, words) }
+          : { checked: false, words: words.hiddenBaseline };
     } else {
-      shown.parallelTrends = { checked: false, words: PARALLEL_TRENDS_UNCHECKED };
+      shown.parallelTrends = { checked: false, words: words.unchecked };
     }
-    const note = regressionToMeanNote(row.input.target.before, row.input.comparison.before, row.input.direction);
+    const note = regressionToMeanNote(row.input.target.before, row.input.comparison.before, row.input.direction, undefined, words);
     if (note) shown.regressionToMean = note;
     return shown;
   });
@@ -208,8 +217,8 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
   const beforeIds = groups.get(before);
   const [afterCells, beforeCells] = [cellsOf.get(after)!, cellsOf.get(before)!];
   const period = { from: when(first.wave), to: when(after.wave) };
-  const warnings = afterIds ? await confoundingWarnings(deps, initiative, after, afterIds.targetId, period) : [];
-  if (!afterIds || !beforeIds) warnings.push('The target or comparison group is not a group of every wave involved (fewer than k invited, or the unit did not exist), so some results cannot be shown.');
+  const warnings = afterIds ? await confoundingWarnings(deps, initiative, after, afterIds.targetId, period, words) : [];
+  if (!afterIds || !beforeIds) warnings.push(words.notAGroup);
   return {
     initiative,
     k,
