@@ -20,15 +20,17 @@ const waveClosed = () => new GoneError('wave-closed', 'this survey has closed an
 
 export function createCollector(deps: AppDeps) {
   const { store } = deps;
-  // Wave keys never change while a wave is open; caching them saves a read per submission.
-  const keyCache = new Map<string, WaveKeys>();
-  const waveKeys = async (waveId: string): Promise<WaveKeys | undefined> => {
-    const cached = keyCache.get(waveId);
-    if (cached) return cached;
-    const secret = await getWaveSecret(store, waveId);
-    if (!secret) return undefined;
-    const keys = deriveWaveKeys(secret, waveId);
-    keyCache.set(waveId, keys);
+  // Wave keys never change while a wave is open; caching them saves a read per submission. The
+  // promise is cached, so a burst of first submissions makes one read, not one each.
+  const keyCache = new Map<string, Promise<WaveKeys | undefined>>();
+  const waveKeys = (waveId: string): Promise<WaveKeys | undefined> => {
+    let keys = keyCache.get(waveId);
+    if (!keys) {
+      keys = getWaveSecret(store, waveId).then((secret) => (secret ? deriveWaveKeys(secret, waveId) : undefined));
+      keyCache.set(waveId, keys);
+      // A wave without a secret (not open yet, or closed) is asked again next time; so is a failed read.
+      keys.then((found) => found ?? keyCache.delete(waveId), () => keyCache.delete(waveId));
+    }
     return keys;
   };
 
