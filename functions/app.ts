@@ -43,17 +43,16 @@ export function createApp(deps: AppDeps) {
   const api = createApiBase(deps);
   api.route('/', publicRoutes(deps));
   api.get('/openapi.json', (c) => c.json(openApiDocument(resultsOpenApiPaths())));
+  // Hono's '/x' matches only '/x' and '/x/*' only what is below it: guarding a resource means both.
+  // (Guarding '/roster' alone once left '/roster/uploads' open.)
+  const guard = (prefixes: string[], ...middleware: MiddlewareHandler[]) => {
+    for (const prefix of prefixes) for (const path of [prefix, `${prefix}/*`]) api.use(path, ...middleware);
+  };
   // A directory of 300,000 people is ~20 MB of CSV; the cloud sends large files through S3 instead.
-  for (const path of ['/roster', '/roster/*']) api.use(path, admin, limitBody(50 * KB * KB));
-  for (const prefix of ['/statements', '/surveys', '/waves', '/jobs', '/demo']) {
-    api.use(prefix, gate, limit);
-    api.use(`${prefix}/*`, gate, limit);
-  }
-  for (const prefix of ['/compare', '/initiatives', '/plan']) {
-    api.use(prefix, staff, smallBody);
-    api.use(`${prefix}/*`, staff, smallBody);
-  }
-  api.use('/staff/*', admin, smallBody);
+  guard(['/roster'], admin, limitBody(50 * KB * KB));
+  guard(['/statements', '/surveys', '/waves', '/jobs', '/demo'], gate, limit);
+  guard(['/compare', '/initiatives', '/plan'], staff, smallBody);
+  guard(['/staff'], admin, smallBody);
   api.route('/roster', rosterRoutes(deps));
   api.route('/statements', statementRoutes(deps));
   api.route('/surveys', surveyRoutes(deps));
