@@ -13,6 +13,36 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+/** The most people a job mails before it records how far it got: a crashed job mails at most this many again. */
+export const MAIL_BATCH = 50;
+
+/** Messages in flight at once within a batch; the SES mailer still paces them to the account's rate. */
+const MAIL_CONCURRENCY = 8;
+
+/**
+ * Mail one batch with a bounded number of messages in flight. `sent` runs after each delivered
+ * message (a reminder records it there). On the first failure no further message starts, and the
+ * failure is thrown once those already in flight have settled, so the caller records nothing for
+ * a batch that did not fully go out.
+ */
+export async function sendBatch<T>(mailer: Mailer, items: readonly T[], toMessage: (item: T) => MailMessage, sent?: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++];
+      try {
+        await mailer.send(toMessage(item));
+        await sent?.(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAIL_CONCURRENCY, items.length) }, worker));
+  if (failure) throw failure.error;
+}
+
 /** One RFC 5322 .eml file per message under the outbox folder. */
 export function createOutboxMailer(folder: string, from = 'Baseline <surveys@baseline.local>'): Mailer {
   let ready: Promise<unknown> | undefined;

@@ -95,17 +95,26 @@ export async function* invitationPages(store: Store, waveId: string, shard: numb
   }
 }
 
-/** Record that a reminder round reached this invitation, so a resumed reminder job skips it. */
-export async function markReminded(store: Store, tokenHash: string, round: number): Promise<void> {
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tables.ephemeral,
-      Key: invitationKey(tokenHash),
-      UpdateExpression: 'SET remindedRound = :round',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':round': round },
-    }),
-  );
+/**
+ * Record that a reminder round reached this invitation, so a resumed reminder job skips it. Only
+ * moves forward: answers false when a run of this round (or a later one) recorded it first.
+ */
+export async function markReminded(store: Store, tokenHash: string, round: number): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.ephemeral,
+        Key: invitationKey(tokenHash),
+        UpdateExpression: 'SET remindedRound = :round',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(remindedRound) OR remindedRound < :round)',
+        ExpressionAttributeValues: { ':round': round },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /** The profiles of a wave's answered invitations, one shard at a time (live participation): no emails leave the table. */

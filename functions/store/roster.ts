@@ -68,9 +68,17 @@ async function deleteRosterVersion(store: Store, version: string): Promise<void>
   }
 }
 
-/** The people of the directory in force, page by page (a 300,000-person directory never sits in one array). */
-export async function* rosterPages(store: Store, version: string): AsyncGenerator<DirectoryPerson[]> {
-  for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': rosterPk(version) } })) {
+/**
+ * The people of a directory version in email order, page by page (a 300,000-person directory never
+ * sits in one array); `after` starts past that email (a resumed open).
+ */
+export async function* rosterPages(store: Store, version: string, after?: string): AsyncGenerator<DirectoryPerson[]> {
+  const from = after === undefined ? {} : { ':after': after };
+  for await (const page of queryPages(store, {
+    TableName: store.tables.main,
+    KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
+    ExpressionAttributeValues: { ':pk': rosterPk(version), ...from },
+  })) {
     yield page.map((item) => ({
       email: item.sk as string,
       profile: { unitId: item.unitId as string, attributes: (item.attributes ?? {}) as Record<string, string> },

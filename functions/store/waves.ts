@@ -154,3 +154,27 @@ function toWave(item: Record<string, unknown>): Wave {
   const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ...wave } = item;
   return wave as unknown as Wave;
 }
+
+/**
+ * Move the open's resume point from the one this run read to the next, and only from it: of two
+ * runs of the same open, the second to finish a batch finds the point moved and must stop, so
+ * together they mail at most one batch twice. Answers false when another run moved it first.
+ */
+export async function advanceOpenedThrough(store: Store, id: string, from: Wave['openedThrough'], to: NonNullable<Wave['openedThrough']>): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET openedThrough = :to',
+        ConditionExpression: `#status = :opening AND ${from ? 'openedThrough.#after = :from' : 'attribute_not_exists(openedThrough)'}`,
+        ExpressionAttributeNames: { '#status': 'status', ...(from ? { '#after': 'after' } : {}) },
+        ExpressionAttributeValues: { ':to': to, ':opening': 'opening', ...(from ? { ':from': from.after } : {}) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,19 +1,20 @@
 /**
  * Opening a wave (a job): snapshot the directory, fix the segments, create one invitation per
  * invitee and mail each their link. Resumable: tokens derive from the wave secret and the email,
- * so a re-run after a crash writes the same invitations again instead of new ones.
+ * so a re-run after a crash writes the same invitations again instead of new ones, and mails at
+ * most the one batch (MAIL_BATCH people) that was in flight when the last run died.
  */
 import { profileKey, UNIT_PATH_SEPARATOR, type OrgUnit, type Profile, type ProfileCount } from '../../shared/org.ts';
 import { buildSegments } from '../../shared/segments.ts';
 import { createWaveSecret, deriveWaveKeys, hashToken, inviteeToken } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
-import { ValidationError } from '../errors.ts';
-import { surveyMessage } from '../mailer.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
 import { putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
-import { getSurvey, getWave, transitionWave, type Wave } from '../store/waves.ts';
+import { advanceOpenedThrough, getSurvey, getWave, transitionWave, type Wave } from '../store/waves.ts';
 import { getWaveSnapshot, putWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
 
 export interface JobContext {
@@ -39,34 +40,65 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   const inAudience = (profile: Profile) => invitedProfiles.has(profileKey(profile));
   const total = snapshot.invitees.reduce((sum, entry) => sum + entry.count, 0);
 
-  let done = wave.openedThrough?.invited ?? 0;
-  let after = wave.openedThrough?.after;
-  for await (const page of rosterPages(store, snapshot.rosterVersion)) {
-    // Roster pages come in email order, so everyone up to the checkpoint was invited and mailed already.
-    const people = page.filter((person) => inAudience(person.profile) && (after === undefined || person.email > after));
-    if (people.length === 0) continue;
-    const invitations = people.map((person) => ({ person, token: inviteeToken(keys, person.email) }));
-    await putInvitations(
-      store,
-      invitations.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, locale: person.locale, answered: false })),
-    );
-    for (const { person, token } of invitations) {
-      await deps.mailer.send(surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+  // Batch by batch: write the invitations, mail them, then move the resume point past them. A run
+  // that dies mid-batch leaves the point before that batch, so a re-run mails at most that batch again.
+  let through = wave.openedThrough;
+  for await (const page of rosterPages(store, snapshot.rosterVersion, through?.after)) {
+    const people = page.filter((person) => inAudience(person.profile));
+    for (let start = 0; start < people.length; start += MAIL_BATCH) {
+      const batch = people.slice(start, start + MAIL_BATCH).map((person) => ({ person, token: inviteeToken(keys, person.email) }));
+      await putInvitations(
+        store,
+        batch.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, locale: person.locale, answered: false })),
+      );
+      await sendBatch(deps.mailer, batch, ({ person, token }) => surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+      const next = { invited: (through?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
+      if (!(await advanceOpenedThrough(store, waveId, through, next))) return followOtherRun(deps, waveId, context);
+      through = next;
+      await updateJob(store, context.jobId, { progress: { done: through.invited, total } });
+      if (deps.shouldYield?.()) return { done: false };
     }
-    done += people.length;
-    after = people[people.length - 1].email;
-    await transitionWave(store, waveId, ['opening'], 'opening', { openedThrough: { invited: done, after } });
-    await updateJob(store, context.jobId, { progress: { done, total } });
-    if (deps.shouldYield?.()) return { done: false };
   }
-  await transitionWave(store, waveId, ['opening'], 'open', {
-    invited: total,
-    statements: wave.statementIds.map((id) => statements.get(id)!),
-    surveyName: survey.name,
-    opensAt: wave.opensAt ?? new Date().toISOString(),
-  }, ['openedThrough']); // the resume point names a person
+  try {
+    await transitionWave(store, waveId, ['opening'], 'open', {
+      invited: total,
+      statements: wave.statementIds.map((id) => statements.get(id)!),
+      surveyName: survey.name,
+      opensAt: wave.opensAt ?? new Date().toISOString(),
+    }, ['openedThrough']); // the resume point names a person
+  } catch (error) {
+    // Another run of this open finished first: the wave is open, and so this job is done.
+    if (error instanceof ConflictError && (await getWave(store, waveId)).status === 'open') return { done: true, result: { invited: total } };
+    throw error;
+  }
   deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
   return { done: true, result: { invited: total } };
+}
+
+/** How long another run's resume point may stand still before this run takes over its open. */
+const STALLED_RUN_MS = 60_000;
+
+/**
+ * Another run of this open moved the resume point first: it is mailing, so this run mails nothing
+ * and waits for the wave to open. Only if that run stops moving (it died) does this one take over,
+ * from the point it left; correctness never rests on this wait, only progress does.
+ */
+async function followOtherRun(deps: AppDeps, waveId: string, context: JobContext): Promise<JobOutcome> {
+  deps.logger.info('another run is opening this wave; following it', { waveId, jobId: context.jobId });
+  let seen: string | undefined;
+  let movedAt = Date.now();
+  for (;;) {
+    const wave = await getWave(deps.store, waveId);
+    if (wave.status !== 'opening') return { done: true, result: { invited: wave.invited } };
+    if (wave.openedThrough?.after !== seen) {
+      seen = wave.openedThrough?.after;
+      movedAt = Date.now();
+    } else if (Date.now() - movedAt > STALLED_RUN_MS) {
+      return openWave(deps, waveId, context);
+    }
+    if (deps.shouldYield?.()) return { done: false };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function takeSnapshot(deps: AppDeps, wave: Wave): Promise<WaveSnapshot> {
