@@ -43,10 +43,11 @@ export function createApp(deps: AppDeps) {
   const api = createApiBase(deps);
   api.route('/', publicRoutes(deps));
   api.get('/openapi.json', (c) => c.json(openApiDocument(resultsOpenApiPaths())));
-  // Hono's '/x' matches only '/x' and '/x/*' only what is below it: guarding a resource means both.
-  // (Guarding '/roster' alone once left '/roster/uploads' open.)
+  // In Hono 4.13 '/x/*' matches '/x' itself and everything below it: one registration guards a
+  // resource (guarding '/roster' alone once left '/roster/uploads' open; registering both '/x' and
+  // '/x/*' checked the token twice on '/x').
   const guard = (prefixes: string[], ...middleware: MiddlewareHandler[]) => {
-    for (const prefix of prefixes) for (const path of [prefix, `${prefix}/*`]) api.use(path, ...middleware);
+    for (const prefix of prefixes) api.use(`${prefix}/*`, ...middleware);
   };
   // A directory of 300,000 people is ~20 MB of CSV; the cloud sends large files through S3 instead.
   guard(['/roster'], admin, limitBody(50 * KB * KB));

@@ -55,6 +55,8 @@ export function createTokenVerifier(config: AuthConfig) {
     } catch {
       throw new UnauthorizedError('the bearer token is invalid or expired');
     }
+    // Hono checks `exp` only when present: a token without one would never expire.
+    if (typeof payload.exp !== 'number') throw new UnauthorizedError('the bearer token has no expiry');
     if (config.clientId && payload.client_id !== config.clientId) throw new UnauthorizedError('the bearer token was issued to another client');
     if (typeof payload.sub !== 'string') throw new UnauthorizedError('the bearer token has no subject');
     const claimed = payload[config.rolesClaim];

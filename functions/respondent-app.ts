@@ -2,13 +2,14 @@
  * The public API alone: health, client configuration and the respondent routes. The respondent
  * Lambda serves just this, so its bundle carries no staff, results or OpenAPI code.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { AppDeps } from './deps.ts';
 import { BaselineError } from './errors.ts';
 import { errorHandler } from './http.ts';
 import { respondRoutes } from './routes/respond.ts';
+import { secureHeadersMiddleware } from './secure-headers.ts';
 import { listSurveys } from './store/waves.ts';
 
 const KB = 1024;
@@ -42,12 +43,16 @@ export function publicRoutes(deps: AppDeps) {
     .route('/', respondRoutes(deps));
 }
 
+/** The JSON 404 for a path under /api that no route serves (never the dashboard's HTML). */
+export const answerNoRoute = (c: Context) => c.json({ error: { code: 'not-found', message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404);
+
 /** A Hono app under /api with request logging and the one error mapping. */
 export function createApiBase(deps: AppDeps) {
   const api = new Hono().basePath('/api');
+  api.use('*', secureHeadersMiddleware());
   api.use('*', requestLogger(deps));
   api.onError(errorHandler(deps.logger));
-  api.notFound((c) => c.json({ error: { code: 'not-found', message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+  api.notFound(answerNoRoute);
   return api;
 }
 

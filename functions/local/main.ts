@@ -7,13 +7,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context } from 'hono';
 import { createOutboxMailer } from '../mailer.ts';
 import { isFreshDataFolder, markSeeded, seedDemo } from '../demo/seed-demo.ts';
 import { startDueTransitionTimer } from '../waves/schedule.ts';
 import { DataFolderBusyError, lockDataFolder } from './engine.ts';
 import { startEmbeddedRuntime } from './runtime.ts';
+import { createSite } from './site.ts';
 import { signLocalToken } from './signing-key.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -51,17 +50,7 @@ async function main() {
     await markSeeded(runtime.deps, demo);
   }
 
-  const site = new Hono();
-  site.route('/', runtime.app);
-  // The build writes .br and .gz copies beside every file; serving them keeps the respondent page
-  // inside its 40 KB budget. Hashed asset names never change content, so they may be cached for good.
-  const immutable = (path: string, c: Context) => {
-    if (path.includes('/assets/')) c.header('cache-control', 'public, max-age=31536000, immutable');
-  };
-  site.get('/r', serveStatic({ path: join(webRoot, 'respond.html'), precompressed: true }));
-  site.use('/*', serveStatic({ root: webRoot, precompressed: true, onFound: immutable }));
-  // The dashboard routes in the browser: any other page path gets its shell.
-  site.get('*', serveStatic({ path: join(webRoot, 'index.html'), precompressed: true }));
+  const site = createSite(runtime.app, webRoot);
 
   const server = serve({ fetch: site.fetch, port, hostname: host }, () => {
     void announce();
@@ -74,7 +63,9 @@ async function main() {
     console.log(`Staff sign-in: ${baseUrl}/signin#token=${token}`);
     console.log(`Outbox: ${outbox}`);
     console.log(`Data: ${dataDir ?? 'in memory (nothing is kept)'}`);
-    console.log('A bearer token for scripts: npm run token -- --role admin   (or --role analyst)');
+    if (dataDir) console.log('A bearer token for scripts: npm run token -- --role admin   (or --role analyst)');
+    // `npm run token` cannot reach a key that lives only in this process.
+    else console.log(`Bearer token for scripts (admin, 12 hours, this run only): ${token}`);
   }
 
   let stopping = false;

@@ -29,18 +29,25 @@ export async function createSigningKey(): Promise<SigningKey> {
   return { privateJwk, publicJwk };
 }
 
+/** The data folder's key, or undefined when no server has created one there yet. */
+export async function readSigningKey(dataDir: string): Promise<SigningKey | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, 'signing-key.json'), 'utf8')) as SigningKey;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** The data folder's key, created on first use (mode 0600: it can sign admin tokens). */
 export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
   const file = join(dataDir, 'signing-key.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as SigningKey;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const key = await createSigningKey();
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(file, JSON.stringify(key), { mode: 0o600 });
-    return key;
-  }
+  const existing = await readSigningKey(dataDir);
+  if (existing) return existing;
+  const key = await createSigningKey();
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(key), { mode: 0o600 });
+  return key;
 }
 
 export function localAuthConfig(key: SigningKey): AuthConfig {
