@@ -28,7 +28,9 @@ export const MAX_ROSTER_PEOPLE = 500_000;
 const REQUIRED_COLUMNS = ['email', 'orgUnit'] as const;
 /** Columns with a meaning of their own rather than demographic attributes. */
 const RESERVED_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, 'locale'];
-const localeSchema = z.string().regex(/^[a-z]{2}$/);
+/** Languages an invitation can be written in: a locale outside these would mail a person in a language they did not ask for. */
+export const INVITATION_LOCALES = ['en', 'sv'] as const;
+const localeSchema = z.enum(INVITATION_LOCALES);
 const emailSchema = z.email();
 const attributeNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9 _-]{0,39}$/);
 
@@ -108,7 +110,7 @@ export function parseRoster(text: string): ParsedRoster {
     }
     const locale = localeColumn >= 0 ? row.fields[localeColumn].trim().toLowerCase() : '';
     if (locale !== '' && !localeSchema.safeParse(locale).success) {
-      reject('locale', `"${locale}" is not a two-letter language code like "en" or "sv"`);
+      reject('locale', `"${locale}" is not a language invitations are written in (${INVITATION_LOCALES.join(', ')})`);
       continue;
     }
     const attributes: Record<string, string> = {};

@@ -37,6 +37,8 @@ export const waveCreateSchema = z
     audience: z.array(z.string().trim().min(1)).min(1).optional(),
     opensAt: z.iso.datetime({ offset: true }).optional(),
     closesAt: z.iso.datetime({ offset: true }).optional(),
+    /** When the non-respondents get one automatic reminder (e.g. two days before closesAt). */
+    remindAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict()
   .refine((w) => new Set(w.statementIds).size === w.statementIds.length, {
@@ -46,6 +48,10 @@ export const waveCreateSchema = z
   .refine((w) => !w.opensAt || !w.closesAt || Date.parse(w.opensAt) < Date.parse(w.closesAt), {
     message: 'must be after opensAt',
     path: ['closesAt'],
+  })
+  .refine((w) => !w.remindAt || ((!w.opensAt || Date.parse(w.opensAt) < Date.parse(w.remindAt)) && (!w.closesAt || Date.parse(w.remindAt) < Date.parse(w.closesAt))), {
+    message: 'must fall between opensAt and closesAt',
+    path: ['remindAt'],
   });
 export type WaveCreate = z.infer<typeof waveCreateSchema>;
 

@@ -32,10 +32,14 @@ describe('directory parsing', () => {
   });
 
   it('reads the optional locale column as the language of a person\'s mail, not as a demographic attribute', () => {
-    const parsed = parseRoster('email,orgUnit,locale,site\na@acme.test,Acme,SV,Lund\nb@acme.test,Acme,,Lund\nc@acme.test,Acme,swedish,Lund');
+    const parsed = parseRoster('email,orgUnit,locale,site\na@acme.test,Acme,SV,Lund\nb@acme.test,Acme,,Lund\nc@acme.test,Acme,swedish,Lund\nd@acme.test,Acme,fr,Lund');
     expect(parsed.attributeNames).toEqual(['site']);
     expect(parsed.people.map((person) => person.locale)).toEqual(['sv', undefined]);
-    expect(parsed.rejected).toEqual([{ line: 4, field: 'locale', message: '"swedish" is not a two-letter language code like "en" or "sv"' }]);
+    // "fr" is a language code, but no invitation is written in it: that person would be mailed in English.
+    expect(parsed.rejected).toEqual([
+      { line: 4, field: 'locale', message: '"swedish" is not a language invitations are written in (en, sv)' },
+      { line: 5, field: 'locale', message: '"fr" is not a language invitations are written in (en, sv)' },
+    ]);
   });
 
   it('reports every bad row with its line and field', () => {

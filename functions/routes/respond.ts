@@ -14,7 +14,8 @@ export function respondRoutes(deps: AppDeps) {
         .split(',')
         .map((part) => part.split(';')[0].trim())
         .filter(Boolean);
-      return c.json(await collector.questionnaire(token, lang ? [lang, ...accepted] : accepted));
+      // `lang` is sent only when the person picked a language on the page; otherwise their invitation's language comes first.
+      return c.json(await collector.questionnaire(token, accepted, lang));
     })
     .post('/responses', validate('json', responseRequestSchema), async (c) => {
       await collector.submit(c.req.valid('json'));

@@ -12,7 +12,15 @@ export function rosterRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', async (c) => {
       const pointer = await getRosterPointer(deps.store);
-      return c.json({ people: pointer?.count ?? 0, attributes: pointer?.attributeNames ?? [], demo: pointer?.demo ?? false });
+      // What is in force, so the directory page can say it after a reload.
+      return c.json({
+        people: pointer?.count ?? 0,
+        attributes: pointer?.attributeNames ?? [],
+        demo: pointer?.demo ?? false,
+        ...(pointer?.uploadedAt ? { uploadedAt: pointer.uploadedAt } : {}),
+        ...(pointer?.unitCounts ? { units: Object.keys(pointer.unitCounts).length } : {}),
+        ...(pointer?.locales ? { locales: pointer.locales } : {}),
+      });
     })
     .post('/uploads', async (c) => {
       // A directory larger than a request body may be: PUT it to the URL, then PUT /api/roster?upload=<key>.

@@ -50,7 +50,8 @@ export async function getInvitation(store: Store, tokenHash: string): Promise<In
   const result = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
   if (!result.Item) return undefined;
   if (result.Item.closed) return { tokenHash, waveId: result.Item.waveId as string, closed: true };
-  return { tokenHash, waveId: result.Item.waveId as string, email: result.Item.email as string, profile: result.Item.profile as Profile, answered: result.Item.answered === true };
+  const locale = result.Item.locale as string | undefined;
+  return { tokenHash, waveId: result.Item.waveId as string, email: result.Item.email as string, profile: result.Item.profile as Profile, answered: result.Item.answered === true, ...(locale ? { locale } : {}) };
 }
 
 /**

@@ -13,6 +13,12 @@ export interface RosterPointer {
   count: number;
   attributeNames: string[];
   demo: boolean;
+  /** When this directory was uploaded (absent on directories uploaded before it was kept). */
+  uploadedAt?: string;
+  /** People per unit id (the unit they sit in, not its ancestors): counts a wave's audience without reading the directory. */
+  unitCounts?: Record<string, number>;
+  /** People per invitation language; people without a locale column count under "". */
+  locales?: Record<string, number>;
 }
 
 export interface DirectoryPerson {
@@ -48,7 +54,14 @@ export async function replaceRoster(store: Store, people: RosterPerson[], attrib
     people.map((person) => putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes, locale: person.locale })),
   );
   const previous = await getRosterPointer(store);
-  const pointer: RosterPointer = { version, count: people.length, attributeNames, demo: options.demo ?? false };
+  const unitCounts: Record<string, number> = {};
+  const locales: Record<string, number> = {};
+  for (const person of people) {
+    const unitId = unitIdOf(person.unitPath);
+    unitCounts[unitId] = (unitCounts[unitId] ?? 0) + 1;
+    locales[person.locale ?? ''] = (locales[person.locale ?? ''] ?? 0) + 1;
+  }
+  const pointer: RosterPointer = { version, count: people.length, attributeNames, demo: options.demo ?? false, uploadedAt: new Date().toISOString(), unitCounts, locales };
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...POINTER, ...pointer } }));
   if (previous) await deleteRosterVersion(store, previous.version);
   return people.length;

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../../shared/keys.ts';
 import type { WaveStatus } from '../../shared/schemas.ts';
 import type { StoredStatement } from './statements.ts';
@@ -22,6 +22,10 @@ export interface Wave {
   audience?: string[];
   opensAt?: string;
   closesAt?: string;
+  /** When the scheduler sends one reminder round by itself. */
+  remindAt?: string;
+  /** Set when the scheduler claimed that reminder, so two checks never send it twice. */
+  remindedAutomatically?: string;
   status: WaveStatus;
   createdAt: string;
   demo?: boolean;
@@ -132,6 +136,45 @@ export async function transitionWave(
     if (!isConditionFailure(error)) throw error;
     const current = await getWave(store, id);
     throw new ConflictError('wrong-status', `wave ${id} is ${current.status}; this needs it to be ${from.join(' or ')}`);
+  }
+}
+
+/** Delete a wave that is still a draft (nothing was sent or stored under it yet). */
+export async function deleteDraftWave(store: Store, id: string): Promise<void> {
+  try {
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        ConditionExpression: 'attribute_exists(pk) AND #status = :draft',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':draft': 'draft' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getWave(store, id);
+    throw new ConflictError('wrong-status', `wave ${id} is ${current.status}; only a draft can be deleted`);
+  }
+}
+
+/** Claim a wave's scheduled reminder once: true for the one caller that may send it. */
+export async function claimScheduledReminder(store: Store, id: string, at: string): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET remindedAutomatically = :at',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(remindedAutomatically)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'open', ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }
 

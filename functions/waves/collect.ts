@@ -42,11 +42,15 @@ export function createCollector(deps: AppDeps) {
   }
 
   return {
-    /** The questionnaire behind a token, in the best locale the wave's statements have. */
-    async questionnaire(token: string, requested: string[]) {
+    /**
+     * The questionnaire behind a token, in the best locale the wave's statements have: the one the
+     * person chose on the page, else their invitation's (the directory's locale), else the browser's.
+     */
+    async questionnaire(token: string, browser: string[], chosen?: string) {
       const { invitation, wave } = await invitationFor(token);
       if (wave.status !== 'open') throw waveClosed();
       if (invitation.answered) throw alreadyAnswered();
+      const requested = [...(chosen ? [chosen] : []), ...(invitation.locale ? [invitation.locale] : []), ...browser];
       const statements = wave.statements ?? [];
       const locales = [...new Set(statements.flatMap((statement) => Object.keys(statement.text)))];
       const lang = requested.map((tag) => tag.toLowerCase().split('-')[0]).find((tag) => locales.includes(tag)) ?? locales[0] ?? 'en';
@@ -84,6 +88,9 @@ export function createCollector(deps: AppDeps) {
         }
         throw waveClosed();
       }
+      // Every statement skipped is not a response: it would raise the response rate while adding no
+      // answer. Refused before the link is used, so the person can still answer later.
+      if (Object.keys(request.answers).length === 0) throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
       if (Date.now() - readOpenAt > deps.timing.submissionDeadlineMs) throw new UnavailableError('the survey is busy; please send your answers again');
       const payload = JSON.stringify({ p: profileKey(invitation.profile), a: request.answers });
       await putSealedResponse(store, wave.id, {

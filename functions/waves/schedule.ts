@@ -1,13 +1,13 @@
 /**
- * Waves open and close at their opensAt / closesAt. The cloud fires this from EventBridge
+ * Waves open and close at their opensAt / closesAt, and send one reminder round at remindAt. The cloud fires this from EventBridge
  * Scheduler; embedded mode from a timer. Launching a job twice is harmless: the status
  * transitions are conditional, so only one open or close wins.
  */
 import type { AppDeps } from '../deps.ts';
 import { launchJob } from '../jobs/run-job.ts';
-import { listSurveys, listWavesOfSurvey } from '../store/waves.ts';
+import { claimScheduledReminder, countReminderRound, listSurveys, listWavesOfSurvey } from '../store/waves.ts';
 
-/** Start the open or close job of every wave whose time has come; answers how many were started. */
+/** Start the open, close or scheduled reminder job of every wave whose time has come; answers how many were started. */
 export async function runDueTransitions(deps: AppDeps, now = Date.now()): Promise<number> {
   let started = 0;
   for (const survey of await listSurveys(deps.store)) {
@@ -17,6 +17,11 @@ export async function runDueTransitions(deps: AppDeps, now = Date.now()): Promis
         started++;
       } else if (wave.status === 'open' && wave.closesAt && Date.parse(wave.closesAt) <= now) {
         await launchJob(deps, 'close-wave', wave.id);
+        started++;
+      } else if (wave.status === 'open' && wave.remindAt && !wave.remindedAutomatically && Date.parse(wave.remindAt) <= now) {
+        // The claim is conditional: of two overlapping checks, only one sends the round.
+        if (!(await claimScheduledReminder(deps.store, wave.id, new Date(now).toISOString()))) continue;
+        await launchJob(deps, 'remind-wave', wave.id, { round: await countReminderRound(deps.store, wave.id) });
         started++;
       }
     }

@@ -84,7 +84,8 @@ describe('respondent page', () => {
 
   it('tells the person the link was used when the answers arrive a second time', async () => {
     open({ status: 200, body: aQuestionnaire() }, { status: 409, body: { error: { code: 'already-answered', message: '' } } });
-    await fireEvent.click(await screen.findByRole('button', { name: 'Send my answers' }));
+    await fireEvent.click((await screen.findAllByRole('radio', { name: 'Agree' }))[0]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
     await screen.findByRole('heading', { name: 'You have already answered' });
   });
 
@@ -95,6 +96,41 @@ describe('respondent page', () => {
     await screen.findByRole('button', { name: 'Skicka mina svar' });
     expect(sent[1].body).toEqual({ token: TOKEN, lang: 'sv' });
     expect(localStorage.getItem('baseline.lang')).toBe('sv');
+  });
+
+  it('does not send a reply with every statement skipped, and says why', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire() });
+    const first = await screen.findByRole('group', { name: /Management makes its expectations clear/ });
+    await fireEvent.click(first.querySelectorAll('input')[5]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/skipped every statement/);
+    expect(sent.map((request) => request.path)).toEqual(['/api/questionnaire']);
+  });
+
+  it('lets the server pick the invitation’s language unless the person chose one on the page', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire({ lang: 'sv' }) });
+    await screen.findByRole('button', { name: 'Skicka mina svar' });
+    expect(sent[0].body).toEqual({ token: TOKEN });
+  });
+
+  it('fits eNPS on a phone with numbers on the points and the end labels written once beneath', async () => {
+    const enps = {
+      kind: 'enps' as const,
+      points: Array.from({ length: 11 }, (_, value) => ({ value, label: value === 0 ? '0 – Not at all likely' : value === 10 ? '10 – Extremely likely' : String(value) })),
+    };
+    open({ status: 200, body: aQuestionnaire({ statements: [{ id: 'recommend', text: 'Would you recommend us?', theme: 'eNPS', scale: enps }] }) });
+    const group = await screen.findByRole('group', { name: /recommend/ });
+    expect(group.querySelector('.ends')!.textContent).toBe('0 = Not at all likely10 = Extremely likely');
+    // The visible point is the number; the radio's name still says what the end means.
+    expect(screen.getByRole('radio', { name: '0 – Not at all likely' })).toBeTruthy();
+  });
+
+  it('shows health-check points as red, yellow and green swatches beside their words', async () => {
+    const health3 = { kind: 'health3' as const, points: ['Red: this is a problem', 'Yellow: some issues', 'Green: this works well'].map((label, i) => ({ value: i + 1, label })) };
+    open({ status: 200, body: aQuestionnaire({ statements: [{ id: 'tools', text: 'Our tools', theme: 'Health', scale: health3 }] }) });
+    const group = await screen.findByRole('group', { name: /Our tools/ });
+    expect([...group.querySelectorAll('.swatch')].map((swatch) => swatch.classList[1])).toEqual(['red', 'yellow', 'green']);
+    expect(screen.getByRole('radio', { name: 'Green: this works well' })).toBeTruthy();
   });
 
   it('treats a link without a token as a bad link without asking the server', async () => {

@@ -17,6 +17,8 @@ export class Respondent {
   answers = $state<Record<string, Answer>>({});
   lang = $state('en');
   sendFailed = $state(false);
+  /** Set when the person sends with every statement skipped: that is not counted as a response, so it is not sent. */
+  nothingAnswered = $state(false);
 
   readonly answeredCount = $derived(
     this.questionnaire?.statements.filter((s) => s.id in this.answers && this.answers[s.id] !== '').length ?? 0,
@@ -28,11 +30,19 @@ export class Respondent {
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
     browserLang = 'en',
   ) {
-    this.lang = readChosenLang(storage) ?? browserLang.split('-')[0];
+    this.chosenLang = readChosenLang(storage) ?? undefined;
+    this.lang = this.chosenLang ?? browserLang.split('-')[0];
     this.answers = token ? readSavedAnswers(storage, token) : {};
     // Ask at once, before the first render: on a slow phone every millisecond before the
     // request leaves is a millisecond added to the wait for the statements.
-    if (token) this.firstReply = this.post('/api/questionnaire', { token, lang: this.lang });
+    if (token) this.firstReply = this.post('/api/questionnaire', this.questionnaireRequest());
+  }
+
+  /** A language picked on this page; otherwise the server picks the invitation's, then the browser's. */
+  private chosenLang: string | undefined;
+
+  private questionnaireRequest() {
+    return this.chosenLang ? { token: this.token, lang: this.chosenLang } : { token: this.token };
   }
 
   private firstReply?: Promise<{ status: number; body: unknown } | null>;
@@ -45,7 +55,7 @@ export class Respondent {
     }
     const first = this.firstReply;
     this.firstReply = undefined;
-    const reply = await (first ?? this.post('/api/questionnaire', { token: this.token, lang: this.lang }));
+    const reply = await (first ?? this.post('/api/questionnaire', this.questionnaireRequest()));
     if (!reply) {
       this.phase = 'offline';
       return;
@@ -63,6 +73,7 @@ export class Respondent {
   /** Switch the statements and the page's words to another locale the statement bank has. */
   async chooseLang(lang: string): Promise<void> {
     this.lang = lang;
+    this.chosenLang = lang;
     writeChosenLang(this.storage, lang);
     await this.load();
   }
@@ -84,6 +95,11 @@ export class Respondent {
         if (value.trim() === '') continue;
         answers[id] = value.trim();
       } else answers[id] = value;
+    }
+    this.nothingAnswered = Object.keys(answers).length === 0;
+    if (this.nothingAnswered) {
+      this.phase = 'answering';
+      return;
     }
     const reply = await this.post('/api/responses', { token: this.token, answers });
     if (reply?.status === 201) {
