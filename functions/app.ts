@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { createTokenVerifier, requireRole } from './auth.ts';
+import { ValidationError } from './errors.ts';
 import type { AppDeps } from './deps.ts';
 import { openApiDocument } from './openapi.ts';
 import { removeDemo } from './demo/remove-demo.ts';
@@ -24,6 +25,15 @@ import { resultsOpenApiPaths } from './results/openapi-paths.ts';
 import { getJob } from './store/jobs.ts';
 
 const KB = 1024;
+/** Longer than any id a route takes: such a path is refused before it reaches a handler or the store. */
+const MAX_PATH_SEGMENT = 200;
+
+const boundPathSegments: MiddlewareHandler = async (c, next) => {
+  if (new URL(c.req.url).pathname.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) {
+    throw new ValidationError(`path: a path segment is longer than ${MAX_PATH_SEGMENT} characters`, 'path');
+  }
+  await next();
+};
 /** Results routes an analyst may call (each checks the analyst's grants). */
 const RESULTS_READ = /^\/api\/(waves\/[^/]+\/(results|compare-previous|heatmap|comments)|surveys\/[^/]+\/trend)$/;
 /** What an analyst reads to find its way to results: the survey and wave list, the statement bank. */
@@ -41,6 +51,7 @@ export function createApp(deps: AppDeps) {
   const importBody = limitBody(10 * KB * KB);
   const limit: MiddlewareHandler = (c, next) => (c.req.path === '/api/waves/import' ? importBody(c, next) : smallBody(c, next));
   const api = createApiBase(deps);
+  api.use('*', boundPathSegments);
   api.route('/', publicRoutes(deps));
   api.get('/openapi.json', (c) => c.json(openApiDocument(resultsOpenApiPaths())));
   // In Hono 4.13 '/x/*' matches '/x' itself and everything below it: one registration guards a

@@ -11,6 +11,7 @@
  * - Every comparison carries both waves' response rates.
  */
 import * as z from 'zod';
+import { idSchema } from './schemas.ts';
 
 // ---------- building blocks ----------
 
@@ -77,16 +78,19 @@ export const sliceQuerySchema = z.object({
   format: z.enum(['json', 'csv']).optional(),
   lang: z.string().max(35).optional(),
 });
-export const compareQuerySchema = sliceQuerySchema.extend({ from: z.string().min(1), to: z.string().min(1) });
+/** A wave, survey or initiative id in a query or body: the same rule as in paths. */
+const refId = idSchema;
+const statementRef = z.string().min(1).max(64);
+export const compareQuerySchema = sliceQuerySchema.extend({ from: refId, to: refId });
 export const heatmapQuerySchema = z.object({
   /** An org level ("1" = the units right under the root) or an attribute name. Default "1". */
   dimension: z.string().min(1).max(200).optional(),
   format: z.enum(['json', 'csv']).optional(),
   lang: z.string().max(35).optional(),
 });
-export const trendQuerySchema = sliceQuerySchema.extend({ statement: z.string().min(1) });
+export const trendQuerySchema = sliceQuerySchema.extend({ statement: statementRef });
 export const commentsQuerySchema = z.object({
-  statement: z.string().min(1).optional(),
+  statement: statementRef.optional(),
   unit: z.string().min(1).max(1000).optional(),
   /** Refused: comments are never filtered by attributes (a filter could single someone out). */
   filter: z.undefined({ error: 'comments are never filtered by attributes' }).optional(),
@@ -231,7 +235,7 @@ export const initiativeCreateSchema = z
       .array(
         z
           .object({
-            id: z.string().min(1),
+            id: statementRef,
             direction: z.enum(['up', 'down']),
             /** The smallest change (proportion units, positive) the group would call a success. */
             minChange: z.number().gt(0).lt(1).optional(),
@@ -243,8 +247,8 @@ export const initiativeCreateSchema = z
     target: sliceSchema,
     /** Default: everyone outside the target. Must not overlap the target. */
     comparison: sliceSchema.optional(),
-    baselineWaveIds: z.array(z.string().min(1)).min(1).max(20),
-    followUpWaveIds: z.array(z.string().min(1)).min(1).max(20),
+    baselineWaveIds: z.array(refId).min(1).max(20),
+    followUpWaveIds: z.array(refId).min(1).max(20),
     phase: phaseSchema,
   })
   .strict();
@@ -328,7 +332,7 @@ export type Plan = z.infer<typeof planSchema>;
  */
 export const waveImportSchema = z
   .object({
-    surveyId: z.string().min(1),
+    surveyId: refId,
     name: z.string().trim().min(1).max(120),
     minGroupSize: z.number().int().min(3).max(100).default(5),
     opensAt: z.iso.datetime().optional(),

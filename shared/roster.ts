@@ -31,8 +31,16 @@ const RESERVED_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, 'locale'];
 /** Languages an invitation can be written in: a locale outside these would mail a person in a language they did not ask for. */
 export const INVITATION_LOCALES = ['en', 'sv'] as const;
 const localeSchema = z.enum(INVITATION_LOCALES);
-const emailSchema = z.email();
+/** 254 characters is the longest address SMTP can carry (RFC 5321); it also keeps the key under DynamoDB's 1,024 bytes. */
+export const MAX_EMAIL_LENGTH = 254;
+const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 const attributeNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9 _-]{0,39}$/);
+/** Names that reach an object's prototype (`constructor`, `toString`, …): an attribute may not be called that. */
+const PROTOTYPE_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((name) => name.toLowerCase()));
+/** No cell of a directory is longer than this; the longest meaningful one is a unit path. */
+export const MAX_CELL_LENGTH = 2000;
+const MAX_UNIT_DEPTH = 20;
+const MAX_COLUMNS = 100;
 
 /** Parse and check a directory CSV: `email`, `orgUnit` (a path like `Acme > Technology`), then attribute columns. */
 export function parseRoster(text: string): ParsedRoster {
@@ -57,11 +65,19 @@ export function parseRoster(text: string): ParsedRoster {
       rejected.push({ line: header.line, field: required, message: `the header has no "${required}" column` });
     }
   }
+  if (columns.length > MAX_COLUMNS) {
+    rejected.push({ line: header.line, field: 'header', message: `has ${columns.length} columns; at most ${MAX_COLUMNS}` });
+    return result();
+  }
   const attributeNames = columns.filter((name) => !RESERVED_COLUMNS.includes(name));
   const localeColumn = columns.indexOf('locale');
   for (const name of attributeNames) {
+    // The column name is reported cut short: the report must stay small whatever the header holds.
+    const field = name.slice(0, 40);
     if (!attributeNameSchema.safeParse(name).success) {
-      rejected.push({ line: header.line, field: name, message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"' });
+      rejected.push({ line: header.line, field, message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"' });
+    } else if (PROTOTYPE_NAMES.has(name.toLowerCase())) {
+      rejected.push({ line: header.line, field, message: `"${name}" is a reserved name; call the column something else` });
     }
   }
   if (new Set(columns).size !== columns.length) {
@@ -86,7 +102,16 @@ export function parseRoster(text: string): ParsedRoster {
       reject('row', `has ${row.fields.length} fields, the header has ${columns.length}`);
       continue;
     }
+    const long = row.fields.findIndex((cell) => cell.length > MAX_CELL_LENGTH);
+    if (long >= 0) {
+      reject(columns[long].slice(0, 40), `is longer than ${MAX_CELL_LENGTH} characters`);
+      continue;
+    }
     const email = row.fields[emailColumn].trim().toLowerCase();
+    if (email.length > MAX_EMAIL_LENGTH) {
+      reject('email', `is longer than ${MAX_EMAIL_LENGTH} characters`);
+      continue;
+    }
     if (!emailSchema.safeParse(email).success) {
       reject('email', email === '' ? 'is empty' : `"${email}" is not an email address`);
       continue;
@@ -114,10 +139,15 @@ export function parseRoster(text: string): ParsedRoster {
       continue;
     }
     const attributes: Record<string, string> = {};
+    const tooLong = attributeNames.find((name) => row.fields[columns.indexOf(name)].trim().length > 80);
+    if (tooLong !== undefined) {
+      // The row is refused whole, like every other bad row (it once went in without that attribute).
+      reject(tooLong, 'is longer than 80 characters');
+      continue;
+    }
     for (const name of attributeNames) {
       const value = row.fields[columns.indexOf(name)].trim();
-      if (value.length > 80) reject(name, 'is longer than 80 characters');
-      else if (value !== '') attributes[name] = value;
+      if (value !== '') attributes[name] = value;
     }
     people.push({ email, unitPath, attributes, ...(locale ? { locale } : {}) });
   }
@@ -130,5 +160,6 @@ function invalidUnitPath(raw: string, parts: string[]): string | undefined {
   if (raw.split(UNIT_PATH_SEPARATOR).length !== parts.length) return 'a unit name may not contain ">"';
   if (parts.some((name) => name === '')) return 'has an empty unit name';
   if (parts.some((name) => name.length > 120)) return 'has a unit name longer than 120 characters';
+  if (parts.length > MAX_UNIT_DEPTH) return `is more than ${MAX_UNIT_DEPTH} levels deep`;
   return undefined;
 }

@@ -9,6 +9,11 @@ const localizedText = z
 
 export const statementIdSchema = z.string().regex(STATEMENT_ID_PATTERN, STATEMENT_ID_RULE);
 
+/** The id of a survey, wave, job or initiative: what randomId() makes (base64url), with room to spare. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id: 1 to 64 letters, digits, "_" or "-"');
+/** A staff member's subject: a Cognito sub (a UUID) or a local name like `local-analyst`. */
+export const subjectSchema = z.string().regex(/^[A-Za-z0-9._@:+-]{1,128}$/, 'a subject id: 1 to 128 letters, digits or ". _ @ : + -"');
+
 export const statementSchema = z
   .object({
     id: statementIdSchema,
@@ -34,7 +39,7 @@ export const waveCreateSchema = z
     name: z.string().trim().min(1).max(120),
     statementIds: z.array(statementIdSchema).min(1).max(100),
     minGroupSize: z.number().int().min(MIN_K).max(1000).default(DEFAULT_K),
-    audience: z.array(z.string().trim().min(1)).min(1).optional(),
+    audience: z.array(z.string().trim().min(1).max(1000)).min(1).max(1000).optional(),
     opensAt: z.iso.datetime({ offset: true }).optional(),
     closesAt: z.iso.datetime({ offset: true }).optional(),
     /** When the non-respondents get one automatic reminder (e.g. two days before closesAt). */

@@ -4,6 +4,7 @@
  * aggregates). Each unit row counts the unit with everything below it; the people directly in a
  * unit are its row minus its children's rows, which is what the confidentiality rules reason about.
  */
+import { STATEMENT_ID_PATTERN } from '../../shared/respondent-schemas.ts';
 import { parseCsv, CsvSyntaxError } from '../../shared/csv.ts';
 import { profileKey, UNIT_PATH_SEPARATOR, type OrgUnit, type ProfileCount } from '../../shared/org.ts';
 import { favorability, scaleValues } from '../../shared/scales.ts';
@@ -49,7 +50,8 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
   const column = (name: string) => header.indexOf(name);
   if (column('statement') < 0 || column('n') < 0) throw csvError(records[0].line, 'the header needs the columns statement and n');
   const statementIds = [...new Set(records.slice(1).map((record) => record.fields[column('statement')]?.trim() ?? ''))];
-  const bank = await getStatements(deps.store, statementIds);
+  // Only well-formed ids are looked up (a 5,000-character cell is no key); the rest are reported as unknown below.
+  const bank = await getStatements(deps.store, statementIds.filter((id) => STATEMENT_ID_PATTERN.test(id)));
 
   const rows: Row[] = records.slice(1).map((record) => {
     const get = (name: string) => (column(name) >= 0 ? (record.fields[column(name)] ?? '').trim() : '');

@@ -47,12 +47,13 @@ export async function replaceRoster(store: Store, people: RosterPerson[], attrib
   const units = await listUnits(store);
   const { unitIdOf, created } = resolveUnits(units, people.map((person) => person.unitPath));
   const version = `${Date.now().toString(36)}-${randomId(6)}`;
-  await batchWrite(store, store.tables.main, created.map((unit) => putRequest({ pk: UNITS_PK, sk: unit.id, name: unit.name, parentId: unit.parentId })));
+  // People first, under a version nobody reads yet: a write that fails leaves nothing anyone sees.
   await batchWrite(
     store,
     store.tables.main,
     people.map((person) => putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes, locale: person.locale })),
   );
+  await batchWrite(store, store.tables.main, created.map((unit) => putRequest({ pk: UNITS_PK, sk: unit.id, name: unit.name, parentId: unit.parentId })));
   const previous = await getRosterPointer(store);
   const unitCounts: Record<string, number> = {};
   const locales: Record<string, number> = {};
