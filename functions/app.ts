@@ -21,6 +21,7 @@ import { importRoutes } from './routes/imports.ts';
 import { initiativeRoutes } from './routes/initiatives.ts';
 import { planRoutes } from './routes/plan.ts';
 import { resultsRoutes, trendRoutes } from './routes/results.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { resultsOpenApiPaths } from './results/openapi-paths.ts';
 import { getJob } from './store/jobs.ts';
 
@@ -35,7 +36,7 @@ const boundPathSegments: MiddlewareHandler = async (c, next) => {
   await next();
 };
 /** Results routes an analyst may call (each checks the analyst's grants). */
-const RESULTS_READ = /^\/api\/(waves\/[^/]+\/(results|compare-previous|heatmap|comments)|surveys\/[^/]+\/trend)$/;
+const RESULTS_READ = /^\/api\/(waves\/[^/]+\/(results|compare-previous|heatmap|comments|segments)|surveys\/[^/]+\/trend)$/;
 /** What an analyst reads to find its way to results: the survey and wave list, the statement bank. */
 const CATALOG_READ = /^\/api\/(surveys|surveys\/[^/]+|statements)$/;
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   api.route('/waves', waveRoutes(deps));
   api.route('/waves', resultsRoutes(deps));
   api.route('/waves', commentRoutes(deps));
+  api.route('/waves', segmentRoutes(deps));
   api.route('/compare', compareRoutes(deps));
   api.route('/initiatives', initiativeRoutes(deps));
   api.route('/plan', planRoutes(deps));

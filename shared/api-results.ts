@@ -248,15 +248,31 @@ export const initiativeCreateSchema = z
     /** Default: everyone outside the target. Must not overlap the target. */
     comparison: sliceSchema.optional(),
     baselineWaveIds: z.array(refId).min(1).max(20),
-    followUpWaveIds: z.array(refId).min(1).max(20),
+    /** None yet is normal: a hypothesis is registered before the follow-up exists (pre-registration). */
+    followUpWaveIds: z.array(refId).max(20).default([]),
     phase: phaseSchema,
   })
   .strict();
-export type InitiativeCreate = z.infer<typeof initiativeCreateSchema>;
+export type InitiativeCreate = z.input<typeof initiativeCreateSchema>;
+
+/** PATCH /api/initiatives/:id: a later edit, kept in the history beside the untouched registration. */
+export const initiativeEditSchema = initiativeCreateSchema
+  .pick({ name: true, hypothesis: true, statements: true, followUpWaveIds: true, phase: true })
+  .partial()
+  .strict()
+  .refine((edit) => Object.keys(edit).length > 0, 'change at least one of name, hypothesis, statements, followUpWaveIds, phase');
+export type InitiativeEdit = z.infer<typeof initiativeEditSchema>;
+
+export const initiativeEditRecordSchema = z.object({ at: z.string(), changes: z.record(z.string(), z.unknown()) });
 
 export const initiativeSchema = initiativeCreateSchema.safeExtend({
   id: z.string(),
+  /** When the hypothesis was registered: set once, never changed by an edit. */
   createdAt: z.string(),
+  /** The hypothesis as registered (name, hypothesis, statements), never rewritten. */
+  registered: z.object({ hypothesis: z.string(), statements: initiativeCreateSchema.shape.statements }).optional(),
+  /** Later edits, oldest first, each with its time and what it changed. */
+  edits: z.array(initiativeEditRecordSchema).optional(),
   demo: z.boolean().optional(),
   /** Human labels of the two groups ("Soundwave > Technology", "Everyone outside Soundwave > Technology"). */
   targetLabel: z.string(),
@@ -285,8 +301,20 @@ export const impactStatementSchema = statementRefSchema.extend({
   comparison: groupChangeSchema.optional(),
   /** Difference-in-differences: target change − comparison change, square-and-add interval. */
   did: estimateSchema
-    .extend({ p: z.number(), q: z.number(), verdict: impactVerdictSchema, detectable: detectableSchema, words: z.string() })
+    .extend({
+      p: z.number(),
+      q: z.number(),
+      verdict: impactVerdictSchema,
+      /** A consistent change against the smallest change worth having. */
+      hoped: z.enum(['reached', 'smaller', 'unsure']).optional(),
+      detectable: detectableSchema,
+      words: z.string(),
+    })
     .optional(),
+  /** Before the follow-up: each group's baseline level with its interval. */
+  baseline: z.object({ target: sideSchema.optional(), comparison: sideSchema.optional() }).optional(),
+  /** Before the follow-up: whether the hoped-for change is detectable with these groups. */
+  plan: z.object({ detectable: detectableSchema, reaches: z.boolean().optional(), neededPerGroup: z.number().optional(), words: z.string() }).optional(),
   /** With two or more baseline waves: did target and comparison move alike before the initiative? */
   parallelTrends: z.object({ checked: z.boolean(), ok: z.boolean().optional(), difference: estimateSchema.optional(), words: z.string() }).optional(),
   /** Set when the target started unusually low. */
@@ -299,7 +327,16 @@ export const impactSchema = z.object({
   /** The largest k of the waves involved: it applies to all of them. */
   k: z.number(),
   baseline: z.array(waveRefSchema),
-  followUp: waveRefSchema,
+  /** The latest follow-up wave, whatever its state; absent when none is attached yet. */
+  followUp: waveRefSchema.extend({ status: z.string().optional() }).optional(),
+  /** `judged` once the follow-up is closed; `planned` before (no follow-up, or a draft or open one). */
+  status: z.enum(['judged', 'planned']),
+  /** Why there is no verdict yet, in words ("The follow-up wave Q1 is a draft: …"). */
+  pending: z.string().optional(),
+  /** When the hypothesis was registered, against the follow-up: before it opened, or after its results were known (exploratory). */
+  registration: z.object({ at: z.string(), timing: z.enum(['before-follow-up', 'during-follow-up', 'after-results']), words: z.string() }),
+  /** Before the follow-up: the planner's verdict on the whole hypothesis and what would make it detectable. */
+  plan: z.object({ verdict: z.enum(['detectable', 'partly', 'not-yet', 'impossible']), words: z.string(), suggestions: z.array(z.string()) }).optional(),
   /** Response rates of each group in the baseline (last) and follow-up waves, when shown. */
   responseRates: z.object({
     target: z.object({ before: z.number().optional(), after: z.number().optional() }),
@@ -325,21 +362,27 @@ export type Plan = z.infer<typeof planSchema>;
 
 // ---------- POST /api/waves/import ----------
 
+/** A day ("2014-03-03") or an instant; stored as an instant (a day is its start, UTC). */
+const fieldDateSchema = z.union([z.iso.datetime(), z.iso.date()]).transform((value) => new Date(value).toISOString());
+
 /**
  * CSV columns: `statement` (id in the bank), `unit` (optional org unit path; empty = the whole
  * organization), `n`, then either one column per scale point (`1`..`5`, `0`..`10`) or `favorable`
- * (% favorable, 0..100). Each unit row counts the unit with everything below it.
+ * (% favorable, 0..100). Each unit row counts the unit with everything below it. Other vendors'
+ * names are taken too ("Statement ID", "Org unit", "% favorable"); any other column is a 400.
+ * The field period (`opensAt`, `closesAt`) dates the wave among the survey's native waves.
  */
 export const waveImportSchema = z
   .object({
     surveyId: refId,
     name: z.string().trim().min(1).max(120),
     minGroupSize: z.number().int().min(3).max(100).default(5),
-    opensAt: z.iso.datetime().optional(),
-    closesAt: z.iso.datetime().optional(),
+    opensAt: fieldDateSchema,
+    closesAt: fieldDateSchema.optional(),
     csv: z.string().min(1).max(5_000_000),
   })
-  .strict();
+  .strict()
+  .refine((input) => !input.closesAt || input.closesAt >= input.opensAt, { message: 'must not be before opensAt', path: ['closesAt'] });
 export type WaveImport = z.infer<typeof waveImportSchema>;
 
 export const waveImportReportSchema = z.object({

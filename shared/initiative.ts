@@ -13,6 +13,7 @@ import {
   diffInDiff,
   minimumDetectableDiD,
   normalSurvival,
+  requiredSampleSizeDiD,
   twoProportionZTest,
   type DetectableChange,
   type Interval,
@@ -59,8 +60,24 @@ const IMPACT_WORDS = {
     interval: (interval: Interval) => `${LEVEL}% interval ${signed(interval.lower)} to ${signed(interval.upper)}`,
     movedAlike: 'the target moved like the comparison group',
     movedMore: (rose: boolean, size: string) => `the target ${rose ? 'rose' : 'fell'} ${size} ${rose ? 'more' : 'further'} than the comparison group`,
-    consistent: (head: string) => `Consistent with the hypothesis: ${head}`,
-    smallerThanHoped: (size: string) => `; smaller than the ${size} hoped for`,
+    consistent: (head: string) => `Consistent with the hypothesis: ${head}.`,
+    consistentReached: (head: string, hoped: string) => `Consistent with the hypothesis and at least the ${hoped} hoped for: ${head}.`,
+    consistentUnsure: (head: string, hoped: string) => `Consistent with the hypothesis: ${head}; the change may be smaller than the ${hoped} hoped for.`,
+    smallerThanHoped: (head: string, hoped: string) => `Real but smaller than hoped: ${head}; the group hoped for at least ${hoped}.`,
+    planReaches: (hoped: string, reach: string) => `A change of ${hoped} is detectable with these groups (${reach}).`,
+    planShort: (hoped: string, reach: string) => `A change of ${hoped} is not detectable with these groups: ${reach}.`,
+    planNoTarget: (reach: string) => `With these groups, ${reach}. Name the smallest change worth having to check it against.`,
+    planNeeded: (needed: number, n: number) => `About ${needed} respondents in the target and as many in the comparison group, in each wave, would detect it (the target had ${n}).`,
+    planDetectable: 'Detectable: with groups the size of this baseline (assuming as many answer in the follow-up), the changes hoped for can be told from noise.',
+    planPartly: (count: number, total: number) => `Only ${count} of the ${total} hoped-for changes are detectable with these groups (assuming as many answer in the follow-up as in the baseline).`,
+    planNot: 'Not detectable with these groups: the changes hoped for are smaller than what can be told from noise here (assuming as many answer in the follow-up as in the baseline).',
+    planImpossible: (needed: number, organization: number) => `Not with this organization: a change this small needs about ${needed} respondents in the target and as many in the comparison group, and the whole organization had ${organization}. Pool the statements into one index, hope for a larger change, or judge it in words rather than numbers.`,
+    suggestPeople: (needed: number, n: number) => `more people: about ${needed} respondents in the target and as many in the comparison group (the target had ${n}); a higher response rate helps too`,
+    suggestPool: (count: number) => `pooling the hypothesis's ${count} statements into one index: if they move together, an index is measured more precisely than any one statement`,
+    suggestWaves: 'more waves: a second follow-up (or a second baseline) averages out part of the noise',
+    suggestTarget: (reach: string) => `a larger target: a larger group, or a larger change worth having (${reach})`,
+    whatWouldHelp: 'What would make it detectable:',
+    peopleNotEnough: (needed: number, organization: number) => `More people alone would not do it here: about ${needed} respondents per group are needed, and the whole organization had ${organization}.`,
     contradicts: (head: string) => `Contradicts the hypothesis: ${head}.`,
     noise: (crowded: number | undefined, head: string, reach: string) => `Can't tell from noise${crowded ? ` among the ${crowded} statements judged here` : ''}: ${head}; ${reach}.`,
     reach: (down: string, up: string) => `only differences beyond ${down} / ${up} points are detectable with these groups`,
@@ -79,8 +96,24 @@ const IMPACT_WORDS = {
     interval: (interval: Interval) => `${LEVEL} % intervall ${signed(interval.lower)} till ${signed(interval.upper)}`,
     movedAlike: 'målgruppen rörde sig som jämförelsegruppen',
     movedMore: (rose: boolean, size: string) => `målgruppen ${rose ? 'steg' : 'sjönk'} ${size} mer än jämförelsegruppen`,
-    consistent: (head: string) => `Förenligt med hypotesen: ${head}`,
-    smallerThanHoped: (size: string) => `; mindre än de ${size} man hoppades på`,
+    consistent: (head: string) => `Förenligt med hypotesen: ${head}.`,
+    consistentReached: (head: string, hoped: string) => `Förenligt med hypotesen och minst de ${hoped} man hoppades på: ${head}.`,
+    consistentUnsure: (head: string, hoped: string) => `Förenligt med hypotesen: ${head}; förändringen kan vara mindre än de ${hoped} man hoppades på.`,
+    smallerThanHoped: (head: string, hoped: string) => `Verklig men mindre än man hoppats: ${head}; gruppen hoppades på minst ${hoped}.`,
+    planReaches: (hoped: string, reach: string) => `En förändring på ${hoped} kan upptäckas med dessa grupper (${reach}).`,
+    planShort: (hoped: string, reach: string) => `En förändring på ${hoped} kan inte upptäckas med dessa grupper: ${reach}.`,
+    planNoTarget: (reach: string) => `Med dessa grupper gäller att ${reach}. Ange den minsta förändring som är värd något för att pröva mot den.`,
+    planNeeded: (needed: number, n: number) => `Omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, i varje mätning, skulle upptäcka den (målgruppen hade ${n}).`,
+    planDetectable: 'Kan upptäckas: med grupper lika stora som i baslinjen (om lika många svarar i uppföljningen) kan de förändringar man hoppas på skiljas från slumpen.',
+    planPartly: (count: number, total: number) => `Bara ${count} av de ${total} förändringar man hoppas på kan upptäckas med dessa grupper (om lika många svarar i uppföljningen som i baslinjen).`,
+    planNot: 'Kan inte upptäckas med dessa grupper: de förändringar man hoppas på är mindre än vad som kan skiljas från slumpen här (om lika många svarar i uppföljningen som i baslinjen).',
+    planImpossible: (needed: number, organization: number) => `Inte i den här organisationen: en så liten förändring kräver omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, och hela organisationen hade ${organization}. Slå ihop påståendena till ett index, hoppas på en större förändring, eller bedöm den med ord snarare än siffror.`,
+    suggestPeople: (needed: number, n: number) => `fler personer: omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen (målgruppen hade ${n}); en högre svarsfrekvens hjälper också`,
+    suggestPool: (count: number) => `att slå ihop hypotesens ${count} påståenden till ett index: om de rör sig tillsammans mäts ett index säkrare än ett enskilt påstående`,
+    suggestWaves: 'fler mätningar: en andra uppföljning (eller en andra baslinje) jämnar ut en del av slumpen',
+    suggestTarget: (reach: string) => `ett större mål: en större grupp, eller en större förändring som är värd något (${reach})`,
+    whatWouldHelp: 'Det här skulle göra den möjlig att upptäcka:',
+    peopleNotEnough: (needed: number, organization: number) => `Fler personer räcker inte här: omkring ${needed} svarande per grupp behövs, och hela organisationen hade ${organization}.`,
     contradicts: (head: string) => `Motsäger hypotesen: ${head}.`,
     noise: (crowded: number | undefined, head: string, reach: string) => `Går inte att skilja från slumpen${crowded ? ` bland de ${crowded} påståenden som bedöms här` : ''}: ${head}; ${reach}.`,
     reach: (down: string, up: string) => `bara skillnader bortom ${down} / ${up} procentenheter kan upptäckas med dessa grupper`,
@@ -151,6 +184,20 @@ export function judgeImpacts(inputs: readonly ImpactInput[], alpha = DEFAULT_ALP
   });
 }
 
+/**
+ * A consistent change read against the smallest change worth having: `reached` when the whole
+ * interval lies beyond it, `smaller` when even the estimate falls short, `unsure` in between.
+ */
+export function reachOfHope(interval: Interval, input: Pick<ImpactInput, 'direction' | 'minChange'>): 'reached' | 'smaller' | 'unsure' | undefined {
+  if (input.minChange === undefined) return undefined;
+  const toward = input.direction === 'up' ? 1 : -1;
+  // A hair of tolerance: a 3-point hope is met by an interval ending at 2.9999999 points.
+  const nearest = toward > 0 ? interval.lower : -interval.upper;
+  if (nearest >= input.minChange - 1e-9) return 'reached';
+  if (toward * interval.estimate < input.minChange - 1e-9) return 'smaller';
+  return 'unsure';
+}
+
 // A share of exactly 0 or 1 has no variance to plan with; nudge it inside.
 const clampShare = (count: Count) => Math.min(0.999, Math.max(0.001, count.x / count.n));
 
@@ -164,8 +211,10 @@ function describeImpact(
   const relative = size === 0 ? words.movedAlike : words.movedMore(judged.estimate > 0, words.points(size));
   const head = `${relative} (${words.interval(judged)})`;
   if (judged.verdict === 'consistent') {
-    const hoped = input.minChange !== undefined && Math.abs(judged.estimate) < input.minChange ? words.smallerThanHoped(words.points(points(input.minChange))) : '';
-    return `${words.consistent(head)}${hoped}.`;
+    const hoped = reachOfHope(judged, input);
+    if (hoped === undefined) return words.consistent(head);
+    const size = words.points(points(input.minChange!));
+    return hoped === 'reached' ? words.consistentReached(head, size) : hoped === 'smaller' ? words.smallerThanHoped(head, size) : words.consistentUnsure(head, size);
   }
   if (judged.verdict === 'contradicts') return words.contradicts(head);
   const crowded = familySize > 1 && judged.p < DEFAULT_ALPHA ? familySize : undefined;
@@ -250,4 +299,76 @@ export function groupsDisjoint(tree: UnitTree, a: GroupShape, b: GroupShape): bo
 /** Whether two periods (ISO instants, inclusive) share any time. */
 export function periodsOverlap(a: { from: string; to: string }, b: { from: string; to: string }): boolean {
   return a.from <= b.to && b.from <= a.to;
+}
+
+/** One statement of an initiative before its follow-up: the baseline of each group and the change hoped for. */
+export interface PlanInput {
+  direction: Direction;
+  minChange?: number;
+  target: Count;
+  comparison: Count;
+}
+
+export interface StatementPlan {
+  detectable: DetectableChange;
+  /** Whether the smallest change worth having is within reach; absent when none was named. */
+  reaches?: boolean;
+  /** Respondents per group and wave that would detect the hoped-for change. */
+  neededPerGroup?: number;
+  words: string;
+}
+
+export type PlanVerdict = 'detectable' | 'partly' | 'not-yet' | 'impossible';
+
+/**
+ * The planner's verdict on a registered hypothesis, before its follow-up: with groups the size of
+ * the baseline (as many answering again), is each hoped-for change detectable (power 80%, α 5%)?
+ * If not, what would make it so: more people (how many), pooling the statements into an index,
+ * more waves, a larger target; or plainly that this organization is too small for it.
+ */
+export function planInitiative(
+  inputs: readonly PlanInput[],
+  organization: { respondents?: number },
+  alpha = DEFAULT_ALPHA,
+  words: ImpactWords = impactWords(),
+): { verdict: PlanVerdict; words: string; suggestions: string[]; statements: StatementPlan[] } {
+  const statements = inputs.map((input): StatementPlan => {
+    const detectable = minimumDetectableDiD({
+      target: { nBefore: input.target.n, nAfter: input.target.n, p: clampShare(input.target) },
+      comparison: { nBefore: input.comparison.n, nAfter: input.comparison.n, p: clampShare(input.comparison) },
+      alpha,
+    });
+    const { down, up } = detectable;
+    const reach = down !== null && up !== null ? words.reach(signed(down), signed(up)) : words.reachNone;
+    if (input.minChange === undefined) return { detectable, words: words.planNoTarget(reach) };
+    const hoped = `${input.direction === 'up' ? '+' : MINUS}${words.points(points(input.minChange))}`;
+    const edge = input.direction === 'up' ? up : down === null ? null : -down;
+    const reaches = edge !== null && edge <= input.minChange + 1e-9;
+    if (reaches) return { detectable, reaches, words: words.planReaches(hoped, reach) };
+    const pTarget = clampShare(input.target);
+    const change = input.direction === 'up' ? input.minChange : -input.minChange;
+    const possible = pTarget + change > 0 && pTarget + change < 1;
+    const needed = possible ? Math.ceil(requiredSampleSizeDiD({ pTarget, pComparison: clampShare(input.comparison), change, alpha })) : undefined;
+    const neededWords = needed !== undefined && Number.isFinite(needed) ? ` ${words.planNeeded(needed, input.target.n)}` : '';
+    return { detectable, reaches, ...(needed !== undefined && Number.isFinite(needed) ? { neededPerGroup: needed } : {}), words: `${words.planShort(hoped, reach)}${neededWords}` };
+  });
+  const judged = statements.filter((plan) => plan.reaches !== undefined);
+  const short = judged.filter((plan) => !plan.reaches);
+  if (short.length === 0) return { verdict: 'detectable', words: words.planDetectable, suggestions: [], statements };
+  const needed = Math.max(...short.map((plan) => plan.neededPerGroup ?? Infinity));
+  const targetN = Math.max(...inputs.map((input) => input.target.n));
+  if (organization.respondents !== undefined && (!Number.isFinite(needed) || 2 * needed > organization.respondents) && inputs.length === 1) {
+    return { verdict: 'impossible', words: words.planImpossible(Number.isFinite(needed) ? needed : 0, organization.respondents), suggestions: [], statements };
+  }
+  const widest = short.map((plan) => plan.detectable).find((detectable) => detectable.up !== null && detectable.down !== null);
+  const suggestions = [
+    ...(Number.isFinite(needed) && !(organization.respondents !== undefined && 2 * needed > organization.respondents) ? [words.suggestPeople(needed, targetN)] : []),
+    ...(inputs.length > 1 ? [words.suggestPool(inputs.length)] : []),
+    words.suggestWaves,
+    words.suggestTarget(widest ? words.reach(signed(widest.down!), signed(widest.up!)) : words.reachNone),
+  ];
+  const verdict: PlanVerdict = short.length < judged.length ? 'partly' : 'not-yet';
+  const head = verdict === 'partly' ? words.planPartly(judged.length - short.length, judged.length) : words.planNot;
+  const tooFew = organization.respondents !== undefined && Number.isFinite(needed) && 2 * needed > organization.respondents ? ` ${words.peopleNotEnough(needed, organization.respondents)}` : '';
+  return { verdict, words: `${head}${tooFew}`, suggestions, statements };
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impact, Initiative } from '../shared/api-results.ts';
-import { groupsDisjoint, judgeImpacts, type GroupShape } from '../shared/initiative.ts';
+import { groupsDisjoint, judgeImpacts, planInitiative, type GroupShape } from '../shared/initiative.ts';
 import { UnitTree } from '../shared/org.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { STATEMENTS } from './helpers/scenario.ts';
@@ -69,7 +69,7 @@ afterAll(async () => {
 
 describe('impact', () => {
   it('a clear rise in the target against a flat comparison is consistent with the hypothesis, and says no more', async () => {
-    const created = await createInitiative({ statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.05 }, { id: 'training', direction: 'up' }] });
+    const created = await createInitiative({ statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.03 }, { id: 'training', direction: 'up' }] });
     expect(created.status, await created.clone().text()).toBe(201);
     const initiative = (await created.json()) as Initiative;
     expect(initiative.comparisonLabel).toBe('Everyone outside Org > Tech');
@@ -79,7 +79,9 @@ describe('impact', () => {
     expect(Math.round(clear.did!.estimate * 100)).toBe(12);
     expect(clear.did!.lower).toBeGreaterThan(0);
     expect(clear.did!.verdict).toBe('consistent');
-    expect(clear.did!.words).toMatch(/^Consistent with the hypothesis: the target rose 12 points more than the comparison group \(95% interval \+\d+ to \+\d+\)\.$/);
+    expect(clear.did!.hoped).toBe('reached');
+    expect(clear.did!.words).toMatch(/^Consistent with the hypothesis and at least the 3 points hoped for: the target rose 12 points more than the comparison group \(95% interval \+\d+ to \+\d+\)\.$/);
+    expect(training.did!.hoped).toBeUndefined();
     expect(clear.parallelTrends).toMatchObject({ checked: true, ok: true });
     expect(clear.regressionToMean).toMatch(/started lower than the comparison group \(40% vs 50% favorable\)/);
 
@@ -159,3 +161,86 @@ describe('groups that cannot overlap (pure)', () => {
     expect(crowded.estimate).toBeCloseTo(alone.estimate, 12);
   });
 });
+
+describe('registering a hypothesis before the data exists (pre-registration)', () => {
+  const planned = async (statements: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => {
+    const created = await createInitiative({ name: `Plan ${Math.random()}`, baselineWaveIds: [waves.w2015], followUpWaveIds: [], statements, ...extra });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const initiative = (await created.json()) as Initiative;
+    const impact = (await (await rt.staff(`/api/initiatives/${initiative.id}/impact`)).json()) as Impact;
+    return { initiative, impact };
+  };
+
+  it('with no follow-up: the baseline levels with intervals, the planner\'s verdict, and what would make the change detectable', async () => {
+    const { impact } = await planned([
+      { id: 'mgmt-expectations', direction: 'up', minChange: 0.03 },
+      { id: 'training', direction: 'up', minChange: 0.03 },
+    ]);
+    expect(impact.status).toBe('planned');
+    expect(impact.pending).toMatch(/^No follow-up wave yet/);
+    expect(impact.registration.timing).toBe('before-follow-up');
+    expect(impact.registration.words).toMatch(/before any follow-up wave/);
+    const [clear] = impact.statements;
+    expect(clear.baseline!.target!.n).toBe(400);
+    expect(clear.baseline!.target!.favorable.estimate).toBeCloseTo(0.52, 10);
+    expect(clear.baseline!.target!.favorable.lower).toBeLessThan(0.52);
+    expect(clear.baseline!.comparison!.n).toBe(600);
+    expect(clear.plan!.reaches).toBe(false);
+    expect(clear.plan!.words).toMatch(/^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About \d+ respondents in the target/);
+    expect(impact.plan!.verdict).toBe('not-yet');
+    expect(impact.plan!.words).toMatch(/More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000\./);
+    expect(impact.plan!.suggestions.join('\n')).toMatch(/pooling the hypothesis's 2 statements into one index/);
+    expect(impact.plan!.suggestions.join('\n')).toMatch(/more waves/);
+    expect(impact.plan!.suggestions.join('\n')).toMatch(/a larger target/);
+  });
+
+  it('says when the hoped-for change is detectable, and when not with this organization at all', async () => {
+    const large = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.2 }]);
+    expect(large.impact.plan).toMatchObject({ verdict: 'detectable', suggestions: [] });
+    expect(large.impact.statements[0].plan!.reaches).toBe(true);
+    // In a larger organization more people is the first way to get there.
+    const larger = planInitiative([{ direction: 'up', minChange: 0.05, target: { x: 208, n: 400 }, comparison: { x: 300, n: 600 } }], { respondents: 10_000 });
+    expect(larger.verdict).toBe('not-yet');
+    expect(larger.suggestions[0]).toMatch(/^more people: about \d+ respondents in the target and as many in the comparison group \(the target had 400\)/);
+    const tiny = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.01 }]);
+    expect(tiny.impact.plan!.verdict).toBe('impossible');
+    expect(tiny.impact.plan!.words).toMatch(/^Not with this organization: .* the whole organization had 1000\./);
+  });
+
+  it('a draft follow-up is a normal state in words; edits are kept with their dates and never rewrite the registration', async () => {
+    const { initiative } = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.03 }]);
+    const draft = await rt.staff(`/api/surveys/${surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Next pulse', statementIds: ['mgmt-expectations'], minGroupSize: 5 }) });
+    expect(draft.status, await draft.clone().text()).toBe(201);
+    const draftId = ((await draft.json()) as { id: string }).id;
+
+    const edited = await rt.staff(`/api/initiatives/${initiative.id}`, { method: 'PATCH', body: JSON.stringify({ followUpWaveIds: [draftId], hypothesis: 'Clearer expectations in Tech, sharper wording' }) });
+    expect(edited.status, await edited.clone().text()).toBe(200);
+    const after = (await edited.json()) as Initiative;
+    expect(after.createdAt).toBe(initiative.createdAt);
+    expect(after.registered!.hypothesis).toBe(initiative.hypothesis);
+    expect(after.hypothesis).toBe('Clearer expectations in Tech, sharper wording');
+    expect(after.edits).toHaveLength(1);
+    expect(after.edits![0].changes).toEqual({ followUpWaveIds: [draftId], hypothesis: 'Clearer expectations in Tech, sharper wording' });
+    expect(Date.parse(after.edits![0].at)).toBeGreaterThanOrEqual(Date.parse(initiative.createdAt));
+
+    const response = await rt.staff(`/api/initiatives/${initiative.id}/impact`);
+    expect(response.status).toBe(200);
+    const impact = (await response.json()) as Impact;
+    expect(impact.status).toBe('planned');
+    expect(impact.pending).toMatch(/^The follow-up wave “Next pulse” is a draft: it has not opened yet/);
+    expect(impact.registration.words).toMatch(/before the follow-up opened/);
+    // The registration time cannot be sent in an edit.
+    expect((await rt.staff(`/api/initiatives/${initiative.id}`, { method: 'PATCH', body: JSON.stringify({ createdAt: '2000-01-01T00:00:00.000Z' }) })).status).toBe(400);
+  });
+
+  it('registered after the follow-up closed is exploratory, and the verdict weighs the change against the smallest worth having', async () => {
+    const created = await createInitiative({ name: 'Afterthought', baselineWaveIds: [waves.w2014], followUpWaveIds: [waves.w2015], statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.2 }] });
+    const impact = (await (await rt.staff(`/api/initiatives/${((await created.json()) as Initiative).id}/impact`)).json()) as Impact;
+    expect(impact.status).toBe('judged');
+    expect(impact.registration).toMatchObject({ timing: 'after-results' });
+    expect(impact.registration.words).toMatch(/after the follow-up's results were known: exploratory/);
+    expect(impact.statements[0].did!.hoped).toBe('smaller');
+    expect(impact.statements[0].did!.words).toMatch(/^Real but smaller than hoped: the target rose 12 points more than the comparison group .*; the group hoped for at least 20 points\.$/);
+  });
+});
+

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trend, WaveResults } from '../shared/api-results.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { STATEMENTS } from './helpers/scenario.ts';
+import { seedDemo } from '../functions/demo/seed-demo.ts';
+import type { Comparison, Impact } from '../shared/api-results.ts';
 
 let rt: TestRuntime;
 let surveyId: string;
@@ -78,11 +80,89 @@ describe('importing a wave of aggregates', () => {
     ['statement,unit,n,favorable\ntraining,,10,50\ntraining,Org > A > X,5,50', /line 3: .*needs a row for Org > A, the unit above/],
     ['statement,unit,n,favorable\ntraining,,10,50\ntraining,Org > A,20,50', /add up to more than its own row/],
     ['unit,n\n,5', /the header needs the columns statement and n/],
+    ['statement,unit,n,favorable,comment\ntraining,,10,50,great', /line 1: unknown column "comment"; the columns are statement, unit/],
+    ['Statement,Team,Department,n,favorable\ntraining,,,10,50', /line 1: unknown columns "Team", "Department"/],
+    ['statement,statementId,n,favorable\ntraining,training,10,50', /two columns mean "statement"/],
   ])('refuses a CSV that does not add up, with a 400 naming the line', async (csv, message) => {
     const response = await importCsv('bad', csv);
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { field: string; message: string } };
     expect(error.field).toBe('csv');
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('the names other vendors give the columns, and the field period', () => {
+  it('takes "Statement ID", "Org unit", "Respondents" and "% favorable" (with a % sign or a decimal comma)', async () => {
+    const csv = ['Statement ID,Org unit,Respondents,% favorable', 'training,,200,"40,5%"', 'training,Org > A,100,35%', 'training,Org > B,100,46'].join('\n');
+    const response = await importCsv('Vendor names', csv);
+    expect(response.status, await response.clone().text()).toBe(201);
+    const { waveId } = (await response.json()) as { waveId: string };
+    const whole = (await results(waveId)).statements.find((statement) => statement.id === 'training')!;
+    expect(whole.favorable!.estimate).toBeCloseTo(81 / 200, 10);
+  });
+
+  it('needs the day the wave opened, takes a plain date, and refuses a close before the open', async () => {
+    const body = (extra: Record<string, unknown>) => JSON.stringify({ surveyId, name: 'Dated', csv: 'statement,n,favorable\ntraining,10,50', ...extra });
+    const missing = await rt.staff('/api/waves/import', { method: 'POST', body: body({}) });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { field: string } }).error.field).toBe('opensAt');
+    const backwards = await rt.staff('/api/waves/import', { method: 'POST', body: body({ opensAt: '2014-03-03', closesAt: '2014-03-01' }) });
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as { error: { field: string } }).error.field).toBe('closesAt');
+    const dated = await rt.staff('/api/waves/import', { method: 'POST', body: body({ opensAt: '2014-03-03', closesAt: '2014-03-21' }) });
+    expect(dated.status, await dated.clone().text()).toBe(201);
+    const { waveId } = (await dated.json()) as { waveId: string };
+    const wave = (await (await rt.staff(`/api/waves/${waveId}`)).json()) as { opensAt: string; closesAt: string };
+    expect([wave.opensAt, wave.closesAt]).toEqual(['2014-03-03T00:00:00.000Z', '2014-03-21T00:00:00.000Z']);
+  });
+});
+
+
+describe('an imported baseline among native waves (the demo organization)', () => {
+  let demo: TestRuntime;
+  let annual: { id: string; waves: Array<{ id: string; name: string }> };
+  beforeAll(async () => {
+    demo = await startTestRuntime();
+    await seedDemo(demo.deps);
+    const { surveys } = (await (await demo.staff('/api/surveys')).json()) as { surveys: Array<typeof annual & { name: string }> };
+    annual = surveys.find((survey) => survey.name === 'Annual survey')!;
+  }, 120_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('a 2013 import entered after 2014 and 2015 precedes them in year over year, trend and impact, on the directory\'s own units', async () => {
+    // Unit paths without the top unit ("Technology") name the directory's units.
+    const csv = ['Statement,Org unit,n,% favorable', 'training,,300,40', 'training,Technology,120,30', 'training,Product,60,45'].join('\n');
+    const response = await demo.staff('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: annual.id, name: '2013 (vendor)', opensAt: '2013-03-04', closesAt: '2013-03-22', csv }) });
+    expect(response.status, await response.clone().text()).toBe(201);
+    const imported = ((await response.json()) as { waveId: string }).waveId;
+    const wave2014 = annual.waves.find((wave) => wave.name === '2014')!.id;
+    const wave2015 = annual.waves.find((wave) => wave.name === '2015')!.id;
+
+    const yoy = (await (await demo.staff(`/api/waves/${wave2014}/compare-previous?unit=${encodeURIComponent('Soundwave > Technology')}`)).json()) as Comparison;
+    expect(yoy.from.id).toBe(imported);
+    expect(yoy.basis).toBe('year-over-year');
+    const trend = (await (await demo.staff(`/api/surveys/${annual.id}/trend?statement=training&unit=${encodeURIComponent('Soundwave > Technology')}`)).json()) as Trend;
+    expect(trend.points.map((point) => point.waveName)).toEqual(['2013 (vendor)', '2014', '2015']);
+
+    const registered = await demo.staff('/api/initiatives', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Training budget',
+        hypothesis: 'A training budget per team makes development easier to find in Technology',
+        statements: [{ id: 'training', direction: 'up', minChange: 0.03 }],
+        target: { unit: 'Soundwave > Technology' },
+        baselineWaveIds: [imported],
+        followUpWaveIds: [wave2015],
+        phase: 'ship',
+      }),
+    });
+    expect(registered.status, await registered.clone().text()).toBe(201);
+    const { id } = (await registered.json()) as { id: string };
+    const impact = (await (await demo.staff(`/api/initiatives/${id}/impact`)).json()) as Impact;
+    expect(impact.baseline.map((wave) => wave.id)).toEqual([imported]);
+    expect(impact.statements[0].target?.before.n).toBe(120);
   });
 });

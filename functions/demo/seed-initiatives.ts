@@ -27,6 +27,8 @@ export async function seedDemoInitiatives(deps: AppDeps, waves: DemoWaves): Prom
       followUpWaveIds: [waves.wave2015Id],
       phase: 'tweak',
     },
-    { demo: true },
+    // The story's working group registered its hypothesis in April 2014, after the baseline and
+    // before the 2015 follow-up opened: the demo shows a pre-registered claim.
+    { demo: true, registeredAt: '2014-04-07T09:00:00.000Z' },
   );
 }

@@ -3,7 +3,7 @@
  * (difference-in-differences per statement against the comparison group, read against the
  * hypothesis, with the pre-trend check, the regression-to-the-mean note and confounding warnings).
  */
-import type { GroupChange, Impact, ImpactStatement, Initiative, InitiativeCreate, Slice } from '../../shared/api-results.ts';
+import type { GroupChange, Impact, ImpactStatement, Initiative, InitiativeCreate, InitiativeEdit, Slice } from '../../shared/api-results.ts';
 import { complementId } from '../../shared/disclosure.ts';
 import {
   checkParallelTrends,
@@ -12,6 +12,8 @@ import {
   impactWords,
   type ImpactWords,
   periodsOverlap,
+  planInitiative,
+  reachOfHope,
   regressionToMeanNote,
   type GroupCounts,
   type GroupShape,
@@ -22,7 +24,7 @@ import type { Count } from '../../shared/verdict.ts';
 import { randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
-import { getInitiative, listInitiatives, putInitiative } from '../store/initiatives.ts';
+import { editInitiative, getInitiative, listInitiatives, putInitiative } from '../store/initiatives.ts';
 import { getWave, type Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from '../waves/snapshot.ts';
 import { assertMayReadInitiative, type Reader } from './access.ts';
@@ -75,8 +77,25 @@ function resolveGroups(context: WaveContext, target: Slice, comparison: Slice | 
   return { targetId: found.id, comparisonId: other.id };
 }
 
+/** Follow-ups (none yet is normal) must come after the last baseline wave; a draft counts from when it was made. */
+async function assertFollowUpsAfter(deps: AppDeps, baseline: Wave[], followUpWaveIds: string[]): Promise<Wave[]> {
+  const followUp = (
+    await Promise.all(
+      followUpWaveIds.map((id, index) =>
+        getWave(deps.store, id).catch(() => {
+          throw new ValidationError(`followUpWaveIds.${index}: no wave ${id}`, `followUpWaveIds.${index}`);
+        }),
+      ),
+    )
+  ).sort(byTime);
+  if (followUp.length > 0 && when(followUp[0]) <= when(baseline[baseline.length - 1])) {
+    throw new ValidationError('followUpWaveIds: every follow-up wave must open after the last baseline wave', 'followUpWaveIds');
+  }
+  return followUp;
+}
+
 /** Register an initiative; 400 naming the field when a wave, statement or group is wrong. */
-export async function createInitiative(deps: AppDeps, input: InitiativeCreate, extra: { demo?: boolean; reader?: Reader } = {}): Promise<Initiative> {
+export async function createInitiative(deps: AppDeps, input: InitiativeCreate, extra: { demo?: boolean; reader?: Reader; registeredAt?: string } = {}): Promise<Initiative> {
   const load = async (ids: string[], field: string) =>
     Promise.all(
       ids.map((id, index) =>
@@ -86,10 +105,7 @@ export async function createInitiative(deps: AppDeps, input: InitiativeCreate, e
       ),
     );
   const baseline = (await load(input.baselineWaveIds, 'baselineWaveIds')).sort(byTime);
-  const followUp = (await load(input.followUpWaveIds, 'followUpWaveIds')).sort(byTime);
-  if (when(followUp[0]) <= when(baseline[baseline.length - 1])) {
-    throw new ValidationError('followUpWaveIds: every follow-up wave must open after the last baseline wave', 'followUpWaveIds');
-  }
+  await assertFollowUpsAfter(deps, baseline, input.followUpWaveIds ?? []);
   const last = baseline[baseline.length - 1];
   const context = await groupsOfWave(deps, last);
   if (!context) throw new ValidationError(`baselineWaveIds: wave ${last.name} has not opened yet, so its groups are not fixed`, 'baselineWaveIds');
@@ -101,8 +117,11 @@ export async function createInitiative(deps: AppDeps, input: InitiativeCreate, e
   });
   const initiative: Initiative = {
     ...input,
+    followUpWaveIds: input.followUpWaveIds ?? [],
     id: randomId(),
-    createdAt: new Date().toISOString(),
+    // The registration time: what the impact page weighs the claim by. No edit ever changes it.
+    createdAt: extra.registeredAt ?? new Date().toISOString(),
+    registered: { hypothesis: input.hypothesis, statements: input.statements },
     ...(extra.demo ? { demo: true } : {}),
     targetLabel: labelOf(context, targetId),
     comparisonLabel: labelOf(context, comparisonId),
@@ -144,12 +163,28 @@ const groupChange = (counts: GroupCounts): GroupChange => ({
 /** GET /api/initiatives/:id/impact. */
 export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Reader; lang: string }): Promise<Impact> {
   const words = impactWords(opts.lang);
+  const pageWords = registrationWords(opts.lang);
   const initiative = await getInitiative(deps.store, id);
-  const baselineContexts = (await Promise.all(initiative.baselineWaveIds.map((waveId) => loadClosedWave(deps, waveId)))).sort((a, b) => byTime(a.wave, b.wave));
-  const followUps = (await Promise.all(initiative.followUpWaveIds.map((waveId) => loadClosedWave(deps, waveId)))).sort((a, b) => byTime(a.wave, b.wave));
+  const baselineWaves = (await Promise.all(initiative.baselineWaveIds.map((waveId) => getWave(deps.store, waveId)))).sort(byTime);
+  const followUpWaves = (await Promise.all((initiative.followUpWaveIds ?? []).map((waveId) => getWave(deps.store, waveId).catch(() => undefined))))
+    .filter((wave) => wave !== undefined)
+    .sort(byTime);
+  // The verdict needs a closed follow-up; before that (none yet, a draft, an open wave) the page plans.
+  const judgedWave = [...followUpWaves].reverse().find((wave) => wave.status === 'closed');
+  const registration = registrationOf(initiative.createdAt, judgedWave ?? followUpWaves[followUpWaves.length - 1], pageWords);
+  const notClosedBaseline = baselineWaves.find((wave) => wave.status !== 'closed');
+  if (notClosedBaseline) {
+    return plannedImpact(deps, initiative, baselineWaves, followUpWaves, registration, { pending: pageWords.baselineNotClosed(notClosedBaseline.name, notClosedBaseline.status), reader: opts.reader, lang: opts.lang });
+  }
+  if (!judgedWave) {
+    const next = followUpWaves[followUpWaves.length - 1];
+    const pending = next ? pageWords.followUpPending(next.name, next.status) : pageWords.noFollowUp;
+    return plannedImpact(deps, initiative, baselineWaves, followUpWaves, registration, { pending, reader: opts.reader, lang: opts.lang });
+  }
+  const baselineContexts = (await Promise.all(baselineWaves.map((wave) => loadClosedWave(deps, wave.id)))).sort((a, b) => byTime(a.wave, b.wave));
   const first = baselineContexts[0];
   const before = baselineContexts[baselineContexts.length - 1];
-  const after = followUps[followUps.length - 1];
+  const after = await loadClosedWave(deps, judgedWave.id);
   const involved = baselineContexts.length > 1 ? [first, before, after] : [before, after];
   const k = Math.max(...involved.map((context) => context.wave.k));
 
@@ -196,7 +231,9 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
 
   const statements: ImpactStatement[] = rows.map((row) => {
     if (!row.input) return { ...row.base, hidden: true, reason: row.reason };
-    const did = judged[present.indexOf(row)];
+    const judgement = judged[present.indexOf(row)];
+    const hoped = judgement.verdict === 'consistent' ? reachOfHope(judgement, row.input) : undefined;
+    const did = { ...judgement, ...(hoped ? { hoped } : {}) };
     const shown: ImpactStatement = { ...row.base, target: groupChange(row.input.target), comparison: groupChange(row.input.comparison), did };
     if (baselineContexts.length > 1) {
       const earliestTarget = countOf(first, 'targetId', row.base.id).count;
@@ -222,8 +259,10 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
   return {
     initiative,
     k,
+    status: 'judged',
+    registration,
     baseline: baselineContexts.map((context) => waveRef(context.wave, undefined)),
-    followUp: waveRef(after.wave, undefined),
+    followUp: { ...waveRef(after.wave, undefined), status: after.wave.status },
     responseRates: {
       target: { before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.targetId), k).responseRate, after: afterIds && waveRef(after.wave, afterCells.get(afterIds.targetId), k).responseRate },
       comparison: { before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.comparisonId), k).responseRate, after: afterIds && waveRef(after.wave, afterCells.get(afterIds.comparisonId), k).responseRate },
@@ -231,4 +270,143 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
     statements,
     warnings,
   };
+}
+
+/** The page's words about when the hypothesis was registered and why there is no verdict yet. */
+const REGISTRATION_WORDS = {
+  en: {
+    before: (date: string) => `Registered on ${date}, before the follow-up opened: a hypothesis set before the data existed.`,
+    registeredNoFollowUp: (date: string) => `Registered on ${date}, before any follow-up wave: a hypothesis set before the data existed.`,
+    during: (date: string) => `Registered on ${date}, while the follow-up was running and before any of its results were shown.`,
+    after: (date: string) => `Registered on ${date}, after the follow-up's results were known: exploratory, not a test of a hypothesis set beforehand.`,
+    noFollowUp: 'No follow-up wave yet. This page shows the baseline and whether the hoped-for change will be detectable; the verdict comes once a follow-up wave has closed.',
+    followUpPending: (name: string, status: string) =>
+      status === 'draft'
+        ? `The follow-up wave “${name}” is a draft: it has not opened yet. The verdict comes once it has run and closed; until then, this is the plan.`
+        : `The follow-up wave “${name}” is ${status === 'open' ? 'open' : 'closing'}: no results are shown while people answer. The verdict comes once it has closed.`,
+    baselineNotClosed: (name: string, status: string) => `The baseline wave “${name}” is ${status === 'draft' ? 'a draft' : status}: its levels, and the plan, come once it has closed.`,
+  },
+  sv: {
+    before: (date: string) => `Registrerad ${date}, innan uppföljningen öppnade: en hypotes satt innan data fanns.`,
+    registeredNoFollowUp: (date: string) => `Registrerad ${date}, före någon uppföljning: en hypotes satt innan data fanns.`,
+    during: (date: string) => `Registrerad ${date}, medan uppföljningen pågick och innan några av dess resultat visades.`,
+    after: (date: string) => `Registrerad ${date}, efter att uppföljningens resultat var kända: utforskande, inte en prövning av en hypotes satt i förväg.`,
+    noFollowUp: 'Ingen uppföljning ännu. Sidan visar baslinjen och om den förändring man hoppas på kommer att kunna upptäckas; utlåtandet kommer när en uppföljning har stängt.',
+    followUpPending: (name: string, status: string) =>
+      status === 'draft'
+        ? `Uppföljningen ”${name}” är ett utkast: den har inte öppnat än. Utlåtandet kommer när den har genomförts och stängt; till dess är detta planen.`
+        : `Uppföljningen ”${name}” ${status === 'open' ? 'är öppen' : 'håller på att stänga'}: inga resultat visas medan folk svarar. Utlåtandet kommer när den har stängt.`,
+    baselineNotClosed: (name: string, status: string) => `Baslinjemätningen ”${name}” är ${status === 'draft' ? 'ett utkast' : status === 'open' ? 'öppen' : status}: dess nivåer, och planen, kommer när den har stängt.`,
+  },
+};
+
+function registrationWords(lang: string): (typeof REGISTRATION_WORDS)['en'] {
+  return lang === 'sv' ? REGISTRATION_WORDS.sv : REGISTRATION_WORDS.en;
+}
+
+/**
+ * Pre-registration: a hypothesis registered before its follow-up opened is a test; one registered
+ * after the follow-up's results were shown (they are shown only once it has closed) is exploratory.
+ */
+function registrationOf(at: string, followUp: Wave | undefined, words: ReturnType<typeof registrationWords>): Impact['registration'] {
+  const date = at.slice(0, 10);
+  if (!followUp) return { at, timing: 'before-follow-up', words: words.registeredNoFollowUp(date) };
+  const opened = followUp.status === 'draft' ? undefined : followUp.opensAt;
+  if (!opened || at < opened) return { at, timing: 'before-follow-up', words: words.before(date) };
+  const resultsShown = followUp.status === 'closed' ? (followUp.closesAt ?? opened) : undefined;
+  if (!resultsShown || at < resultsShown) return { at, timing: 'during-follow-up', words: words.during(date) };
+  return { at, timing: 'after-results', words: words.after(date) };
+}
+
+/** Before a verdict: the hypothesis, each group's baseline level with its interval, and the planner's verdict. */
+async function plannedImpact(
+  deps: AppDeps,
+  initiative: Initiative,
+  baselineWaves: Wave[],
+  followUpWaves: Wave[],
+  registration: Impact['registration'],
+  opts: { pending: string; reader: Reader; lang: string },
+): Promise<Impact> {
+  const words = impactWords(opts.lang);
+  const last = baselineWaves[baselineWaves.length - 1];
+  const next = followUpWaves[followUpWaves.length - 1];
+  const base = {
+    initiative,
+    k: Math.max(...baselineWaves.map((wave) => wave.k), next?.k ?? 0),
+    status: 'planned' as const,
+    pending: opts.pending,
+    registration,
+    baseline: baselineWaves.map((wave) => waveRef(wave, undefined)),
+    ...(next ? { followUp: { ...waveRef(next, undefined), status: next.status } } : {}),
+    responseRates: { target: {}, comparison: {} },
+    warnings: [] as string[],
+  };
+  const refOf = (statementId: string) => {
+    const statement = (last.statements ?? []).find((candidate) => candidate.id === statementId);
+    return statement ? statementRef(statement, opts.lang) : { id: statementId, text: statementId, theme: '', scale: 'agree5' };
+  };
+  const plain = initiative.statements.map((wanted) => ({ ...refOf(wanted.id), direction: wanted.direction, ...(wanted.minChange !== undefined ? { minChange: wanted.minChange } : {}) }));
+  if (last.status !== 'closed') return { ...base, statements: plain };
+
+  const context = await loadClosedWave(deps, last.id);
+  let ids: { targetId: string; comparisonId: string } | undefined;
+  try {
+    ids = resolveGroups(context, initiative.target, initiative.comparison);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+  }
+  if (!ids) return { ...base, statements: plain, warnings: [words.notAGroup] };
+  assertMayReadInitiative(opts.reader, context, ids.targetId, ids.comparisonId);
+  const cells = await getCellsByIds(deps.store, last.id, [ids.targetId, ids.comparisonId]);
+  const k = base.k;
+  const counted = initiative.statements.map((wanted, index) => {
+    const statement = closedStatements(last).find((candidate) => candidate.id === wanted.id);
+    const target = comparableCount(statement, cells.get(ids.targetId)?.statements[wanted.id], k);
+    const comparison = comparableCount(statement, cells.get(ids.comparisonId)?.statements[wanted.id], k);
+    return { wanted, row: plain[index], target, comparison };
+  });
+  const present = counted.filter((entry) => entry.target.count && entry.comparison.count);
+  const plan = planInitiative(
+    present.map((entry) => ({ direction: entry.wanted.direction, minChange: entry.wanted.minChange, target: entry.target.count!, comparison: entry.comparison.count! })),
+    { respondents: last.responded },
+    undefined,
+    words,
+  );
+  const side = (count: Count) => ({ n: count.n, favorable: wilson(count.x, count.n) });
+  const statements: ImpactStatement[] = counted.map((entry) => {
+    if (!entry.target.count || !entry.comparison.count) return { ...entry.row, hidden: true, reason: entry.target.reason ?? entry.comparison.reason ?? 'differencing' };
+    return {
+      ...entry.row,
+      baseline: { target: side(entry.target.count), comparison: side(entry.comparison.count) },
+      plan: plan.statements[present.indexOf(entry)],
+    };
+  });
+  const rate = (segmentId: string) => waveRef(last, cells.get(segmentId), k).responseRate;
+  return {
+    ...base,
+    responseRates: { target: { before: rate(ids.targetId) }, comparison: { before: rate(ids.comparisonId) } },
+    statements,
+    ...(present.length > 0 ? { plan: { verdict: plan.verdict, words: plan.words, suggestions: plan.suggestions } } : {}),
+  };
+}
+
+/** PATCH /api/initiatives/:id: a later edit, kept with its date; the registration stays as it was. */
+export async function updateInitiative(deps: AppDeps, id: string, edit: InitiativeEdit, reader: Reader): Promise<Initiative> {
+  const initiative = await getInitiative(deps.store, id);
+  const baseline = (await Promise.all(initiative.baselineWaveIds.map((waveId) => getWave(deps.store, waveId)))).sort(byTime);
+  const last = baseline[baseline.length - 1];
+  const context = await groupsOfWave(deps, last);
+  if (context && !reader.admin) {
+    const { targetId, comparisonId } = resolveGroups(context, initiative.target, initiative.comparison);
+    assertMayReadInitiative(reader, context, targetId, comparisonId);
+  }
+  if (edit.followUpWaveIds) await assertFollowUpsAfter(deps, baseline, edit.followUpWaveIds);
+  if (edit.statements) {
+    const asked = new Set((last.statements ?? []).map((statement) => statement.id));
+    edit.statements.forEach((statement, index) => {
+      if (!asked.has(statement.id)) throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
+    });
+  }
+  await editInitiative(deps.store, id, edit as Record<string, unknown>, new Date().toISOString());
+  return getInitiative(deps.store, id);
 }

@@ -33,6 +33,45 @@ interface Row {
 
 const csvError = (line: number, message: string) => new ValidationError(`csv: line ${line}: ${message}`, 'csv');
 
+/** The columns of the one documented format (README "Importing a survey run elsewhere"), in the template's order. */
+const CANONICAL = ['statement', 'unit', 'n', 'favorable'] as const;
+export const IMPORT_COLUMNS_HELP = 'statement, unit (empty for the whole organization), n, and either favorable (% favorable, 0 to 100) or one count per scale point (1, 2, 3, 4, 5)';
+
+/**
+ * The names people give these columns in other vendors' exports ("Statement", "statementId",
+ * "Org unit", "% favorable"), folded to ours. A header is compared without case, spaces,
+ * underscores, hyphens or dots, so "Statement ID" and "statement_id" are the same column.
+ */
+const ALIASES: Record<string, (typeof CANONICAL)[number]> = Object.fromEntries(
+  (
+    [
+      ['statement', ['statement', 'statementid', 'question', 'questionid', 'item', 'itemid']],
+      ['unit', ['unit', 'orgunit', 'unitpath', 'orgunitpath', 'organizationalunit', 'organisationalunit', 'organizationunit', 'organisationunit', 'orgunitid']],
+      ['n', ['n', 'respondents', 'responses', 'answers']],
+      ['favorable', ['favorable', 'favourable', '%favorable', '%favourable', 'favorable%', 'favourable%', 'percentfavorable', 'percentfavourable', 'pctfavorable', 'favorablepercent', 'favorable(%)', 'favourable(%)']],
+    ] as const
+  ).flatMap(([canonical, names]) => names.map((name) => [name, canonical])),
+);
+
+/** A cell echoed in an error, cut short: a 5,000-character cell is not repeated back. */
+const shown = (text: string) => `"${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
+
+const fold = (name: string) => name.trim().toLowerCase().replace(/[\s_.\-]+/g, '');
+
+/** Column name (canonical, or a scale point as written) → index; a column given twice is a 400, empty trailing headers are ignored. */
+function readHeader(fields: string[], line: number): Map<string, number> {
+  const header = new Map<string, number>();
+  fields.forEach((field, index) => {
+    const folded = fold(field);
+    if (folded === '') return;
+    const name = ALIASES[folded] ?? folded;
+    if (header.has(name)) throw csvError(line, `two columns mean "${name}": "${fields[header.get(name)!].trim()}" and "${field.trim()}"`);
+    header.set(name, index);
+  });
+  if (!header.has('statement') || !header.has('n')) throw csvError(line, `the header needs the columns statement and n; the columns are ${IMPORT_COLUMNS_HELP}`);
+  return header;
+}
+
 /** Import a wave from a CSV of aggregates; returns the new (closed) wave's id and what was hidden. */
 export async function importWave(deps: AppDeps, input: WaveImport) {
   await getSurvey(deps.store, input.surveyId).catch(() => {
@@ -46,12 +85,19 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     throw error;
   }
   if (records.length < 2) throw new ValidationError('csv: needs a header and at least one row', 'csv');
-  const header = records[0].fields.map((field) => field.trim().toLowerCase());
-  const column = (name: string) => header.indexOf(name);
-  if (column('statement') < 0 || column('n') < 0) throw csvError(records[0].line, 'the header needs the columns statement and n');
+  const header = readHeader(records[0].fields, records[0].line);
+  const column = (name: string) => header.get(name) ?? -1;
   const statementIds = [...new Set(records.slice(1).map((record) => record.fields[column('statement')]?.trim() ?? ''))];
   // Only well-formed ids are looked up (a 5,000-character cell is no key); the rest are reported as unknown below.
   const bank = await getStatements(deps.store, statementIds.filter((id) => STATEMENT_ID_PATTERN.test(id)));
+  const unknownStatement = records.slice(1).find((record) => !bank.has(record.fields[column('statement')]?.trim() ?? ''));
+  if (unknownStatement) throw csvError(unknownStatement.line, `unknown statement ${shown(unknownStatement.fields[column('statement')]?.trim() ?? '')}`);
+  const pointColumns = new Set([...bank.values()].flatMap((statement) => scaleValues(statement.scale, statement.options).map(String)));
+  const unknown = [...header.keys()].filter((name) => !(CANONICAL as readonly string[]).includes(name) && !pointColumns.has(name));
+  if (unknown.length > 0) {
+    const original = unknown.map((name) => shown(records[0].fields[header.get(name)!].trim())).join(', ');
+    throw csvError(records[0].line, `unknown column${unknown.length > 1 ? 's' : ''} ${original}; the columns are ${IMPORT_COLUMNS_HELP}`);
+  }
 
   const rows: Row[] = records.slice(1).map((record) => {
     const get = (name: string) => (column(name) >= 0 ? (record.fields[column(name)] ?? '').trim() : '');
@@ -75,7 +121,8 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
       }
       if (total !== n) throw csvError(record.line, `the counts add up to ${total}, not n = ${n}`);
     } else if (get('favorable') !== '') {
-      const share = Number(get('favorable'));
+      // "45", "45%" and "45,5" (a decimal comma, as Swedish exports write it) are the same kind of number.
+      const share = Number(get('favorable').replace(/%$/, '').trim().replace(',', '.'));
       if (!(share >= 0 && share <= 100)) throw csvError(record.line, 'favorable must be a percentage from 0 to 100');
       if (!points.some((point) => favorability(statement.scale, Number(point)) !== undefined)) throw csvError(record.line, `"${statement.id}" has no favorable side`);
       favorableOnly = true;
@@ -86,13 +133,17 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     return { line: record.line, statementId: statement.id, path, n, counts, favorableOnly };
   });
 
-  const rootNames = new Set(rows.filter((row) => row.path.length > 0).map((row) => row.path[0]));
-  if (rootNames.size > 1) throw new ValidationError(`csv: every unit path must start at the same top unit; found ${[...rootNames].join(', ')}`, 'csv');
-  const rootName = [...rootNames][0] ?? 'Organization';
-  const fullPath = (path: string[]) => (path.length === 0 || path[0] !== rootName ? [rootName, ...path] : path);
-  const { unitIdOf, created } = resolveUnits(await listUnits(deps.store), rows.map((row) => fullPath(row.path)));
-  const known = new Map<string, OrgUnit>();
+  // With a directory in force, paths name its units (with or without the top unit: "Technology" is
+  // "Soundwave > Technology"), so an imported wave's groups are the same units as a native wave's
+  // and the two compare. Without one, the paths' common top unit is the organization.
   const existing = await listUnits(deps.store);
+  const roots = existing.filter((unit) => unit.parentId === null);
+  const rootNames = new Set(rows.filter((row) => row.path.length > 0).map((row) => row.path[0]));
+  if (roots.length !== 1 && rootNames.size > 1) throw new ValidationError(`csv: every unit path must start at the same top unit; found ${[...rootNames].join(', ')}`, 'csv');
+  const rootName = roots.length === 1 ? roots[0].name : ([...rootNames][0] ?? 'Organization');
+  const fullPath = (path: string[]) => (path.length === 0 || path[0] !== rootName ? [rootName, ...path] : path);
+  const { unitIdOf, created } = resolveUnits(existing, rows.map((row) => fullPath(row.path)));
+  const known = new Map<string, OrgUnit>();
   for (const unit of [...existing, ...created]) known.set(unit.id, unit);
   const usedIds = new Set<string>();
   for (const row of rows) {
@@ -144,7 +195,6 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
   const statements = [...byStatement.keys()].map((id) => bank.get(id)!);
   const cells = computeWaveCells({ k, units, invitees, segments, statements: statements.map(({ id, scale }) => ({ id, scale })), tally });
 
-  const now = new Date().toISOString();
   const wave: Wave = {
     id: randomId(),
     surveyId: input.surveyId,
@@ -153,9 +203,11 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     statements,
     k,
     status: 'closed',
-    createdAt: input.opensAt ?? now,
-    opensAt: input.opensAt ?? now,
-    closesAt: input.closesAt ?? input.opensAt ?? now,
+    // The field period orders the wave among native ones (year over year, trend, impact): an
+    // imported 2014 baseline precedes a pulse run here in 2016, whichever was entered first.
+    createdAt: input.opensAt,
+    opensAt: input.opensAt,
+    closesAt: input.closesAt ?? input.opensAt,
     imported: true,
     responded: respondents.size > 0 ? [...byStatement.values()].reduce((max, unitRows) => Math.max(max, unitRows.get(rootId)?.n ?? 0), 0) : 0,
   };

@@ -1,5 +1,5 @@
 /** Initiatives: a working group's hypothesis, groups and waves, one item each under one partition. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Initiative } from '../../shared/api-results.ts';
 import { NotFoundError } from '../errors.ts';
 import { batchWrite, deleteRequest, queryAll, type Store } from './client.ts';
@@ -22,6 +22,30 @@ export async function getInitiative(store: Store, id: string): Promise<Initiativ
 export async function listInitiatives(store: Store): Promise<Initiative[]> {
   const items = await queryAll(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK } });
   return items.map(toInitiative).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/**
+ * Apply a later edit (PATCH /api/initiatives/:id) and append it to the history in one write. The
+ * registration (createdAt, registered) is never in the update, so no edit can rewrite it.
+ */
+export async function editInitiative(store: Store, id: string, changes: Record<string, unknown>, at: string): Promise<void> {
+  const names: Record<string, string> = { '#edits': 'edits' };
+  const values: Record<string, unknown> = { ':edit': [{ at, changes }], ':none': [] };
+  const sets = Object.entries(changes).map(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    return `#f${index} = :v${index}`;
+  });
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.main,
+      Key: { pk: PK, sk: id },
+      UpdateExpression: `SET ${[...sets, '#edits = list_append(if_not_exists(#edits, :none), :edit)'].join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }
 
 function toInitiative(item: Record<string, unknown>): Initiative {
