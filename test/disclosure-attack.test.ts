@@ -22,6 +22,7 @@ import type { Segment } from '../shared/segments';
 import { buildSegments, countBySegment, unitSegmentId } from '../shared/segments';
 import type { GeneratedOrg } from './fixtures/org-builder';
 import { anOrg, orgArbitrary, sampleRespondents } from './fixtures/org-builder';
+import { propertyParameters } from './helpers/properties.ts';
 
 const MISSING = '\u0000missing';
 
@@ -343,12 +344,7 @@ describe('an attacker solving every visible count as equations', () => {
           for (const v of visibility.values()) if (!v.visible && v.reason === 'differencing') complementarySuppressions++;
         }
       }),
-      // ATTACK_RUNS=5000 for a long soak; ATTACK_SEED and ATTACK_PATH replay a reported failure.
-      {
-        numRuns: Number(process.env.ATTACK_RUNS ?? 400),
-        seed: process.env.ATTACK_SEED ? Number(process.env.ATTACK_SEED) : undefined,
-        path: process.env.ATTACK_PATH,
-      },
+      propertyParameters(Number(process.env.ATTACK_RUNS ?? 400)),
     );
     expect(rootShown).toBeGreaterThan(100);
     expect(complementarySuppressions).toBeGreaterThan(100);

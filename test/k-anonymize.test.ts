@@ -4,6 +4,7 @@ import type { Profile } from '../shared/org';
 import { UnitTree } from '../shared/org';
 import { buildKAnonymityIndex, coverage, kAnonymize } from '../shared/k-anonymize';
 import { anOrg, generateOrg, orgArbitrary, sampleRespondents } from './fixtures/org-builder';
+import { propertyParameters } from './helpers/properties.ts';
 
 /** Counted person by person, independently of the index. */
 function slowCoverage(profile: Profile, invitees: { profile: Profile; count: number }[], tree: UnitTree): number {
@@ -79,7 +80,7 @@ describe('kAnonymize', () => {
           if (slowCoverage(profile, generated.invitees, tree) >= k) expect(result).toEqual(profile);
         }
       }),
-      { numRuns: 150 },
+      propertyParameters(150),
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   twoProportionZTest,
   wilson,
 } from '../shared/stats';
+import { propertyParameters } from './helpers/properties.ts';
 
 /** x favourable out of n respondents, n from 1 to 5,000. */
 const count = fc.integer({ min: 1, max: 5000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
@@ -28,6 +29,7 @@ describe('interval properties', () => {
         expect(lower).toBeLessThanOrEqual(estimate);
         expect(upper).toBeGreaterThanOrEqual(estimate);
       }),
+      propertyParameters(),
     );
   });
 
@@ -39,6 +41,7 @@ describe('interval properties', () => {
         expect(wide.lower).toBeLessThanOrEqual(narrow.lower + EPS);
         expect(wide.upper).toBeGreaterThanOrEqual(narrow.upper - EPS);
       }),
+      propertyParameters(),
     );
   });
 
@@ -52,6 +55,7 @@ describe('interval properties', () => {
         const vast = wilson(x, n, { population: 1e12 });
         expect(vast.lower).toBeCloseTo(plain.lower, 6);
       }),
+      propertyParameters(),
     );
   });
 
@@ -67,6 +71,7 @@ describe('interval properties', () => {
         expect(backward.lower).toBeCloseTo(-forward.upper, 12);
         expect(backward.upper).toBeCloseTo(-forward.lower, 12);
       }),
+      propertyParameters(),
     );
   });
 
@@ -86,6 +91,7 @@ describe('interval properties', () => {
         expect(swapped.lower).toBeCloseTo(-did.upper, 12);
         expect(swapped.upper).toBeCloseTo(-did.lower, 12);
       }),
+      propertyParameters(),
     );
   });
 
@@ -99,6 +105,7 @@ describe('interval properties', () => {
         expect(score.lower).toBeLessThanOrEqual(score.mean + EPS);
         expect(score.upper).toBeGreaterThanOrEqual(score.mean - EPS);
       }),
+      propertyParameters(),
     );
   });
 
@@ -113,6 +120,7 @@ describe('interval properties', () => {
         expect(score.estimate).toBeGreaterThanOrEqual(-1);
         expect(score.estimate).toBeLessThanOrEqual(1);
       }),
+      propertyParameters(),
     );
   });
 });
@@ -127,6 +135,7 @@ describe('test properties', () => {
         expect(p).toBeLessThanOrEqual(1);
         expect(twoProportionZTest(x2, n2, x1, n1).p).toBeCloseTo(p, 12);
       }),
+      propertyParameters(),
     );
   });
 
@@ -143,6 +152,7 @@ describe('test properties', () => {
         const reversed = benjaminiHochberg([...p].reverse());
         expect(reversed.reverse()).toEqual(q);
       }),
+      propertyParameters(),
     );
   });
 
@@ -156,6 +166,7 @@ describe('test properties', () => {
         if (small.up !== null) expect(large.up!).toBeLessThanOrEqual(small.up);
         if (small.down !== null) expect(large.down!).toBeGreaterThanOrEqual(small.down);
       }),
+      propertyParameters(),
     );
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { minimumDetectableEffect, twoProportionZTest } from '../shared/stats';
 import { describeChange, judgeChange, judgeChanges, type ChangeCell } from '../shared/verdict';
+import { propertyParameters } from './helpers/properties.ts';
 
 const cell = (xBefore: number, nBefore: number, xAfter: number, nAfter: number): ChangeCell => ({
   before: { x: xBefore, n: nBefore },
@@ -91,6 +92,7 @@ describe('judgeChanges', () => {
           }
         }
       }),
+      propertyParameters(),
     );
   });
 });

@@ -23,7 +23,8 @@ import { anHttpApiEvent } from '../lambda/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const out = join(root, '.bench');
-const runs = Number(process.argv[2] ?? 15);
+// Only a number is a run count: `npm run bench -- cold-start` passes the benchmark's name along.
+const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 15);
 
 const BUNDLING: BuildOptions = {
   bundle: true,
