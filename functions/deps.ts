@@ -30,6 +30,11 @@ export interface AppDeps {
   files?: FileStore;
   /** Set by jobs that must hand over before a Lambda timeout; embedded jobs never yield. */
   shouldYield?: () => boolean;
+  /**
+   * Make deletions physical in storage that keeps deleted bytes around (the embedded engine's
+   * LevelDB files); called after a close. Absent in the cloud, where DynamoDB deletes for good.
+   */
+  compactStorage?: () => Promise<void>;
 }
 
 export type WebAuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };

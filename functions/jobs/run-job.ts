@@ -38,6 +38,8 @@ export async function runJob(deps: AppDeps, request: JobRequest): Promise<void> 
         await deps.jobs.start(request);
         return;
       }
+      // A close deleted the secret, the sealed responses and the invitations: make that physical before calling it done.
+      if (request.kind === 'close-wave') await deps.compactStorage?.();
       await updateJob(deps.store, job.id, { status: 'done', result: outcome.result });
       return;
     } catch (error) {

@@ -10,6 +10,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export interface EmbeddedEngine {
   client: DynamoDBClient;
+  /** Rewrite the data folder's files without deleted entries (see engine-worker.js). */
+  compact(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,8 +30,26 @@ export async function startEngine(dataDir?: string): Promise<EmbeddedEngine> {
     requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 256 } }),
     maxAttempts: 5,
   });
+  let compacting: Promise<void> = Promise.resolve();
   return {
     client,
+    compact() {
+      // One compaction at a time: the worker answers them in order.
+      compacting = compacting.then(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const answer = (message: { compacted?: boolean; error?: string }) => {
+              if (message.compacted === undefined) return;
+              worker.off('message', answer);
+              if (message.compacted) resolve();
+              else reject(new Error(`compacting the data folder failed: ${message.error}`));
+            };
+            worker.on('message', answer);
+            worker.postMessage('compact');
+          }),
+      );
+      return compacting;
+    },
     async stop() {
       client.destroy();
       await new Promise<void>((resolve) => {

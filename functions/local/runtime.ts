@@ -46,6 +46,7 @@ export async function startEmbeddedRuntime(options: EmbeddedOptions): Promise<Em
     timing: { ...DEFAULT_TIMING, ...options.timing },
     logger: options.logger ?? createJsonLogger(),
     webAuth: { mode: 'local' },
+    compactStorage: () => engine.compact(),
   };
   runner.bind((job) => runJob(deps, job));
   return {

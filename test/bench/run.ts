@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
   confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
   properties: async () => (await import('./properties.ts')).benchProperties(),
+  attack: async () => (await import('./attack.ts')).benchAttack(),
   // These two run as scripts when imported: bundles and fresh processes, and a real browser (needs `vite build` and chromium).
   'cold-start': () => import('./cold-start.ts'),
   'respondent-page': () => import('./respondent-page.ts'),

@@ -22,11 +22,12 @@ export interface TestRuntime extends EmbeddedRuntime {
 
 export const FAST_TIMING: Partial<Timing> = { submissionDeadlineMs: 2_000, closeGraceMs: 200, participationRefreshMs: 0 };
 
-export async function startTestRuntime(timing: Partial<Timing> = FAST_TIMING): Promise<TestRuntime> {
+/** `dataDir` persists the engine there (the data-folder tests read its raw files); default in memory. */
+export async function startTestRuntime(timing: Partial<Timing> = FAST_TIMING, options: { dataDir?: string } = {}): Promise<TestRuntime> {
   const mail: MailMessage[] = [];
   const logLines: string[] = [];
   const mailer: Mailer = { send: async (message) => void mail.push(message) };
-  const runtime = await startEmbeddedRuntime({ mailer, publicBaseUrl: 'http://baseline.test', timing, logger: createJsonLogger((line) => logLines.push(line)) });
+  const runtime = await startEmbeddedRuntime({ dataDir: options.dataDir, mailer, publicBaseUrl: 'http://baseline.test', timing, logger: createJsonLogger((line) => logLines.push(line)) });
   const endpoint = await runtime.engine.client.config.endpoint?.();
   if (!endpoint || !['127.0.0.1', 'localhost'].includes(endpoint.hostname)) throw new Error('refusing to run a test against a non-local DynamoDB');
   const token = (role: 'admin' | 'analyst' = 'admin', subject?: string) => signLocalToken(runtime.signingKey, { role, subject });
