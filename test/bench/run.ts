@@ -1,28 +1,41 @@
 /**
- * `npm run bench [-- name… [runs]]`: runs the named benchmarks (all when none is named), one after
- * the other. To add one, export a function from its file and list it here.
+ * `npm run bench [-- name… [-- arguments…]]`: runs the named benchmarks (all when none is named),
+ * one after the other; arguments after the names (or after a second `--`) go to each benchmark,
+ * e.g. `npm run bench -- scale -- 20000`. To add one, export a function from its file and list it here.
  */
 export {};
 
-const BENCHMARKS: Record<string, () => Promise<unknown>> = {
-  results: async () => (await import('./results.ts')).benchResults(),
+type Bench = (args: string[]) => Promise<unknown>;
+const numbers = (args: string[]) => args.map(Number).filter((n) => n > 0);
+
+/** A benchmark written as a script reads process.argv when imported: give it only its own arguments. */
+const script = (path: string): Bench => async (args) => {
+  process.argv = [process.argv[0], path, ...args];
+  await import(path);
+};
+
+const BENCHMARKS: Record<string, Bench> = {
+  cost: async (args) => (await import('./cost.ts')).benchCost(numbers(args)[0]),
+  results: async (args) => (await import('./results.ts')).benchResults(numbers(args).length > 0 ? numbers(args) : undefined),
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
   confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
   properties: async () => (await import('./properties.ts')).benchProperties(),
   attack: async () => (await import('./attack.ts')).benchAttack(),
   // These two run as scripts when imported: bundles and fresh processes, and a real browser (needs `vite build` and chromium).
-  'cold-start': () => import('./cold-start.ts'),
-  'respondent-page': () => import('./respondent-page.ts'),
+  'cold-start': script('./cold-start.ts'),
+  'respondent-page': script('./respondent-page.ts'),
 };
 
-// A number is a run count for the benchmarks that take one (cold-start, respondent-page), not a name.
-const wanted = process.argv.slice(2).filter((arg) => !/^\d+$/.test(arg));
-const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+const argv = process.argv.slice(2);
+const separator = argv.indexOf('--');
+const names = (separator >= 0 ? argv.slice(0, separator) : argv).filter((arg) => arg in BENCHMARKS);
+const args = separator >= 0 ? argv.slice(separator + 1) : argv.filter((arg) => !(arg in BENCHMARKS));
+const unknown = args.filter((arg) => separator < 0 && !/^\d+$/.test(arg) && !arg.startsWith('-'));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
   process.exit(2);
 }
-for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
+for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
   console.log(`\n## ${name}`);
-  await BENCHMARKS[name]();
+  await BENCHMARKS[name](args);
 }

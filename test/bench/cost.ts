@@ -1,0 +1,308 @@
+/**
+ * What a 10,000-person wave costs on AWS, counted request by request (issue 12). A real wave is
+ * driven through the app in-process on the embedded engine: the directory upload, the open (with
+ * its mail), 8,000 respondents each loading the questionnaire and submitting, two reminders, live
+ * participation polled as the dashboard polls it, the close, and results views. A capacity meter
+ * on the DynamoDB client's stack prices every request by DynamoDB's billing rules
+ * (capacity-meter.ts); Lambda time comes from the measured handler times (minus the meter's own
+ * shadow reads) at the deployed memory sizes; prices from the one dated table in prices.ts.
+ *
+ *   npm run bench -- cost [-- people]        (default 10,000)
+ *
+ * Assumptions, printed with the bill: 80% respond; the wave is open two weeks with one dashboard
+ * tab showing participation the whole time; 300 results page views over the following year;
+ * reminders after 50% and 70% have answered. Not counted: storage (a few MB), CloudFront and S3
+ * (the respondent page is ~22 KB: 8,000 loads are ~0.2 GB, inside CloudFront's free 1 TB), Cognito,
+ * CloudWatch logs, Lambda cold-start init time. Handler times are measured on this machine against
+ * the embedded engine, not on Lambda against DynamoDB: the Lambda line is an estimate.
+ */
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_TIMING } from '../../functions/deps.ts';
+import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
+import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
+import { CapacityMeter } from './capacity-meter.ts';
+import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS } from './prices.ts';
+
+const RESPONSE_RATE = 0.8;
+const OPEN_DAYS = 14;
+const VIEWS = { results: 180, heatmap: 60, trend: 40, csv: 20 } as const;
+const SAMPLES_PER_VIEW = 20;
+const CONCURRENCY = 4;
+/** How many messages the open and reminder jobs send at once (functions/waves/open-wave.ts). */
+const MAIL_PARALLELISM = 1;
+
+const TENURE = ['<1 year', '1-3 years', '3-5 years', '5+ years'];
+const LOCATION = ['Stockholm', 'London', 'New York'];
+const AGREE = ['clear', 'training', 'career', 'feedback', 'support', 'strategy', 'workload', 'balance', 'speak-up', 'belonging', 'recognition', 'pride'];
+const STATEMENTS = [
+  ...AGREE.map((id) => ({ id: `cost-${id}`, text: { en: `Statement ${id}` }, scale: 'agree5', theme: 'Cost' })),
+  { id: 'cost-enps', text: { en: 'Recommend us?' }, scale: 'enps', theme: 'Cost' },
+  { id: 'cost-comment', text: { en: 'Anything else?' }, scale: 'text', theme: 'Cost' },
+];
+
+const unitPath = (team: number) => `Bench Co > Division ${team % 9} > Team ${team}`;
+
+/** 10,000 people over 200 units (a root, 9 divisions, 190 teams) with tenure and location. */
+function directoryCsv(people: number): string {
+  const lines = ['email,orgUnit,tenure,location'];
+  for (let i = 0; i < people; i++) lines.push(`p${i}@cost.test,${unitPath((i * 7919) % 190)},${TENURE[i % 4]},${LOCATION[Math.floor(i / 4) % 3]}`);
+  return lines.join('\n');
+}
+
+interface Timed {
+  /** API requests made (each is a Lambda invocation and an API Gateway request). */
+  requests: number;
+  /** Handler time of those requests, meter time subtracted, by function. */
+  ms: { respond: number; staff: number; jobs: number };
+  /** API responses over 512 KB count as more than one API Gateway request. */
+  apiUnits: number;
+}
+
+const emptyTimed = (): Timed => ({ requests: 0, ms: { respond: 0, staff: 0, jobs: 0 }, apiUnits: 0 });
+
+class Driver {
+  readonly timed = new Map<string, Timed>();
+  constructor(
+    readonly rt: TestRuntime,
+    readonly meter: CapacityMeter,
+    private readonly adminToken: string,
+  ) {}
+
+  private entry(phase: string): Timed {
+    let entry = this.timed.get(phase);
+    if (!entry) this.timed.set(phase, (entry = emptyTimed()));
+    return entry;
+  }
+
+  /** One API request in `phase`, timed; `job` also waits for the jobs it started and bills their time to the job function. */
+  async request(phase: string, fn: 'respond' | 'staff', path: string, init: RequestInit = {}, job = false): Promise<Response> {
+    return this.meter.run(phase, async () => {
+      const headers = new Headers(init.headers);
+      if (fn === 'staff') headers.set('authorization', `Bearer ${this.adminToken}`);
+      if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      const meterBefore = this.meter.meterMsHere();
+      const started = performance.now();
+      const response = await this.rt.app.request(path, { ...init, headers });
+      const body = await response.arrayBuffer();
+      const handlerMs = performance.now() - started;
+      const meterAfterRequest = this.meter.meterMsHere();
+      if (response.status >= 400) throw new Error(`${path}: ${response.status} ${Buffer.from(body).toString()}`);
+      const entry = this.entry(phase);
+      entry.requests += 1;
+      entry.apiUnits += Math.max(1, Math.ceil(body.byteLength / (512 * 1024)));
+      if (job) {
+        const jobStarted = performance.now();
+        await this.rt.jobsIdle();
+        entry.ms.jobs += performance.now() - jobStarted - (this.meter.meterMsHere() - meterAfterRequest);
+      }
+      entry.ms[fn] += Math.max(1, handlerMs - (meterAfterRequest - meterBefore));
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+  }
+
+  json = async <T>(response: Promise<Response>): Promise<T> => (await (await response).json()) as T;
+}
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index], index);
+      }
+    }),
+  );
+}
+
+function answersFor(index: number): Record<string, number | string> {
+  const answers: Record<string, number | string> = {};
+  for (const [i, id] of AGREE.entries()) answers[`cost-${id}`] = 1 + ((index * 31 + i * 7) % 5);
+  answers['cost-enps'] = (index * 13) % 11;
+  if (index % 10 === 0) answers['cost-comment'] = 'More time for training, please, and clearer priorities from the leadership team.';
+  return answers;
+}
+
+export interface CostFigures {
+  people: number;
+  awsWithoutMail: number;
+  awsWithMail: number;
+}
+
+export async function benchCost(people = 10_000): Promise<CostFigures> {
+  const rt = await startTestRuntime({ submissionDeadlineMs: 5_000, closeGraceMs: 0, participationRefreshMs: DEFAULT_TIMING.participationRefreshMs });
+  const meter = await CapacityMeter.attach(rt.engine.client);
+  const d = new Driver(rt, meter, await rt.token('admin'));
+  const started = performance.now();
+  const log = (message: string) => console.error(`[cost ${Math.round((performance.now() - started) / 1000)} s] ${message}`);
+  try {
+    await d.request('upload directory', 'staff', '/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: directoryCsv(people) });
+    log('directory uploaded');
+    for (const statement of STATEMENTS) await d.request('setup', 'staff', '/api/statements', { method: 'POST', body: JSON.stringify(statement) });
+    const survey = await d.json<{ id: string }>(d.request('setup', 'staff', '/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Cost' }) }));
+    const wave = await d.json<{ id: string }>(
+      d.request('setup', 'staff', `/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Cost', statementIds: STATEMENTS.map((s) => s.id) }) }),
+    );
+    const opened = await d.json<{ jobId: string }>(d.request('open', 'staff', `/api/waves/${wave.id}/open`, { method: 'POST' }, true));
+    await expectJobDone(d, opened.jobId);
+    const tokens = rt.tokens();
+    if (tokens.length !== people) throw new Error(`expected ${people} invitations, got ${tokens.length}`);
+    log('opened');
+    // The mail-free path: the organization downloads every link and sends them itself.
+    await d.request('mail merge: invitation links CSV', 'staff', `/api/waves/${wave.id}/invitations.csv`);
+
+    const participation = `/api/waves/${wave.id}/participation`;
+    const pollBoth = async () => {
+      rt.deps.timing.participationRefreshMs = 0;
+      await d.request('live participation: refresh', 'staff', participation);
+      rt.deps.timing.participationRefreshMs = DEFAULT_TIMING.participationRefreshMs;
+      await d.request('live participation: cached poll', 'staff', participation);
+    };
+    await pollBoth();
+
+    const respondents = Math.round(people * RESPONSE_RATE);
+    const stops = [Math.round(respondents * 0.625), Math.round(respondents * 0.875), respondents];
+    let submitted = 0;
+    for (const [round, stop] of stops.entries()) {
+      await inParallel(tokens.slice(submitted, stop), CONCURRENCY, async (token, i) => {
+        await d.request('respondent: questionnaire', 'respond', '/api/questionnaire', { method: 'POST', body: JSON.stringify({ token }) });
+        await d.request('respondent: submit', 'respond', '/api/responses', { method: 'POST', body: JSON.stringify({ token, answers: answersFor(submitted + i) }) });
+      });
+      submitted = stop;
+      log(`${submitted} submitted`);
+      await pollBoth();
+      if (round < 2) await d.request('remind', 'staff', `/api/waves/${wave.id}/remind`, { method: 'POST' }, true);
+    }
+    const mails = rt.mail.length;
+
+    const closed = await d.json<{ jobId: string }>(d.request('close', 'staff', `/api/waves/${wave.id}/close`, { method: 'POST' }, true));
+    await expectJobDone(d, closed.jobId);
+    log('closed');
+
+    const slices = ['', 'unit=Bench%20Co', `unit=${encodeURIComponent(unitPath(42))}`, `unit=${encodeURIComponent('Bench Co > Division 3')}`, 'filter=tenure%3A1-3%20years', `unit=${encodeURIComponent('Bench Co > Division 7')}&filter=location%3ALondon`];
+    for (let i = 0; i < SAMPLES_PER_VIEW; i++) {
+      const slice = slices[i % slices.length];
+      // A results page: its results and the segment picker's list of the wave's groups.
+      await d.request('view: results page', 'staff', `/api/waves/${wave.id}/results${slice ? `?${slice}` : ''}`);
+      await d.request('view: results page', 'staff', participation);
+      await d.request('view: heatmap', 'staff', `/api/waves/${wave.id}/heatmap${['', '?dimension=tenure', '?dimension=location', '?dimension=2'][i % 4]}`);
+      await d.request('view: trend', 'staff', `/api/surveys/${survey.id}/trend?statement=cost-${AGREE[i % AGREE.length]}`);
+      await d.request('view: results CSV', 'staff', `/api/waves/${wave.id}/results?format=csv${slice ? `&${slice}` : ''}`);
+    }
+    log('views read');
+
+    // Per operation: how many times it ran here, and how many times it runs in the priced wave.
+    const poll = await pollIntervalMs();
+    const openMs = OPEN_DAYS * 24 * 3_600_000;
+    const polls = openMs / poll;
+    const refreshes = Math.min(polls, openMs / Math.max(poll, DEFAULT_TIMING.participationRefreshMs));
+    const operations: { phase: string; ran: number; billed: number }[] = [
+      { phase: 'upload directory', ran: 1, billed: 1 },
+      { phase: 'open', ran: 1, billed: 1 },
+      { phase: 'respondent: questionnaire', ran: respondents, billed: respondents },
+      { phase: 'respondent: submit', ran: respondents, billed: respondents },
+      { phase: 'remind', ran: 2, billed: 2 },
+      { phase: 'live participation: refresh', ran: 4, billed: refreshes },
+      { phase: 'live participation: cached poll', ran: 4, billed: polls - refreshes },
+      { phase: 'close', ran: 1, billed: 1 },
+      { phase: 'view: results page', ran: SAMPLES_PER_VIEW, billed: VIEWS.results },
+      { phase: 'view: heatmap', ran: SAMPLES_PER_VIEW, billed: VIEWS.heatmap },
+      { phase: 'view: trend', ran: SAMPLES_PER_VIEW, billed: VIEWS.trend },
+      { phase: 'view: results CSV', ran: SAMPLES_PER_VIEW, billed: VIEWS.csv },
+      { phase: 'mail merge: invitation links CSV', ran: 1, billed: 1 },
+    ];
+    const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+    const perOperation = operations.map(({ phase, ran }) => {
+      const usage = meter.phase(phase);
+      const timed = d.timed.get(phase) ?? emptyTimed();
+      return {
+        operation: phase,
+        'read units': round(usage.readUnits / ran),
+        'write units': round(usage.writeUnits / ran),
+        'of which index': round(usage.indexWriteUnits / ran),
+        'DynamoDB requests': round(usage.requests / ran),
+        'handler ms': Math.round((timed.ms.respond + timed.ms.staff + timed.ms.jobs) / ran),
+        'KB returned': round(usage.bytesReturned / 1024 / ran),
+      };
+    });
+    console.log(`\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`);
+    console.table(perOperation);
+
+    const bill = (withMail: boolean) => {
+      let reads = 0;
+      let writes = 0;
+      let gbSeconds = 0;
+      let lambdaRequests = 0;
+      let apiRequests = 0;
+      for (const { phase, ran, billed } of operations) {
+        if (billed === 0) continue;
+        const share = billed / ran;
+        const usage = meter.phase(phase);
+        const timed = d.timed.get(phase) ?? emptyTimed();
+        reads += usage.readUnits * share;
+        writes += usage.writeUnits * share;
+        gbSeconds += ((timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000) * share;
+        lambdaRequests += timed.requests * share;
+        apiRequests += timed.apiUnits * share;
+      }
+      // Each job slice is one more (asynchronous) Lambda invocation: open, two reminders, close.
+      lambdaRequests += 4;
+      const sent = withMail ? mails : 0;
+      gbSeconds += ((sent * SES_SEND_MS) / MAIL_PARALLELISM / 1000) * (FUNCTION_MEMORY_MB.jobs / 1024);
+      const lines = {
+        'DynamoDB reads': reads * PRICES.dynamoReadUnit,
+        'DynamoDB writes': writes * PRICES.dynamoWriteUnit,
+        'Lambda duration': gbSeconds * PRICES.lambdaGbSecond,
+        'Lambda requests': lambdaRequests * PRICES.lambdaRequest,
+        'API Gateway': apiRequests * PRICES.apiRequest,
+        SES: sent * PRICES.sesMessage,
+      };
+      const aws = Object.entries(lines).reduce((sum, [name, dollars]) => sum + (name === 'SES' ? 0 : dollars), 0);
+      return { reads, writes, gbSeconds, lambdaRequests, apiRequests, sent, lines, aws, total: aws + lines.SES };
+    };
+    const mailFree = bill(false);
+    const mailed = bill(true);
+    console.log(`\nThe bill of one ${people.toLocaleString('en')}-person wave (prices: ${PRICES.checked})`);
+    console.log(
+      `Assumes: ${RESPONSE_RATE * 100}% respond (each loads the questionnaire once), open ${OPEN_DAYS} days with one dashboard tab polling participation every ${poll / 1000} s ` +
+        `(server refresh every ${DEFAULT_TIMING.participationRefreshMs / 1000} s), ${Object.values(VIEWS).reduce((a, b) => a + b, 0)} views in the following year ` +
+        `(${Object.entries(VIEWS).map(([kind, n]) => `${n} ${kind}`).join(', ')}), mail: one invitation + two reminders to those who had not answered = ${mails.toLocaleString('en')} messages, ` +
+        `SES ~${SES_SEND_MS} ms per send from Lambda, ${MAIL_PARALLELISM} at a time. Storage, CloudFront, S3, Cognito and logs not counted.`,
+    );
+    const rows = Object.keys(mailFree.lines).map((line) => ({
+      line,
+      'mail merge (no SES)': `$${mailFree.lines[line as keyof typeof mailFree.lines].toFixed(4)}`,
+      'SES: invitation + 2 reminders': `$${mailed.lines[line as keyof typeof mailed.lines].toFixed(4)}`,
+    }));
+    rows.push({ line: 'AWS besides mail', 'mail merge (no SES)': `$${mailFree.aws.toFixed(4)}`, 'SES: invitation + 2 reminders': `$${mailed.aws.toFixed(4)}` });
+    rows.push({ line: 'total', 'mail merge (no SES)': `$${mailFree.total.toFixed(4)}`, 'SES: invitation + 2 reminders': `$${mailed.total.toFixed(4)}` });
+    console.table(rows);
+    console.log(
+      `units: ${Math.round(mailFree.reads).toLocaleString('en')} read, ${Math.round(mailFree.writes).toLocaleString('en')} write; Lambda ${Math.round(mailFree.gbSeconds)} GB-s without mail, ${Math.round(mailed.gbSeconds)} GB-s with; ` +
+        `${Math.round(mailFree.apiRequests).toLocaleString('en')} API requests`,
+    );
+    return { people, awsWithoutMail: mailFree.aws, awsWithMail: mailed.aws };
+  } finally {
+    meter.stop();
+    await rt.stop();
+  }
+}
+
+async function expectJobDone(d: Driver, jobId: string): Promise<void> {
+  const job = await d.json<{ status: string; error?: string }>(d.request('setup', 'staff', `/api/jobs/${jobId}`));
+  if (job.status !== 'done') throw new Error(`job ${jobId}: ${job.status} ${job.error ?? ''}`);
+}
+
+/** How often the dashboard's participation page polls (web/dashboard/pages/Participation.svelte), read from its source so the bill follows the page. */
+async function pollIntervalMs(): Promise<number> {
+  const page = await readFile(new URL('../../web/dashboard/pages/Participation.svelte', import.meta.url), 'utf8');
+  const literal = /setInterval\(refresh, ([\d_]+)\)/.exec(page);
+  if (literal) return Number(literal[1].replaceAll('_', ''));
+  if (/setInterval\(refresh, PARTICIPATION_REFRESH_MS\)/.test(page)) return PARTICIPATION_REFRESH_MS;
+  throw new Error('could not find the participation poll interval in Participation.svelte');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const people = Number(process.argv[2] ?? 10_000);
+  await benchCost(people > 0 ? people : 10_000);
+}
