@@ -1,4 +1,5 @@
 /** Everything the app and its jobs need, passed in by the entry points (embedded or Lambda). */
+import { PARTICIPATION_REFRESH_MS } from '../shared/participation.ts';
 import type { AuthConfig } from './auth.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Logger } from './log.ts';
@@ -39,4 +40,4 @@ export interface AppDeps {
 
 export type WebAuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };
 
-export const DEFAULT_TIMING: Timing = { submissionDeadlineMs: 5_000, closeGraceMs: 10_000, participationRefreshMs: 3 * 60_000 };
+export const DEFAULT_TIMING: Timing = { submissionDeadlineMs: 5_000, closeGraceMs: 10_000, participationRefreshMs: PARTICIPATION_REFRESH_MS };

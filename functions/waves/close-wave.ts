@@ -18,6 +18,7 @@ import { getBlob, putBlob } from '../store/blobs.ts';
 import { putCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
 import { closeInvitations, deleteWaveSecret, getWaveSecret, invitationPages } from '../store/invitations.ts';
+import { deleteAnsweredCounts } from '../store/live-counts.ts';
 import { updateJob } from '../store/jobs.ts';
 import {
   deleteSealedResponses,
@@ -143,6 +144,7 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
 
   if (stage === 'destroying-secret') {
     await deleteWaveSecret(store, waveId);
+    await deleteAnsweredCounts(store, waveId);
     await setStage('closing-invitations');
   }
 

@@ -10,6 +10,7 @@ import { deriveWaveKeys, hashToken, locateResponse, seal, type WaveKeys } from '
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';
 import { getInvitation, getWaveSecret, markAnswered, type Invitation } from '../store/invitations.ts';
+import { countAnswered } from '../store/live-counts.ts';
 import { hasSealedResponse, putSealedResponse, sealedItemKey } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
 import { getSurvey, getWave, type Wave } from '../store/waves.ts';
@@ -100,6 +101,8 @@ export function createCollector(deps: AppDeps) {
       });
       // Whether this call wrote the response or finds one from a crashed earlier try, the mark decides.
       if (!(await markAnswered(store, invitation.tokenHash))) throw alreadyAnswered();
+      // Live participation counts per profile (not on a hot item); the close deletes these counts.
+      await countAnswered(store, wave.id, invitation.profile);
     },
   };
 }

@@ -48,7 +48,7 @@ describe('year over year', () => {
     renderPage(Compare, ({ path }) => {
       if (path === '/api/surveys') return { status: 200, body: { surveys: [] } };
       if (path.startsWith('/api/waves/w2015/compare-previous')) return { status: 200, body: comparison };
-      if (path.includes('/participation')) return { status: 200, body: { status: 'closed', invited: 10, responded: 8, rate: 0.8, segments: [] } };
+      if (path.includes('/groups')) return { status: 200, body: { groups: [] } };
       return undefined;
     });
     const clear = await screen.findByRole('row', { name: /Management makes its expectations clear/ });

@@ -62,12 +62,13 @@ export interface SegmentChoice {
 
 /**
  * The slices a wave can be read by: its segments (fixed at open) that are units or attribute
- * values. Any other slice would be refused by the server, so none is offered.
+ * values. Any other slice would be refused by the server, so none is offered. The server keeps
+ * this list compact beside the closed wave: labels only, no counts.
  */
 export async function listSegmentChoices(api: ApiClient, waveId: string): Promise<SegmentChoice[]> {
-  const participation = await api.get<Participation>(`/api/waves/${encodeURIComponent(waveId)}/participation`);
+  const { groups } = await api.get<{ groups: Pick<Participation['segments'][number], 'kind' | 'label'>[] }>(`/api/waves/${encodeURIComponent(waveId)}/groups`);
   const choices: SegmentChoice[] = [];
-  for (const segment of participation.segments) {
+  for (const segment of groups) {
     if (segment.kind === 'unit') choices.push({ query: `unit=${encodeURIComponent(segment.label)}`, label: segment.label, kind: 'unit' });
     else if (segment.kind === 'attribute') {
       const [attribute, ...rest] = segment.label.split(': ');

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Participation from '../../web/dashboard/pages/Participation.svelte';
+import { PARTICIPATION_REFRESH_MS } from '../../shared/participation';
+import { renderPage } from './dashboard-harness';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('participation while a wave is open', () => {
+  it('asks the server no more often than the server refreshes: each poll is billed, a repeat shows nothing new', async () => {
+    vi.useFakeTimers();
+    const { calls } = renderPage(
+      Participation,
+      ({ path }) => (path.endsWith('/participation') ? { status: 200, body: { status: 'open', invited: 40, responded: 12, rate: 0.3, segments: [] } } : undefined),
+      { waveId: 'w1' },
+    );
+    const polls = () => calls.filter((call) => call.path.endsWith('/participation')).length;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(polls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(PARTICIPATION_REFRESH_MS - 1_000);
+    expect(polls()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(polls()).toBe(2);
+    expect(PARTICIPATION_REFRESH_MS).toBeGreaterThanOrEqual(3 * 60_000);
+  });
+});
