@@ -26,7 +26,6 @@ const STAFF_ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/api/waves/any/close'],
   ['GET', '/api/waves/any/invitations.csv'],
   ['GET', '/api/waves/any/participation'],
-  ['GET', '/api/waves/any/groups'],
   ['GET', '/api/jobs/any'],
   ['DELETE', '/api/demo'],
 ];

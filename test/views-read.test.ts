@@ -1,6 +1,5 @@
 /**
- * Views read what they show: after a close, participation and the segment picker read one stored
- * value, not every cell; while open, a participation refresh reads the answered counts per
+ * Views read what they show: after a close, participation reads one stored value, not every cell; while open, a participation refresh reads the answered counts per
  * profile, never the invitations.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -50,15 +49,6 @@ describe('a closed wave', () => {
     // The wave, and the stored participation (its head and one chunk): no query over the cells.
     expect(log.requests.filter((request) => request.command === 'Query')).toEqual([]);
     expect(log.requests.length).toBeLessThanOrEqual(3);
-  });
-
-  it('gives the segment picker its groups as labels, with no count', async () => {
-    const response = await rt.staff(`/api/waves/${waveId}/groups`);
-    expect(response.status).toBe(200);
-    const { groups } = (await response.json()) as { groups: { kind: string; label: string }[] };
-    expect(groups).toContainEqual({ kind: 'unit', label: 'Acme > Technology > Squad Alpha' });
-    expect(groups.some((group) => group.kind === 'attribute')).toBe(true);
-    expect(groups.every((group) => Object.keys(group).sort().join() === 'kind,label')).toBe(true);
   });
 });
 

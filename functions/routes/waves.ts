@@ -10,7 +10,7 @@ import { launchJob } from '../jobs/run-job.ts';
 import { appendAudit } from '../store/audit.ts';
 import { getWaveSecret, invitationPages } from '../store/invitations.ts';
 import { countLinksExported, countReminderRound, getWave } from '../store/waves.ts';
-import { getParticipation, listWaveGroups } from '../waves/participation.ts';
+import { getParticipation } from '../waves/participation.ts';
 import { publicWave } from './surveys.ts';
 
 export function waveRoutes(deps: AppDeps) {
@@ -33,12 +33,6 @@ export function waveRoutes(deps: AppDeps) {
       return c.json({ jobId: await launchJob(deps, 'remind-wave', wave.id, { round }), round }, 202);
     })
     .get('/:id/participation', async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('id')))))
-    // The segment picker: the groups a closed wave's results can be read by, labels only (a few KB, one stored value).
-    .get('/:id/groups', async (c) => {
-      const wave = await getWave(deps.store, c.req.param('id'));
-      if (wave.status !== 'closed') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; results, and their groups, exist once it has closed`);
-      return c.json({ groups: await listWaveGroups(deps, wave) });
-    })
     .get('/:id/invitations.csv', async (c) => {
       const wave = await getWave(deps.store, c.req.param('id'));
       const secret = wave.status === 'open' ? await getWaveSecret(deps.store, wave.id) : undefined;

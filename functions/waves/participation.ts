@@ -67,21 +67,6 @@ async function closedParticipation(deps: AppDeps, wave: Wave): Promise<Participa
   return fresh;
 }
 
-/** A group the results routes accept: a unit (by its path) or an attribute value across the organization. */
-export interface WaveGroup {
-  kind: 'unit' | 'attribute';
-  label: string;
-}
-
-/**
- * The groups a closed wave's results can be read by (the dashboard's segment picker): its unit and
- * attribute segments, labels only, from the stored participation; no count leaves with them.
- */
-export async function listWaveGroups(deps: AppDeps, wave: Wave): Promise<WaveGroup[]> {
-  const participation = await getParticipation(deps, wave);
-  return participation.segments.flatMap((segment) => (segment.kind === 'unit' || segment.kind === 'attribute' ? [{ kind: segment.kind, label: segment.label }] : []));
-}
-
 async function computeLiveParticipation(deps: AppDeps, wave: Wave): Promise<Participation> {
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);

@@ -48,7 +48,7 @@ describe('year over year', () => {
     renderPage(Compare, ({ path }) => {
       if (path === '/api/surveys') return { status: 200, body: { surveys: [] } };
       if (path.startsWith('/api/waves/w2015/compare-previous')) return { status: 200, body: comparison };
-      if (path.includes('/groups')) return { status: 200, body: { groups: [] } };
+      if (path.includes('/segments')) return { status: 200, body: { wholeOrganization: true, segments: [] } };
       return undefined;
     });
     const clear = await screen.findByRole('row', { name: /Management makes its expectations clear/ });

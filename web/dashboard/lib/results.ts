@@ -3,7 +3,6 @@
  * results pages share. A hidden cell carries a reason and never a number.
  */
 import type { ApiClient } from './api';
-import type { Participation } from './types';
 
 // Type-only: the schemas stay on the server, no validation library ships to the browser.
 export type {
@@ -62,18 +61,10 @@ export interface SegmentChoice {
 
 /**
  * The slices a wave can be read by: its segments (fixed at open) that are units or attribute
- * values. Any other slice would be refused by the server, so none is offered. The server keeps
- * this list compact beside the closed wave: labels only, no counts.
+ * values and that the reader may open (GET /segments: the wave's frozen segment set, no counts,
+ * rather than participation, which lists every cell). Any other slice would be refused.
  */
 export async function listSegmentChoices(api: ApiClient, waveId: string): Promise<SegmentChoice[]> {
-  const { groups } = await api.get<{ groups: Pick<Participation['segments'][number], 'kind' | 'label'>[] }>(`/api/waves/${encodeURIComponent(waveId)}/groups`);
-  const choices: SegmentChoice[] = [];
-  for (const segment of groups) {
-    if (segment.kind === 'unit') choices.push({ query: `unit=${encodeURIComponent(segment.label)}`, label: segment.label, kind: 'unit' });
-    else if (segment.kind === 'attribute') {
-      const [attribute, ...rest] = segment.label.split(': ');
-      choices.push({ query: `filter=${encodeURIComponent(`${attribute}:${rest.join(': ')}`)}`, label: segment.label, kind: 'attribute' });
-    }
-  }
-  return choices;
+  const { segments } = await api.get<{ segments: SegmentChoice[] }>(`/api/waves/${encodeURIComponent(waveId)}/segments`);
+  return segments;
 }

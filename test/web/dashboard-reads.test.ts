@@ -1,10 +1,27 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen } from '@testing-library/svelte';
 import Participation from '../../web/dashboard/pages/Participation.svelte';
+import Results from '../../web/dashboard/pages/Results.svelte';
 import { PARTICIPATION_REFRESH_MS } from '../../shared/participation';
 import { renderPage } from './dashboard-harness';
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe('a results page', () => {
+  it("lists the wave's groups from the segment list, never from participation (which lists every cell)", async () => {
+    const { calls } = renderPage(
+      Results,
+      ({ path }) =>
+        path.endsWith('/segments')
+          ? { status: 200, body: { wholeOrganization: true, segments: [{ query: 'unit=Acme%20%3E%20Product', label: 'Acme > Product', kind: 'unit' }] } }
+          : undefined,
+      { waveId: 'w1' },
+    );
+    expect(await screen.findByRole('option', { name: 'Acme > Product' })).toBeTruthy();
+    expect(calls.some((call) => call.path.includes('/participation'))).toBe(false);
+  });
 });
 
 describe('participation while a wave is open', () => {
