@@ -14,6 +14,8 @@ export interface Timing {
   closeGraceMs: number;
   /** Live participation is recomputed at most this often. */
   participationRefreshMs: number;
+  /** How long a run of an open or close job holds its wave without renewing before another run may take over (default 60 s). */
+  jobLeaseMs?: number;
 }
 
 export interface AppDeps {

@@ -16,16 +16,10 @@ import { publicWave } from './surveys.ts';
 export function waveRoutes(deps: AppDeps) {
   return new Hono<{ Variables: StaffVariables }>()
     .get('/:id', async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('id')))))
-    .post('/:id/open', async (c) => {
-      const wave = await getWave(deps.store, c.req.param('id'));
-      if (wave.status !== 'draft' && wave.status !== 'opening') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; only a draft wave opens`);
-      return c.json({ jobId: await launchJob(deps, 'open-wave', wave.id) }, 202);
-    })
-    .post('/:id/close', async (c) => {
-      const wave = await getWave(deps.store, c.req.param('id'));
-      if (wave.status !== 'open' && wave.status !== 'closing') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; only an open wave closes`);
-      return c.json({ jobId: await launchJob(deps, 'close-wave', wave.id) }, 202);
-    })
+    // One open and one close per wave, however often they are asked for: a second request (a double
+    // click, a retry, the schedule) answers the same job, and starts it again only if its runner died.
+    .post('/:id/open', async (c) => c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('id')) }, 202))
+    .post('/:id/close', async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('id')) }, 202))
     .post('/:id/remind', async (c) => {
       const wave = await getWave(deps.store, c.req.param('id'));
       if (wave.status !== 'open') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; reminders go out only while a wave is open`);

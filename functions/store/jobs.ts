@@ -14,6 +14,20 @@ export async function putJob(store: Store, job: JobRecord): Promise<void> {
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...jobKey(job.id), ...job } }));
 }
 
+/** Record a job unless it was recorded (a resumed start whose first start crashed before recording it); fields it has are kept. */
+export async function putJobOnce(store: Store, job: JobRecord): Promise<void> {
+  const entries = Object.entries(job).filter(([, value]) => value !== undefined);
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.main,
+      Key: jobKey(job.id),
+      UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = if_not_exists(#f${index}, :f${index})`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:f${index}`, value])),
+    }),
+  );
+}
+
 /** A job's status (polled at /api/jobs/:id). */
 export async function getJob(store: Store, id: string): Promise<JobRecord> {
   const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: jobKey(id), ConsistentRead: true }));

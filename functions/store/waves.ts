@@ -39,12 +39,42 @@ export interface Wave {
   linksExported?: number;
   /** Reminder rounds started so far. */
   reminders?: number;
-  /** When the wave stopped taking submissions; the close waits out any still in flight after this. */
+  /** Legacy: when a wave closed by waiting out submissions stopped taking them. No longer written. */
   closingSince?: number;
   imported?: boolean;
   /** Resume points, kept on the wave so that any later run of the job continues where the last stopped. */
   openedThrough?: { invited: number; after: string };
   closeStage?: string;
+  /** The one job that opens, and the one that closes, this wave: a second start gets the same job. */
+  openJobId?: string;
+  closeJobId?: string;
+  /** Who runs the wave's open or close job right now, and until when unless renewed (see WaveLease). */
+  leaseRun?: string;
+  leaseUntil?: number;
+  /** Invitations marked answered when the close sealed them: the count the stored cells must equal. */
+  acknowledged?: number;
+  /** Shards finished in the close's current stage. */
+  closeShards?: number[];
+}
+
+/** Which wave job a claim is for: the status it moves from and to, and where the job id is kept. */
+export const WAVE_JOBS = {
+  open: { from: 'draft', to: 'opening', field: 'openJobId' },
+  close: { from: 'open', to: 'closing', field: 'closeJobId' },
+} as const satisfies Record<string, { from: WaveStatus; to: WaveStatus; field: keyof Wave }>;
+
+/** A run of a wave job lost the wave to another run (its lease expired and was taken over): it must stop writing. */
+export class LeaseLostError extends Error {
+  constructor(waveId: string) {
+    super(`this run no longer holds wave ${waveId}; another run took over`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** A fence for a run: its id, and how far each write it makes pushes the lease out. */
+export interface Fence {
+  runId: string;
+  leaseMs: number;
 }
 
 const SURVEY_PK = 'SURVEY';
@@ -99,7 +129,8 @@ export async function listWavesOfSurvey(store: Store, surveyId: string): Promise
 
 /**
  * Move a wave from one status to the next and set fields with it, only if it is still in the
- * expected status: two racing opens or closes cannot both win.
+ * expected status: two racing opens or closes cannot both win. With a fence, only while the run
+ * still holds the wave's lease (and the write renews it); otherwise LeaseLostError.
  */
 export async function transitionWave(
   store: Store,
@@ -108,10 +139,18 @@ export async function transitionWave(
   to: WaveStatus,
   fields: Partial<Wave> = {},
   remove: Array<keyof Wave> = [],
+  fence?: Fence,
 ): Promise<Wave> {
   const values: Record<string, unknown> = { ':to': to };
   const names: Record<string, string> = { '#status': 'status' };
   const sets = ['#status = :to'];
+  let fenced = '';
+  if (fence) {
+    values[':run'] = fence.runId;
+    values[':until'] = Date.now() + fence.leaseMs;
+    sets.push('leaseUntil = :until');
+    fenced = ' AND leaseRun = :run';
+  }
   Object.entries(fields).forEach(([name, value], index) => {
     names[`#f${index}`] = name;
     values[`:f${index}`] = value;
@@ -125,7 +164,7 @@ export async function transitionWave(
         TableName: store.tables.main,
         Key: waveKey(id),
         UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}` : ''}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})${fenced}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -135,6 +174,7 @@ export async function transitionWave(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const current = await getWave(store, id);
+    if (fence && current.leaseRun !== fence.runId) throw new LeaseLostError(id);
     throw new ConflictError('wrong-status', `wave ${id} is ${current.status}; this needs it to be ${from.join(' or ')}`);
   }
 }
@@ -174,6 +214,150 @@ export async function claimScheduledReminder(store: Store, id: string, at: strin
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** The lease a claim holds for its job until the job's first run takes it over. */
+export const pendingRun = (jobId: string) => `pending:${jobId}`;
+
+/**
+ * Claim a wave's open or close for one job: the status moves on, the job id is recorded and the
+ * lease is held for the job's first run, in one conditional write. Of any number of racing starts
+ * exactly one gets `true`; the others read the winner's job id from the wave, and see a live
+ * lease, so they start no second run.
+ */
+export async function claimWaveJob(store: Store, id: string, which: keyof typeof WAVE_JOBS, jobId: string, leaseMs: number): Promise<boolean> {
+  const { from, to, field } = WAVE_JOBS[which];
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: `SET #status = :to, #job = :job, leaseRun = :pending, leaseUntil = :until${which === 'close' ? ', closingSince = :now' : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #status = :from',
+        ExpressionAttributeNames: { '#status': 'status', '#job': field },
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ':job': jobId,
+          ':pending': pendingRun(jobId),
+          ':until': Date.now() + leaseMs,
+          ...(which === 'close' ? { ':now': Date.now() } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Record the job of a wave that reached its status without one (a close started by an older version): first writer wins. */
+export async function adoptWaveJob(store: Store, id: string, which: keyof typeof WAVE_JOBS, jobId: string): Promise<string> {
+  const { field } = WAVE_JOBS[which];
+  try {
+    const result = await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET #job = :job',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#job)',
+        ExpressionAttributeNames: { '#job': field },
+        ExpressionAttributeValues: { ':job': jobId },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes![field] as string;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await getWave(store, id))[field]!;
+  }
+}
+
+/**
+ * Take the wave's lease for a run of job `jobId`: when nobody holds it, when its claim holds it for
+ * this job's first run, when the holder's lease ran out (it died), or when this run holds it
+ * already. Answers the live holder otherwise.
+ */
+export async function acquireWaveLease(store: Store, id: string, jobId: string, fence: Fence): Promise<{ acquired: true } | { acquired: false; holder: { runId?: string; until?: number } }> {
+  const now = Date.now();
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET leaseRun = :run, leaseUntil = :until',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseRun) OR leaseRun IN (:run, :pending) OR leaseUntil < :now)',
+        ExpressionAttributeValues: { ':run': fence.runId, ':pending': pendingRun(jobId), ':until': now + fence.leaseMs, ':now': now },
+      }),
+    );
+    return { acquired: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const wave = await getWave(store, id);
+    return { acquired: false, holder: { runId: wave.leaseRun, until: wave.leaseUntil } };
+  }
+}
+
+/** Push the run's lease out (a heartbeat, and every fenced write); LeaseLostError when another run holds it now. */
+export async function renewWaveLease(store: Store, id: string, fence: Fence): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'leaseRun = :run',
+        ExpressionAttributeValues: { ':run': fence.runId, ':until': Date.now() + fence.leaseMs },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new LeaseLostError(id);
+    throw error;
+  }
+}
+
+/** Give the lease up (the run ended or handed over), so the next run need not wait for it to expire. */
+export async function releaseWaveLease(store: Store, id: string, runId: string): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'REMOVE leaseRun, leaseUntil',
+        ConditionExpression: 'leaseRun = :run',
+        ExpressionAttributeValues: { ':run': runId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Break whatever lease a wave holds. Only the embedded start-up may: it holds the data folder's
+ * lock, so every run that held a lease died with the previous process.
+ */
+export async function breakWaveLease(store: Store, id: string): Promise<void> {
+  await store.doc.send(new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'REMOVE leaseRun, leaseUntil', ConditionExpression: 'attribute_exists(pk)' }));
+}
+
+/** Record one more shard finished in the close's current stage, fenced like a transition. */
+export async function recordCloseShard(store: Store, id: string, stage: string, shard: number, fence: Fence): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET leaseUntil = :until, closeShards = list_append(if_not_exists(closeShards, :empty), :shard)',
+        ConditionExpression: 'leaseRun = :run AND closeStage = :stage',
+        ExpressionAttributeValues: { ':run': fence.runId, ':until': Date.now() + fence.leaseMs, ':stage': stage, ':shard': [shard], ':empty': [] },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new LeaseLostError(id);
     throw error;
   }
 }

@@ -32,10 +32,10 @@ import { getWave, transitionWave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
 import { getWaveSnapshot } from './snapshot.ts';
 
-const STAGES = ['counting', 'rewriting', 'destroying-secret', 'closing-invitations', 'closed'] as const;
-type Stage = (typeof STAGES)[number];
+export const CLOSE_STAGES = ['counting', 'rewriting', 'destroying-secret', 'closing-invitations', 'closed'] as const;
+type Stage = (typeof CLOSE_STAGES)[number];
 const MAX_COUNT_PASSES = 5;
-const atOrAfter = (stage: Stage, reference: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(reference);
+const atOrAfter = (stage: Stage, reference: Stage) => CLOSE_STAGES.indexOf(stage) >= CLOSE_STAGES.indexOf(reference);
 
 /** A hook for tests that cut a close short at a named point, to prove that a re-run resumes correctly. */
 export type CloseInterruption = (point: string) => void;
@@ -45,7 +45,7 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
   const { store } = deps;
   let wave = await getWave(store, waveId);
   if (wave.status === 'closed') return { done: true, result: { responded: wave.responded } };
-  if (wave.status === 'open') wave = await transitionWave(store, waveId, ['open'], 'closing', { closingSince: Date.now() });
+  if (wave.status === 'open') wave = await transitionWave(store, waveId, ['open'], 'closing', { closeJobId: context.jobId }, [], context.fence);
   if (wave.status !== 'closing') throw new ValidationError(`wave ${waveId} is ${wave.status}; only an open wave closes`);
 
   const waitUntil = (wave.closingSince ?? 0) + deps.timing.submissionDeadlineMs + deps.timing.closeGraceMs;
@@ -54,7 +54,7 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
   let stage = (wave.closeStage as Stage | undefined) ?? 'counting';
   const setStage = async (next: Stage) => {
     stage = next;
-    await transitionWave(store, waveId, ['closing'], 'closing', { closeStage: stage });
+    await transitionWave(store, waveId, ['closing'], 'closing', { closeStage: stage }, [], context.fence);
   };
   const snapshot = await getWaveSnapshot(store, waveId);
   if (!snapshot) throw new Error(`wave ${waveId} has no snapshot`);
@@ -92,7 +92,7 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
       tally = recounted;
     }
     responded = Object.values(tally).reduce((sum, entry) => sum + entry.respondents, 0);
-    await transitionWave(store, waveId, ['closing'], 'closing', { responded, closeStage: 'rewriting' });
+    await transitionWave(store, waveId, ['closing'], 'closing', { responded, closeStage: 'rewriting' }, [], context.fence);
     stage = 'rewriting';
   }
 
@@ -156,7 +156,7 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
     });
     await setStage('closed');
   }
-  const closed = await transitionWave(store, waveId, ['closing'], 'closed', { closesAt: wave.closesAt ?? new Date().toISOString() });
+  const closed = await transitionWave(store, waveId, ['closing'], 'closed', { closesAt: wave.closesAt ?? new Date().toISOString() }, [], context.fence);
   deps.logger.info('wave closed', { waveId });
   return { done: true, result: { responded: closed.responded ?? responded } };
 }

@@ -14,11 +14,13 @@ import { putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
-import { advanceOpenedThrough, getSurvey, getWave, transitionWave, type Wave } from '../store/waves.ts';
+import { advanceOpenedThrough, getSurvey, getWave, transitionWave, type Wave, type Fence } from '../store/waves.ts';
 import { getWaveSnapshot, putWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
 
 export interface JobContext {
   jobId: string;
+  /** Fences an open or close run's writes to its wave (functions/jobs/run-job.ts). */
+  fence?: Fence;
 }
 
 export type JobOutcome = { done: true; result?: unknown } | { done: false };

@@ -1,0 +1,103 @@
+/**
+ * Races and crashes at a chosen point, through the SDK client's middleware stack (no sleeping and
+ * hoping): hold a matching request until released, or fail it as a crash would.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { listCells } from '../../functions/store/cells.ts';
+import type { SegmentCell } from '../../shared/wave-cells.ts';
+import type { TestRuntime } from './embedded.ts';
+
+/** What a middleware sees of a document-client request. */
+export interface SeenRequest {
+  command: string;
+  input: {
+    TableName?: string;
+    Key?: Record<string, unknown>;
+    Item?: Record<string, unknown>;
+    UpdateExpression?: string;
+    ExpressionAttributeValues?: Record<string, unknown>;
+    RequestItems?: Record<string, unknown>;
+  };
+}
+export type RequestMatcher = (request: SeenRequest) => boolean;
+
+export interface Gate {
+  /** Resolves when a matching request arrived and is being held. */
+  reached: Promise<void>;
+  /** Let the held request (and any later match) through. */
+  release(): void;
+  readonly hits: number;
+}
+
+let names = 0;
+
+/** The document client's command name, whichever layer the middleware sees (UpdateItemCommand → UpdateCommand). */
+const commandOf = (name: string | undefined) => (name ?? '').replace(/ItemCommand$/, 'Command');
+
+/** Hold the first `times` matching requests before they are sent, until release(). */
+export function holdRequest(client: DynamoDBClient, matches: RequestMatcher, times = 1): Gate {
+  let reach!: () => void;
+  let open!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (open = resolve));
+  let hits = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (hits < times && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
+        hits++;
+        reach();
+        await released;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `holdRequest${names++}` },
+  );
+  return {
+    reached,
+    release: () => open(),
+    get hits() {
+      return hits;
+    },
+  };
+}
+
+/** Fail the first `times` matching requests before they are sent, as a process dying there would. */
+export function failRequest(client: DynamoDBClient, matches: RequestMatcher, times = 1): { readonly hits: number } {
+  let hits = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (hits < times && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
+        hits++;
+        throw new Error('crashed here (injected)');
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `failRequest${names++}` },
+  );
+  return {
+    get hits() {
+      return hits;
+    },
+  };
+}
+
+/** The write that moves a wave's close into `stage` ('closed' is the last one: the status change). */
+export const enteringCloseStage =
+  (waveId: string, stage: string): RequestMatcher =>
+  ({ command, input }) =>
+    command === 'UpdateCommand' &&
+    input.Key?.pk === `WAVE#${waveId}` &&
+    input.Key?.sk === 'META' &&
+    Object.values(input.ExpressionAttributeValues ?? {}).includes(stage) &&
+    (stage === 'closed' ? /#status = :to/.test(input.UpdateExpression ?? '') : /closeStage|#f\d+/.test(input.UpdateExpression ?? ''));
+
+/** Cells keyed by segment id, to compare two waves' published numbers. */
+export async function cellsBySegment(rt: TestRuntime, waveId: string): Promise<Record<string, SegmentCell>> {
+  return Object.fromEntries((await listCells(rt.deps.store, waveId)).map((cell) => [cell.segment.id, cell]));
+}
+
+/** Poll a job until it is no longer running. */
+export async function jobOutcome(rt: TestRuntime, jobId: string): Promise<{ status: string; error?: string; result?: unknown }> {
+  await rt.jobsIdle();
+  return (await (await rt.staff(`/api/jobs/${jobId}`)).json()) as { status: string; error?: string };
+}
