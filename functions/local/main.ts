@@ -61,6 +61,9 @@ async function main() {
     const token = await signLocalToken(runtime.signingKey, { role: 'admin' });
     console.log(`Baseline is running at ${baseUrl}`);
     console.log(`Staff sign-in: ${baseUrl}/signin#token=${token}`);
+    // An analyst reads only the units granted to their subject id (Admin › Analyst access).
+    const analystToken = await signLocalToken(runtime.signingKey, { role: 'analyst' });
+    console.log(`Analyst sign-in (subject local-analyst; grant units under Admin › Analyst access): ${baseUrl}/signin#token=${analystToken}`);
     console.log(`Outbox: ${outbox}`);
     console.log(`Data: ${dataDir ?? 'in memory (nothing is kept)'}`);
     if (dataDir) console.log('A bearer token for scripts: npm run token -- --role admin   (or --role analyst)');

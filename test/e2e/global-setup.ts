@@ -5,6 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     signInUrl: string;
+    analystSignInUrl: string;
     outbox: string;
   }
 }
@@ -16,6 +17,7 @@ export async function setup(project: TestProject): Promise<void> {
   server = await startServer();
   project.provide('baseUrl', server.baseUrl);
   project.provide('signInUrl', server.signInUrl);
+  project.provide('analystSignInUrl', server.analystSignInUrl);
   project.provide('outbox', server.outbox);
 }
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 export interface RunningServer {
   baseUrl: string;
   signInUrl: string;
+  analystSignInUrl: string;
   outbox: string;
   stop(): Promise<void>;
 }
@@ -37,16 +38,17 @@ export async function startServer(): Promise<RunningServer> {
     detached: true,
   });
   let output = '';
-  const printed = await new Promise<{ baseUrl: string; signInUrl: string; outbox: string }>((resolve, reject) => {
+  const printed = await new Promise<{ baseUrl: string; signInUrl: string; analystSignInUrl: string; outbox: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 90 s; it printed:\n${output}`)), 90_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const baseUrl = /Baseline is running at (\S+)/.exec(output)?.[1];
       const signInUrl = /Staff sign-in: (\S+)/.exec(output)?.[1];
+      const analystSignInUrl = /Analyst sign-in [^:]*: (\S+)/.exec(output)?.[1];
       const outbox = /Outbox: (.+)/.exec(output)?.[1]?.trim();
-      if (baseUrl && signInUrl && outbox) {
+      if (baseUrl && signInUrl && analystSignInUrl && outbox) {
         clearTimeout(timer);
-        resolve({ baseUrl: baseUrl.replace(/\/$/, ''), signInUrl, outbox });
+        resolve({ baseUrl: baseUrl.replace(/\/$/, ''), signInUrl, analystSignInUrl, outbox });
       }
     };
     child.stdout.on('data', read);

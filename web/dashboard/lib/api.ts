@@ -18,6 +18,7 @@ export interface ApiClient {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body: string, contentType: string): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
   /** An authenticated download (CSV), saved through a temporary object URL. */
   download(path: string, filename: string): Promise<void>;
@@ -59,6 +60,7 @@ export function createApiClient(options: {
     post: async (path, body) =>
       json(await send('POST', path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json')),
     put: async (path, body, contentType) => json(await send('PUT', path, body, contentType)),
+    patch: async (path, body) => json(await send('PATCH', path, JSON.stringify(body), 'application/json')),
     delete: async (path) => json(await send('DELETE', path)),
     download: async (path, filename) => {
       const blob = await (await send('GET', path)).blob();

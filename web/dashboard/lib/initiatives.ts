@@ -9,8 +9,10 @@ export function toneOfImpact(verdict: string | undefined): 'rose' | 'fell' | 'no
   return 'noise';
 }
 
-/** A group typed as an org unit path, or `<attribute>:<value>`, as the results routes take it. */
-export function parseSlice(text: string): { unit?: string; filter?: string } {
-  const trimmed = text.trim();
-  return trimmed.includes(' > ') || !trimmed.includes(':') ? { unit: trimmed } : { filter: trimmed };
+/** A group picked from a wave's list (`unit=<path>` or `filter=<attribute>:<value>`) as an initiative names it. */
+export function sliceOfQuery(query: string): { unit?: string; filter?: string } {
+  const params = new URLSearchParams(query);
+  const unit = params.get('unit');
+  const filter = params.get('filter');
+  return { ...(unit ? { unit } : {}), ...(filter ? { filter } : {}) };
 }

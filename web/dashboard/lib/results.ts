@@ -60,11 +60,11 @@ export interface SegmentChoice {
 }
 
 /**
- * The slices a wave can be read by: its segments (fixed at open) that are units or attribute
- * values and that the reader may open (GET /segments: the wave's frozen segment set, no counts,
- * rather than participation, which lists every cell). Any other slice would be refused.
+ * The slices a closed wave can be read by, as the server lists them for whoever is signed in: an
+ * analyst gets exactly the groups inside their grants (and the whole organization only when it
+ * is granted), so a picker never offers a group the server would refuse.
  */
-export async function listSegmentChoices(api: ApiClient, waveId: string): Promise<SegmentChoice[]> {
-  const { segments } = await api.get<{ segments: SegmentChoice[] }>(`/api/waves/${encodeURIComponent(waveId)}/segments`);
-  return segments;
+export async function listSegmentChoices(api: ApiClient, waveId: string): Promise<{ wholeOrganization: boolean; choices: SegmentChoice[] }> {
+  const listed = await api.get<{ wholeOrganization: boolean; segments: SegmentChoice[] }>(`/api/waves/${encodeURIComponent(waveId)}/segments`);
+  return { wholeOrganization: listed.wholeOrganization, choices: listed.segments };
 }
