@@ -188,7 +188,7 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     expect(clear.plan!.reaches).toBe(false);
     expect(clear.plan!.words).toMatch(/^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About \d+ respondents in the target/);
     expect(impact.plan!.verdict).toBe('not-yet');
-    expect(impact.plan!.words).toMatch(/More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000\./);
+    expect(impact.plan!.words).toMatch(/More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000 respondents\./);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/pooling the hypothesis's 2 statements into one index/);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/more waves/);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/a larger target/);
@@ -204,7 +204,7 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     expect(larger.suggestions[0]).toMatch(/^more people: about \d+ respondents in the target and as many in the comparison group \(the target had 400\)/);
     const tiny = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.01 }]);
     expect(tiny.impact.plan!.verdict).toBe('impossible');
-    expect(tiny.impact.plan!.words).toMatch(/^Not with this organization: .* the whole organization had 1000\./);
+    expect(tiny.impact.plan!.words).toMatch(/^Not with this organization: .* the whole organization had 1000 respondents\./);
   });
 
   it('a draft follow-up is a normal state in words; edits are kept with their dates and never rewrite the registration', async () => {
