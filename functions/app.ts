@@ -1,29 +1,31 @@
 /**
  * The Baseline API: one Hono app, one sub-app per resource, the same in Lambda and embedded mode.
- * Respondent routes are public (the token travels in the body); every other route needs a staff
- * bearer token, verified here whatever sits in front.
+ * Respondent routes are public (the token travels in the body); every other route is declared with
+ * the roles that may call it (functions/contract.ts), which the route checks itself, whatever sits
+ * in front. /api/openapi.json is generated from the same declarations.
  */
+import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { createTokenVerifier, requireRole } from './auth.ts';
-import { ValidationError } from './errors.ts';
+import { createTokenVerifier } from './auth.ts';
+import { type ContractEnv, createContractApp, jsonContent } from './contract.ts';
 import type { AppDeps } from './deps.ts';
-import { openApiDocument } from './openapi.ts';
-import { removeDemo } from './demo/remove-demo.ts';
-import { createApiBase, limitBody, publicRoutes } from './respondent-app.ts';
-import { rosterRoutes } from './routes/roster.ts';
-import { statementRoutes } from './routes/statements.ts';
-import { surveyRoutes } from './routes/surveys.ts';
-import { waveRoutes } from './routes/waves.ts';
+import { ValidationError } from './errors.ts';
+import { errorsComponent, publicOpenApiPaths } from './openapi-public.ts';
+import { applyApiEdges, limitBody, publicRoutes } from './respondent-app.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { compareRoutes } from './routes/compare.ts';
+import { demoRoutes } from './routes/demo.ts';
 import { grantRoutes } from './routes/grants.ts';
 import { importRoutes } from './routes/imports.ts';
 import { initiativeRoutes } from './routes/initiatives.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { planRoutes } from './routes/plan.ts';
 import { resultsRoutes, trendRoutes } from './routes/results.ts';
+import { rosterRoutes } from './routes/roster.ts';
 import { segmentRoutes } from './routes/segments.ts';
-import { resultsOpenApiPaths } from './results/openapi-paths.ts';
-import { getJob } from './store/jobs.ts';
+import { statementRoutes } from './routes/statements.ts';
+import { surveyRoutes } from './routes/surveys.ts';
+import { waveRoutes } from './routes/waves.ts';
 
 const KB = 1024;
 /** Longer than any id a route takes: such a path is refused before it reaches a handler or the store. */
@@ -35,37 +37,33 @@ const boundPathSegments: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
-/** Results routes an analyst may call (each checks the analyst's grants). */
-const RESULTS_READ = /^\/api\/(waves\/[^/]+\/(results|compare-previous|heatmap|comments|segments)|surveys\/[^/]+\/trend)$/;
-/** What an analyst reads to find its way to results: the survey and wave list, the statement bank. */
-const CATALOG_READ = /^\/api\/(surveys|surveys\/[^/]+|statements)$/;
+
+/** The routes anyone may call, by method and path as the document names them. */
+export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/config', 'GET /api/openapi.json', 'POST /api/questionnaire', 'POST /api/responses'] as const;
+
+const openApiRoute = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'this document (OpenAPI 3.1), generated from the route declarations',
+  'x-public': true,
+  responses: { 200: jsonContent(z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose(), 'the document') },
+});
 
 /** The whole API (embedded mode, and the staff Lambda). */
 export function createApp(deps: AppDeps) {
   const verify = createTokenVerifier(deps.auth);
-  const admin = requireRole(verify, 'admin');
-  // Analysts read results (limited to their granted units inside the handlers); everything else is admin only.
-  const staff = requireRole(verify, 'admin', 'analyst');
-  const gate: MiddlewareHandler = (c, next) =>
-    RESULTS_READ.test(c.req.path) || (c.req.method === 'GET' && CATALOG_READ.test(c.req.path)) ? staff(c, next) : admin(c, next);
-  const smallBody = limitBody(256 * KB);
-  const importBody = limitBody(10 * KB * KB);
-  const limit: MiddlewareHandler = (c, next) => (c.req.path === '/api/waves/import' ? importBody(c, next) : smallBody(c, next));
-  const api = createApiBase(deps);
+  const api = applyApiEdges(createContractApp().basePath('/api'), deps);
   api.use('*', boundPathSegments);
-  api.route('/', publicRoutes(deps));
-  api.get('/openapi.json', (c) => c.json(openApiDocument(resultsOpenApiPaths())));
-  // In Hono 4.13 '/x/*' matches '/x' itself and everything below it: one registration guards a
-  // resource (guarding '/roster' alone once left '/roster/uploads' open; registering both '/x' and
-  // '/x/*' checked the token twice on '/x').
-  const guard = (prefixes: string[], ...middleware: MiddlewareHandler[]) => {
-    for (const prefix of prefixes) api.use(`${prefix}/*`, ...middleware);
-  };
+  // Each staff route verifies the bearer token itself (contract.ts), with this one verifier.
+  api.use('*', async (c, next) => {
+    c.set('verifyToken', verify);
+    await next();
+  });
   // A directory of 300,000 people is ~20 MB of CSV; the cloud sends large files through S3 instead.
-  guard(['/roster'], admin, limitBody(50 * KB * KB));
-  guard(['/statements', '/surveys', '/waves', '/jobs', '/demo'], gate, limit);
-  guard(['/compare', '/initiatives', '/plan'], staff, smallBody);
-  guard(['/staff'], admin, smallBody);
+  api.use('/roster/*', limitBody(50 * KB * KB));
+  api.use('/waves/import', limitBody(10 * KB * KB));
+  for (const prefix of ['/statements', '/surveys', '/waves', '/jobs', '/demo', '/compare', '/initiatives', '/plan', '/staff']) api.use(`${prefix}/*`, limitBody(256 * KB));
+  api.route('/', publicRoutes(deps));
   api.route('/roster', rosterRoutes(deps));
   api.route('/statements', statementRoutes(deps));
   api.route('/surveys', surveyRoutes(deps));
@@ -79,10 +77,38 @@ export function createApp(deps: AppDeps) {
   api.route('/initiatives', initiativeRoutes(deps));
   api.route('/plan', planRoutes(deps));
   api.route('/staff', grantRoutes(deps));
-  api.get('/jobs/:id', async (c) => {
-    const { payload: _payload, ...job } = await getJob(deps.store, c.req.param('id'));
-    return c.json(job);
+  api.route('/jobs', jobRoutes(deps));
+  api.route('/demo', demoRoutes(deps));
+  let document: unknown;
+  api.openapi(openApiRoute, (c) => {
+    document ??= buildOpenApiDocument(api);
+    return c.json(document as { openapi: string; paths: Record<string, unknown> });
   });
-  api.delete('/demo', async (c) => c.json(await removeDemo(deps)));
   return api;
 }
+
+/** The document: every declared route, the public respondent routes, one `Errors` schema. */
+export function buildOpenApiDocument(api: ReturnType<typeof createContractApp>) {
+  const generated = api.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: { title: 'Baseline API', version: '1', description: 'Organizational-health pulse surveys with honest statistics and enforced confidentiality.' },
+  });
+  // Every error answer has the one shape: point them all at one `Errors` schema instead of a copy each.
+  for (const operations of Object.values(generated.paths ?? {})) {
+    for (const operation of Object.values(operations as Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>)) {
+      const errorAnswer = operation.responses?.['4XX']?.content?.['application/json'];
+      if (errorAnswer) errorAnswer.schema = { $ref: '#/components/schemas/Errors' };
+    }
+  }
+  return {
+    ...generated,
+    paths: { ...publicOpenApiPaths(), ...generated.paths },
+    components: {
+      ...generated.components,
+      schemas: { ...generated.components?.schemas, Errors: errorsComponent },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}
+
+export type { ContractEnv };

@@ -65,13 +65,17 @@ export function createTokenVerifier(config: AuthConfig) {
   };
 }
 
+/** The staff member behind an `Authorization: Bearer …` header, else a 401. */
+export async function verifyBearer(verify: ReturnType<typeof createTokenVerifier>, header: string | undefined): Promise<StaffMember> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!match) throw new UnauthorizedError();
+  return verify(match[1]);
+}
+
 /** Middleware: a verified staff member holding one of the roles, else 401 / 403. */
 export function requireRole(verify: ReturnType<typeof createTokenVerifier>, ...roles: StaffRole[]) {
   return createMiddleware<{ Variables: StaffVariables }>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new UnauthorizedError();
-    const staff = await verify(match[1]);
+    const staff = await verifyBearer(verify, c.req.header('authorization'));
     if (!staff.roles.some((role) => roles.includes(role))) throw new ForbiddenError(`this needs the ${roles.join(' or ')} role`);
     c.set('staff', staff);
     await next();

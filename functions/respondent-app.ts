@@ -46,14 +46,19 @@ export function publicRoutes(deps: AppDeps) {
 /** The JSON 404 for a path under /api that no route serves (never the dashboard's HTML). */
 export const answerNoRoute = (c: Context) => c.json({ error: { code: 'not-found', message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404);
 
-/** A Hono app under /api with request logging and the one error mapping. */
-export function createApiBase(deps: AppDeps) {
-  const api = new Hono().basePath('/api');
+/** What every API app has: security headers, request logging, the one error mapping, a JSON 404. */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and schema
+export function applyApiEdges<App extends Hono<any, any, any>>(api: App, deps: AppDeps): App {
   api.use('*', secureHeadersMiddleware());
   api.use('*', requestLogger(deps));
   api.onError(errorHandler(deps.logger));
   api.notFound(answerNoRoute);
   return api;
+}
+
+/** A Hono app under /api with the shared edges. */
+export function createApiBase(deps: AppDeps) {
+  return applyApiEdges(new Hono().basePath('/api'), deps);
 }
 
 export function createRespondentApp(deps: AppDeps) {

@@ -93,7 +93,11 @@ export const commentsQuerySchema = z.object({
   statement: statementRef.optional(),
   unit: z.string().min(1).max(1000).optional(),
   /** Refused: comments are never filtered by attributes (a filter could single someone out). */
-  filter: z.undefined({ error: 'comments are never filtered by attributes' }).optional(),
+  filter: z
+    .string()
+    .refine(() => false, 'comments are never filtered by attributes')
+    .optional()
+    .describe('always refused: comments are never filtered by attributes'),
 });
 export const impactQuerySchema = z.object({ format: z.enum(['json', 'csv']).optional(), lang: z.string().max(35).optional() });
 

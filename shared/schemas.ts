@@ -82,3 +82,43 @@ export const rosterQuerySchema = z.object({
   partial: z.enum(['true', 'false']).optional(),
   upload: z.string().regex(/^roster\/[A-Za-z0-9_-]{16,32}\.csv$/, 'an upload key from POST /api/roster/uploads').optional(),
 });
+
+// ---------- responses of the staff routes (the results views are in api-results.ts) ----------
+
+/** A wave as the API shows it (never its statement snapshot or resume points). */
+export const waveViewSchema = z
+  .object({
+    id: z.string(),
+    surveyId: z.string(),
+    name: z.string(),
+    statementIds: z.array(z.string()),
+    k: z.number(),
+    audience: z.array(z.string()).optional(),
+    opensAt: z.string().optional(),
+    closesAt: z.string().optional(),
+    remindAt: z.string().optional(),
+    status: z.enum(WAVE_STATUSES),
+    createdAt: z.string(),
+    demo: z.boolean().optional(),
+    invited: z.number().optional(),
+    responded: z.number().optional(),
+  })
+  .loose();
+export const surveyViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), demo: z.boolean().optional(), waves: z.array(waveViewSchema) });
+export const surveyListSchema = z.object({ surveys: z.array(surveyViewSchema) });
+export const statementListSchema = z.object({ statements: z.array(z.object({ id: z.string() }).loose()) });
+export const jobStartedSchema = z.object({ jobId: z.string(), round: z.number().optional() });
+export const inviteesSchema = z.object({ invitees: z.number().nullable() });
+/** Invited and responded per segment; a count below k shows as "<k". */
+export const participationSchema = z.object({}).loose();
+export const rosterSummarySchema = z.object({
+  people: z.number(),
+  attributes: z.array(z.string()),
+  demo: z.boolean(),
+  uploadedAt: z.string().optional(),
+  units: z.number().optional(),
+  locales: z.record(z.string(), z.number()).optional(),
+});
+export const rosterReportSchema = z.object({ imported: z.number(), rejected: z.array(z.object({ line: z.number(), field: z.string(), message: z.string() })) });
+export const rosterUploadSchema = z.object({ key: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), contentType: z.string() });
+export const demoRemovedSchema = z.object({}).loose();

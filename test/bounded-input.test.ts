@@ -83,6 +83,6 @@ describe('the aggregate import', () => {
   it('refuses a statement cell that could be no key, writing nothing', async () => {
     const created = (await (await rt.staff('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Imported' }) })).json()) as { id: string };
     const csv = `statement,n,favorable\n${long},20,50\n`;
-    await expectRejected('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: created.id, name: 'Old', csv }) }, 400, 'csv');
+    await expectRejected('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: created.id, name: 'Old', opensAt: '2020-03-01T00:00:00Z', csv }) }, 400, 'csv');
   });
 });

@@ -256,16 +256,6 @@ describe('comments', () => {
   });
 });
 
-describe('OpenAPI', () => {
-  it('documents every results route, with the query parameters it validates', async () => {
-    const document = await getJson<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>('/api/openapi.json');
-    for (const path of ['/api/waves/{id}/results', '/api/compare', '/api/waves/{id}/compare-previous', '/api/waves/{id}/heatmap', '/api/surveys/{id}/trend', '/api/initiatives', '/api/initiatives/{id}/impact', '/api/plan', '/api/waves/import', '/api/waves/{id}/comments', '/api/staff/{subject}/grants']) {
-      expect(document.paths[path], path).toBeDefined();
-    }
-    expect(document.paths['/api/compare'].get!.parameters!.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['from', 'to', 'unit', 'filter', 'format']));
-  });
-});
-
 describe('removing the demo', () => {
   // Last in this file: it removes what the tests above read.
   it('takes the demo initiative with it', async () => {

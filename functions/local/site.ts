@@ -5,7 +5,8 @@ import { type Context, Hono } from 'hono';
 import { answerNoRoute } from '../respondent-app.ts';
 import { secureHeadersMiddleware } from '../secure-headers.ts';
 
-export function createSite(api: Hono, webRoot: string) {
+// biome-ignore lint/suspicious/noExplicitAny: the API app, whatever its env
+export function createSite(api: Hono<any, any, any>, webRoot: string) {
   const site = new Hono();
   site.use('*', secureHeadersMiddleware());
   site.route('/', api);

@@ -1,10 +1,10 @@
 /** Analyst grants (admin only): which org units a staff member may read results for, by subject id. */
-import { Hono } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { grantsSchema } from '../../shared/api-results.ts';
 import { UNIT_PATH_SEPARATOR, UnitTree } from '../../shared/org.ts';
+import { ADMIN, createContractApp, errorResponses, jsonBody, jsonContent, staffRoute, subjectParams } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
-import { validate } from '../http.ts';
 import { getGrants, putGrants } from '../store/grants.ts';
 import { listUnits } from '../store/roster.ts';
 
@@ -31,11 +31,34 @@ function resolveGrantedUnits(granted: string[], paths: string[]): string[] {
   return [...new Set(full)];
 }
 
+export const grantRouteDefs = {
+  units: staffRoute(ADMIN, {
+    method: 'get',
+    path: '/units',
+    summary: 'every org unit of the directory, to grant from',
+    responses: { 200: jsonContent(z.object({ units: z.array(z.string()) }), 'unit paths'), ...errorResponses },
+  }),
+  get: staffRoute(ADMIN, {
+    method: 'get',
+    path: '/{subject}/grants',
+    summary: 'the org units an analyst may read',
+    request: { params: subjectParams },
+    responses: { 200: jsonContent(grantsSchema, 'the grants'), ...errorResponses },
+  }),
+  put: staffRoute(ADMIN, {
+    method: 'put',
+    path: '/{subject}/grants',
+    summary: "replace an analyst's granted org units (each must exist in the directory)",
+    request: { params: subjectParams, body: jsonBody(grantsSchema) },
+    responses: { 200: jsonContent(grantsSchema, 'the grants'), ...errorResponses },
+  }),
+};
+
 export function grantRoutes(deps: AppDeps) {
-  return new Hono()
-    .get('/units', async (c) => c.json({ units: await listUnitPaths(deps) }))
-    .get('/:subject/grants', async (c) => c.json({ units: await getGrants(deps.store, c.req.param('subject')) }))
-    .put('/:subject/grants', validate('json', grantsSchema), async (c) => {
+  return createContractApp()
+    .openapi(grantRouteDefs.units, async (c) => c.json({ units: await listUnitPaths(deps) }))
+    .openapi(grantRouteDefs.get, async (c) => c.json({ units: await getGrants(deps.store, c.req.param('subject')) }))
+    .openapi(grantRouteDefs.put, async (c) => {
       const units = resolveGrantedUnits(c.req.valid('json').units, await listUnitPaths(deps));
       await putGrants(deps.store, c.req.param('subject'), units);
       return c.json({ units });

@@ -1,16 +1,25 @@
 /** The power planner (GET /api/plan): what two waves, or an initiative, can detect with given group sizes, and the sizes a change needs. */
-import { Hono } from 'hono';
-import { planQuerySchema, type Plan } from '../../shared/api-results.ts';
+import { type Plan, planQuerySchema, planSchema } from '../../shared/api-results.ts';
 import { minimumDetectableDiD, minimumDetectableEffect, requiredSampleSize, requiredSampleSizeDiD } from '../../shared/stats.ts';
 import type { AppDeps } from '../deps.ts';
-import { validate } from '../http.ts';
+import { createContractApp, errorResponses, jsonContent, STAFF, staffRoute } from '../contract.ts';
 
 const MINUS = '\u2212';
 const signed = (value: number | null) => (value === null ? 'none' : value > 0 ? `+${Math.round(value * 100)}` : `${MINUS}${Math.round(-value * 100)}`);
 const finite = (n: number) => (Number.isFinite(n) ? Math.ceil(n) : undefined);
 
+export const planRouteDefs = {
+  plan: staffRoute(STAFF, {
+    method: 'get',
+    path: '/',
+    summary: 'power planner: detectable change for group sizes, sizes needed for a change',
+    request: { query: planQuerySchema },
+    responses: { 200: jsonContent(planSchema, 'the plan'), ...errorResponses },
+  }),
+};
+
 export function planRoutes(_deps: AppDeps) {
-  return new Hono().get('/', validate('query', planQuerySchema), (c) => {
+  return createContractApp().openapi(planRouteDefs.plan, (c) => {
     const { n1, n2, p, change } = c.req.valid('query');
     const twoWaves = minimumDetectableEffect({ n1, n2, p });
     const initiative = minimumDetectableDiD({ target: { nBefore: n1, nAfter: n1, p }, comparison: { nBefore: n2, nAfter: n2, p } });

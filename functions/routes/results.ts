@@ -1,9 +1,9 @@
 /** Results of closed waves: one group's results, the comparison with the previous wave, the heatmap, and a survey's trend. */
-import { Hono, type Context } from 'hono';
-import { heatmapQuerySchema, sliceQuerySchema, trendQuerySchema } from '../../shared/api-results.ts';
-import type { StaffVariables } from '../auth.ts';
+import type { Context } from 'hono';
+import { comparisonSchema, heatmapQuerySchema, heatmapSchema, sliceQuerySchema, trendQuerySchema, trendSchema, waveResultsSchema } from '../../shared/api-results.ts';
+import { createContractApp, errorResponses, jsonOrCsvContent, STAFF, staffRoute, surveyIdParams, waveIdParams } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
-import { validate, preferredLang } from '../http.ts';
+import { preferredLang } from '../http.ts';
 import { readerOf } from '../results/access.ts';
 import { comparisonCsv, heatmapCsv, resultsCsv, trendCsv } from '../results/csv.ts';
 import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend } from '../results/views.ts';
@@ -16,31 +16,62 @@ export function respondWith<T>(c: Context, format: string | undefined, view: T, 
   return c.body(toCsv(view), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${safe}.csv"`, 'cache-control': 'no-store' });
 }
 
+export const resultsRouteDefs = {
+  results: staffRoute(STAFF, {
+    method: 'get',
+    path: '/{waveId}/results',
+    summary: 'one group of a closed wave: n, counts, shares with Wilson intervals, mean, eNPS, response rate; ?format=csv',
+    request: { params: waveIdParams, query: sliceQuerySchema },
+    responses: { 200: jsonOrCsvContent(waveResultsSchema, 'results'), ...errorResponses },
+  }),
+  comparePrevious: staffRoute(STAFF, {
+    method: 'get',
+    path: '/{waveId}/compare-previous',
+    summary: 'the same against the wave about a year earlier in the survey, else the previous wave',
+    request: { params: waveIdParams, query: sliceQuerySchema },
+    responses: { 200: jsonOrCsvContent(comparisonSchema, 'comparison'), ...errorResponses },
+  }),
+  heatmap: staffRoute(STAFF, {
+    method: 'get',
+    path: '/{waveId}/heatmap',
+    summary: 'statements × groups of an org level or attribute: % favorable and change, colored by the verdict rule (one BH family)',
+    request: { params: waveIdParams, query: heatmapQuerySchema },
+    responses: { 200: jsonOrCsvContent(heatmapSchema, 'heatmap'), ...errorResponses },
+  }),
+  trend: staffRoute(STAFF, {
+    method: 'get',
+    path: '/{surveyId}/trend',
+    summary: 'one statement across every closed wave of a survey',
+    request: { params: surveyIdParams, query: trendQuerySchema },
+    responses: { 200: jsonOrCsvContent(trendSchema, 'trend'), ...errorResponses },
+  }),
+};
+
 /** Mounted at /waves. */
 export function resultsRoutes(deps: AppDeps) {
-  return new Hono<{ Variables: StaffVariables }>()
-    .get('/:id/results', validate('query', sliceQuerySchema), async (c) => {
+  return createContractApp()
+    .openapi(resultsRouteDefs.results, async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildResults(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+      const view = await buildResults(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, resultsCsv, `results-${view.wave.name}`);
     })
-    .get('/:id/compare-previous', validate('query', sliceQuerySchema), async (c) => {
+    .openapi(resultsRouteDefs.comparePrevious, async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildCompareToPrevious(deps, c.req.param('id'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+      const view = await buildCompareToPrevious(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`);
     })
-    .get('/:id/heatmap', validate('query', heatmapQuerySchema), async (c) => {
+    .openapi(resultsRouteDefs.heatmap, async (c) => {
       const { format, lang, dimension } = c.req.valid('query');
-      const view = await buildHeatmap(deps, c.req.param('id'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+      const view = await buildHeatmap(deps, c.req.param('waveId'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
       return respondWith(c, format, view, heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`);
     });
 }
 
 /** Mounted at /surveys. */
 export function trendRoutes(deps: AppDeps) {
-  return new Hono<{ Variables: StaffVariables }>().get('/:id/trend', validate('query', trendQuerySchema), async (c) => {
+  return createContractApp().openapi(resultsRouteDefs.trend, async (c) => {
     const { format, lang, statement, ...slice } = c.req.valid('query');
-    const view = await buildTrend(deps, c.req.param('id'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+    const view = await buildTrend(deps, c.req.param('surveyId'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
     return respondWith(c, format, view, trendCsv, `trend-${statement}`);
   });
 }

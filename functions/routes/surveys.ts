@@ -1,11 +1,10 @@
 /** Survey programs and their waves; a draft wave can be edited, deleted, and asked how many it would invite. */
-import { Hono } from 'hono';
 import type { OrgUnit } from '../../shared/org.ts';
-import { surveyCreateSchema, waveCreateSchema, type WaveCreate } from '../../shared/schemas.ts';
+import { inviteesSchema, surveyCreateSchema, surveyListSchema, surveyViewSchema, waveCreateSchema, waveViewSchema, type WaveCreate } from '../../shared/schemas.ts';
+import { ADMIN, createContractApp, errorResponses, jsonBody, jsonContent, STAFF, staffRoute, surveyIdParams, surveyWaveParams } from '../contract.ts';
 import { randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { validate } from '../http.ts';
 import { getRosterPointer, listUnits, type RosterPointer } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
 import { deleteDraftWave, getSurvey, getWave, listSurveys, listWavesOfSurvey, putSurvey, putWave, transitionWave, type Survey, type Wave } from '../store/waves.ts';
@@ -21,20 +20,66 @@ async function withWaves(deps: AppDeps, survey: Survey) {
   return { ...survey, waves: (await listWavesOfSurvey(deps.store, survey.id)).map(publicWave) };
 }
 
+export const surveyRouteDefs = {
+  list: staffRoute(STAFF, { method: 'get', path: '/', summary: 'survey programs with their waves', responses: { 200: jsonContent(surveyListSchema, 'every survey'), ...errorResponses } }),
+  create: staffRoute(ADMIN, {
+    method: 'post',
+    path: '/',
+    summary: 'create a survey program',
+    request: { body: jsonBody(surveyCreateSchema) },
+    responses: { 201: jsonContent(surveyViewSchema, 'created'), ...errorResponses },
+  }),
+  get: staffRoute(STAFF, {
+    method: 'get',
+    path: '/{surveyId}',
+    summary: 'a survey with its waves',
+    request: { params: surveyIdParams },
+    responses: { 200: jsonContent(surveyViewSchema, 'the survey'), ...errorResponses },
+  }),
+  createWave: staffRoute(ADMIN, {
+    method: 'post',
+    path: '/{surveyId}/waves',
+    summary: 'create a draft wave',
+    request: { params: surveyIdParams, body: jsonBody(waveCreateSchema) },
+    responses: { 201: jsonContent(waveViewSchema, 'created'), ...errorResponses },
+  }),
+  editWave: staffRoute(ADMIN, {
+    method: 'put',
+    path: '/{surveyId}/waves/{waveId}',
+    summary: 'replace a draft wave whole (only while it is a draft)',
+    request: { params: surveyWaveParams, body: jsonBody(waveCreateSchema) },
+    responses: { 200: jsonContent(waveViewSchema, 'the edited draft'), ...errorResponses },
+  }),
+  deleteWave: staffRoute(ADMIN, {
+    method: 'delete',
+    path: '/{surveyId}/waves/{waveId}',
+    summary: 'delete a draft wave',
+    request: { params: surveyWaveParams },
+    responses: { 204: { description: 'deleted' }, ...errorResponses },
+  }),
+  invitees: staffRoute(ADMIN, {
+    method: 'get',
+    path: '/{surveyId}/waves/{waveId}/invitees',
+    summary: 'how many people opening this draft would invite (null when the directory kept no unit counts)',
+    request: { params: surveyWaveParams },
+    responses: { 200: jsonContent(inviteesSchema, 'the count'), ...errorResponses },
+  }),
+};
+
 export function surveyRoutes(deps: AppDeps) {
-  return new Hono()
-    .get('/', async (c) => {
+  return createContractApp()
+    .openapi(surveyRouteDefs.list, async (c) => {
       const surveys = await listSurveys(deps.store);
       return c.json({ surveys: await Promise.all(surveys.map((survey) => withWaves(deps, survey))) });
     })
-    .post('/', validate('json', surveyCreateSchema), async (c) => {
+    .openapi(surveyRouteDefs.create, async (c) => {
       const survey: Survey = { id: randomId(), name: c.req.valid('json').name, createdAt: new Date().toISOString() };
       await putSurvey(deps.store, survey);
       return c.json({ ...survey, waves: [] }, 201);
     })
-    .get('/:id', async (c) => c.json(await withWaves(deps, await getSurvey(deps.store, c.req.param('id')))))
-    .post('/:id/waves', validate('json', waveCreateSchema), async (c) => {
-      const survey = await getSurvey(deps.store, c.req.param('id'));
+    .openapi(surveyRouteDefs.get, async (c) => c.json(await withWaves(deps, await getSurvey(deps.store, c.req.param('surveyId')))))
+    .openapi(surveyRouteDefs.createWave, async (c) => {
+      const survey = await getSurvey(deps.store, c.req.param('surveyId'));
       const body = c.req.valid('json');
       await checkWaveBody(deps, body);
       const wave: Wave = { id: randomId(), surveyId: survey.id, ...draftFields(body), status: 'draft', createdAt: new Date().toISOString() };
@@ -42,9 +87,9 @@ export function surveyRoutes(deps: AppDeps) {
       return c.json(publicWave(wave), 201);
     })
     // A draft is edited whole (the form sends every field); once it opens, nothing here changes it.
-    .put('/:id/waves/:waveId', validate('json', waveCreateSchema), async (c) => {
+    .openapi(surveyRouteDefs.editWave, async (c) => {
       const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('id')) throw new NotFoundError(`wave ${wave.id}`);
+      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
       const body = c.req.valid('json');
       await checkWaveBody(deps, body);
       const fields = draftFields(body);
@@ -53,16 +98,16 @@ export function surveyRoutes(deps: AppDeps) {
       const updated = await transitionWave(deps.store, wave.id, ['draft'], 'draft', fields, cleared);
       return c.json(publicWave(updated));
     })
-    .delete('/:id/waves/:waveId', async (c) => {
+    .openapi(surveyRouteDefs.deleteWave, async (c) => {
       const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('id')) throw new NotFoundError(`wave ${wave.id}`);
+      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
       await deleteDraftWave(deps.store, wave.id);
       return c.body(null, 204);
     })
     // How many people opening this draft would invite, from the directory in force (for the open dialog).
-    .get('/:id/waves/:waveId/invitees', async (c) => {
+    .openapi(surveyRouteDefs.invitees, async (c) => {
       const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('id')) throw new NotFoundError(`wave ${wave.id}`);
+      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
       const [pointer, units] = await Promise.all([getRosterPointer(deps.store), listUnits(deps.store)]);
       return c.json({ invitees: countAudience(units, pointer, resolveAudience(units, wave.audience)) });
     });

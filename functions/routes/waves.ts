@@ -1,8 +1,9 @@
 /** Waves: opening and closing (jobs), the invitation links export, participation. */
-import { Hono } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { SHARD_COUNT } from '../../shared/keys.ts';
+import { jobStartedSchema, participationSchema, waveViewSchema } from '../../shared/schemas.ts';
+import { ADMIN, createContractApp, errorResponses, jsonContent, staffRoute, waveIdParams } from '../contract.ts';
 import { toCsv } from '../../shared/csv.ts';
-import type { StaffVariables } from '../auth.ts';
 import { deriveWaveKeys, inviteeToken, randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
@@ -13,22 +14,39 @@ import { countLinksExported, countReminderRound, getWave } from '../store/waves.
 import { getParticipation } from '../waves/participation.ts';
 import { publicWave } from './surveys.ts';
 
+const waveRoute = (method: 'get' | 'post', path: string, summary: string, ok: Record<number, unknown>) =>
+  staffRoute(ADMIN, { method, path: `/{waveId}${path}`, summary, request: { params: waveIdParams }, responses: { ...ok, ...errorResponses } });
+
+export const waveRouteDefs = {
+  get: waveRoute('get', '', 'a wave', { 200: jsonContent(waveViewSchema, 'the wave') }),
+  open: waveRoute('post', '/open', 'job: snapshot, segments, invitations, mail', { 202: jsonContent(jobStartedSchema, 'the job to poll') }),
+  close: waveRoute('post', '/close', 'job: the close pipeline', { 202: jsonContent(jobStartedSchema, 'the job to poll') }),
+  remind: waveRoute('post', '/remind', 'job: mail a reminder to those who have not answered (nobody is told who they are)', {
+    202: jsonContent(jobStartedSchema, 'the job to poll and the round'),
+  }),
+  participation: waveRoute('get', '/participation', 'invited and responded per segment; below k shown as "<k"', { 200: jsonContent(participationSchema, 'participation') }),
+  invitations: waveRoute('get', '/invitations.csv', 'email,link for self-distribution (audited); the cloud answers 303 to a download link', {
+    200: { description: 'the links', content: { 'text/csv': { schema: z.string() } } },
+    303: { description: 'a short-lived download link (cloud)' },
+  }),
+};
+
 export function waveRoutes(deps: AppDeps) {
-  return new Hono<{ Variables: StaffVariables }>()
-    .get('/:id', async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('id')))))
+  return createContractApp()
+    .openapi(waveRouteDefs.get, async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('waveId')))))
     // One open and one close per wave, however often they are asked for: a second request (a double
     // click, a retry, the schedule) answers the same job, and starts it again only if its runner died.
-    .post('/:id/open', async (c) => c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('id')) }, 202))
-    .post('/:id/close', async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('id')) }, 202))
-    .post('/:id/remind', async (c) => {
-      const wave = await getWave(deps.store, c.req.param('id'));
+    .openapi(waveRouteDefs.open, async (c) => c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('waveId')) }, 202))
+    .openapi(waveRouteDefs.close, async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('waveId')) }, 202))
+    .openapi(waveRouteDefs.remind, async (c) => {
+      const wave = await getWave(deps.store, c.req.param('waveId'));
       if (wave.status !== 'open') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; reminders go out only while a wave is open`);
       const round = await countReminderRound(deps.store, wave.id);
       return c.json({ jobId: await launchJob(deps, 'remind-wave', wave.id, { round }), round }, 202);
     })
-    .get('/:id/participation', async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('id')))))
-    .get('/:id/invitations.csv', async (c) => {
-      const wave = await getWave(deps.store, c.req.param('id'));
+    .openapi(waveRouteDefs.participation, async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('waveId')))))
+    .openapi(waveRouteDefs.invitations, async (c) => {
+      const wave = await getWave(deps.store, c.req.param('waveId'));
       const secret = wave.status === 'open' ? await getWaveSecret(deps.store, wave.id) : undefined;
       if (!secret) throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; links exist only while a wave is open`);
       const keys = deriveWaveKeys(secret, wave.id);
