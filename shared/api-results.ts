@@ -5,12 +5,15 @@
  * Conventions
  * - Shares and changes are in proportion units (0..1 and −1..1); the dashboard shows % and points.
  * - A hidden cell carries `hidden: true` and a `reason`, never a number.
- * - A visible group of fewer than 10 respondents (`small: true`) shows % favorable only, as a
- *   band (`favorableBand`): never 0% or 100%, never a distribution, mean or interval, and takes
- *   no part in comparisons (hidden with reason `small-group`).
+ * - A visible cell shows its exact numbers: the close's audit certified that nothing shown, all
+ *   together, pins down a group of 1..k−1 (shared/publishable.ts lists every number). No bands: a
+ *   band beside an exact n is a count in disguise, and hiding n would make every share unreadable.
+ * - A group of fewer than 10 respondents takes no part in comparisons (hidden with reason
+ *   `small-group`): too few to tell a change from noise.
  * - Every comparison carries both waves' response rates.
  */
 import * as z from 'zod';
+import { WAVE_STATUSES } from './schemas.ts';
 import { idSchema } from './schemas.ts';
 
 // ---------- building blocks ----------
@@ -20,20 +23,14 @@ export type Estimate = z.infer<typeof estimateSchema>;
 
 /**
  * Why a number is not shown: `below-k` (fewer than k respondents), `differencing` (showing it
- * would let someone work out a smaller group), `small-group` (under 10: too few to compare or to
- * show a distribution), `not-asked` (the statement was not in that wave), `not-a-segment` (that
+ * would let someone work out a smaller group: the close's audit hid it), `small-group` (under 10:
+ * too few to compare), `not-asked` (the statement was not in that wave), `not-a-segment` (that
  * wave has no such group).
  */
 export const HIDDEN_REASONS = ['below-k', 'differencing', 'small-group', 'not-asked', 'not-a-segment'] as const;
 export const hiddenReasonSchema = z.enum(HIDDEN_REASONS);
 export type HiddenReason = z.infer<typeof hiddenReasonSchema>;
 
-/** % favorable of a group under 10: "25% or less", "about 40%", "75% or more". */
-export const favorableBandSchema = z.object({
-  kind: z.enum(['at-most', 'about', 'at-least']),
-  value: z.number(),
-});
-export type FavorableBand = z.infer<typeof favorableBandSchema>;
 
 /** Smallest detectable fall (negative) and rise (positive); null when none is detectable. */
 export const detectableSchema = z.object({ down: z.number().nullable(), up: z.number().nullable() });
@@ -113,20 +110,17 @@ export const planQuerySchema = z.object({
 
 // ---------- GET /api/waves/:id/results ----------
 
-/** How one group's share shows: hidden with a reason, a band under 10 respondents, or an estimate. */
+/** How one group's share shows: hidden with a reason, or n and the estimate of a certified cell. */
 const shownShare = {
   hidden: z.boolean().optional(),
   reason: hiddenReasonSchema.optional(),
   n: z.number().optional(),
-  /** Fewer than 10 answered: only favorableBand is given. */
-  small: z.boolean().optional(),
-  favorableBand: favorableBandSchema.optional(),
   favorable: estimateSchema.optional(),
 };
 
 export const statementResultSchema = statementRefSchema.extend({
   ...shownShare,
-  /** Scale value → count (10 or more respondents only). */
+  /** Scale value → count. */
   counts: z.record(z.string(), z.number()).optional(),
   neutral: estimateSchema.optional(),
   unfavorable: estimateSchema.optional(),
@@ -395,6 +389,33 @@ export const waveImportReportSchema = z.object({
   segments: z.number(),
   hiddenCells: z.number(),
 });
+
+// ---------- GET /api/waves/:id/participation ----------
+
+/** A count the close (or, while open, the rules) did not let show. */
+export const BELOW_K = '<k';
+const shownCountSchema = z.union([z.number(), z.literal(BELOW_K)]);
+
+export const segmentParticipationSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(['unit', 'attribute', 'unitAttribute', 'complement']),
+  invited: shownCountSchema,
+  responded: shownCountSchema,
+  rate: z.number().optional(),
+});
+export type SegmentParticipation = z.infer<typeof segmentParticipationSchema>;
+
+/** Invited and responded per group; after close from the certified cells (shared/publishable.ts). */
+export const participationSchema = z.object({
+  status: z.enum(WAVE_STATUSES),
+  invited: z.number(),
+  responded: shownCountSchema,
+  rate: z.number().optional(),
+  computedAt: z.string().optional(),
+  segments: z.array(segmentParticipationSchema),
+});
+export type Participation = z.infer<typeof participationSchema>;
 
 // ---------- GET /api/waves/:id/comments ----------
 

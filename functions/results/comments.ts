@@ -3,7 +3,9 @@
  * by attributes. Against differencing (a parent's comments minus a child's), units are readable
  * only along a partition: a unit's segment-sized children are split off only when each child and
  * the remainder (the unit's own people and its too-small children) has 0 or 10+ respondents, so
- * every readable view is a union of blocks of at least 10.
+ * every readable view is a union of blocks of at least 10. Only responded counts the close
+ * certified visible take part: a hidden count is unknown here, so its unit is not split off (nor
+ * read, when it is the unit's own), and the readable set reveals nothing the cells do not.
  */
 import { randomInt } from 'node:crypto';
 import { COMMENT_MIN_RESPONDENTS, type Comments } from '../../shared/api-results.ts';
@@ -15,19 +17,22 @@ import { assertMayRead, mayRead, type Reader } from './access.ts';
 import { getCellsByIds } from './cells.ts';
 import { labelOf, loadClosedWave, resolveSegment, type WaveContext } from './wave-context.ts';
 
-/** Unit ids whose comments may be read on their own. */
-export function readableUnits(context: WaveContext, respondedOf: (unitId: string) => number): Set<string> {
+/** Unit ids whose comments may be read on their own; `respondedOf` is undefined where the count is not certified visible. */
+export function readableUnits(context: WaveContext, respondedOf: (unitId: string) => number | undefined): Set<string> {
   const readable = new Set<string>();
   const isSegment = (unitId: string) => context.segments.has(unitSegmentId(unitId));
   const enough = (n: number) => n === 0 || n >= COMMENT_MIN_RESPONDENTS;
   const visit = (unitId: string) => {
     const total = respondedOf(unitId);
-    if (total < COMMENT_MIN_RESPONDENTS) return;
+    if (total === undefined || total < COMMENT_MIN_RESPONDENTS) return;
     readable.add(unitId);
     const children = context.tree.children(unitId).filter((child) => isSegment(child.id));
     if (children.length === 0) return;
-    const rest = total - children.reduce((sum, child) => sum + respondedOf(child.id), 0);
-    if (children.every((child) => enough(respondedOf(child.id))) && enough(rest)) for (const child of children) visit(child.id);
+    const counts = children.map((child) => respondedOf(child.id));
+    if (counts.some((count) => count === undefined)) return;
+    const known = counts as number[];
+    const rest = total - known.reduce((sum, count) => sum + count, 0);
+    if (known.every(enough) && enough(rest)) for (const child of children) visit(child.id);
   };
   visit(context.tree.root.id);
   return readable;
@@ -51,7 +56,11 @@ export async function buildComments(deps: AppDeps, waveId: string, query: { stat
   }
   const unitSegments = [...context.segments.values()].filter((segment) => segment.kind === 'unit');
   const cells = await getCellsByIds(deps.store, waveId, unitSegments.map((segment) => segment.id));
-  const readable = readableUnits(context, (unitId) => cells.get(unitSegmentId(unitId))?.responded ?? 0);
+  const readable = readableUnits(context, (unitId) => {
+    const cell = cells.get(unitSegmentId(unitId));
+    if (!cell) return 0;
+    return cell.invitedVisible && cell.respondedVisible ? cell.responded : undefined;
+  });
   const units = [...readable].filter((unitId) => mayRead(reader, context, unitSegmentId(unitId))).map((unitId) => ({ id: unitSegmentId(unitId), label: labelOf(context, unitSegmentId(unitId)) }));
   const segment = { id: segmentId, label: labelOf(context, segmentId) };
   const unitId = [...readable].find((id) => unitSegmentId(id) === segmentId);

@@ -2,23 +2,21 @@
  * `?format=csv` for every results view: built from the same JSON the view returns, so the
  * suppression is the same; shares and changes in percent and points; formula cells escaped by toCsv.
  */
-import type { Comparison, Estimate, FavorableBand, Heatmap, Impact, Trend, WaveResults } from '../../shared/api-results.ts';
+import type { Comparison, Estimate, Heatmap, Impact, Trend, WaveResults } from '../../shared/api-results.ts';
 import { toCsv } from '../../shared/csv.ts';
 
 type Cell = string | number | null | undefined;
 const pct = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 1000) / 10);
 const est = (estimate: Estimate | undefined): Cell[] => [pct(estimate?.estimate), pct(estimate?.lower), pct(estimate?.upper)];
-const band = (b: FavorableBand | undefined) =>
-  b === undefined ? undefined : b.kind === 'at-least' ? `${Math.round(b.value * 100)}% or more` : b.kind === 'at-most' ? `${Math.round(b.value * 100)}% or less` : `about ${Math.round(b.value * 100)}%`;
 const hiddenNote = (hidden: boolean | undefined, reason: string | undefined) => (hidden ? `hidden: ${reason}` : undefined);
 
 export function resultsCsv(view: WaveResults): string {
   const rows: Cell[][] = [
     ['wave', view.wave.name, 'group', view.segment.label, 'response rate %', pct(view.wave.responseRate)],
-    ['statement', 'text', 'n', '% favorable', 'lower', 'upper', '% neutral', '% unfavorable', 'mean', 'eNPS', 'small group', 'note'],
+    ['statement', 'text', 'n', '% favorable', 'lower', 'upper', '% neutral', '% unfavorable', 'mean', 'eNPS', 'note'],
   ];
   for (const s of view.statements) {
-    rows.push([s.id, s.text, s.n, ...est(s.favorable), pct(s.neutral?.estimate), pct(s.unfavorable?.estimate), s.mean ? Math.round(s.mean.estimate * 100) / 100 : undefined, s.enps ? Math.round(s.enps.estimate * 100) : undefined, band(s.favorableBand), hiddenNote(s.hidden, s.reason)]);
+    rows.push([s.id, s.text, s.n, ...est(s.favorable), pct(s.neutral?.estimate), pct(s.unfavorable?.estimate), s.mean ? Math.round(s.mean.estimate * 100) / 100 : undefined, s.enps ? Math.round(s.enps.estimate * 100) : undefined, hiddenNote(s.hidden, s.reason)]);
   }
   return toCsv(rows);
 }
@@ -38,9 +36,9 @@ export function comparisonCsv(view: Comparison): string {
 export function heatmapCsv(view: Heatmap): string {
   const segments = new Map(view.segments.map((segment) => [segment.id, segment.label]));
   const statements = new Map(view.statements.map((statement) => [statement.id, statement.text]));
-  const rows: Cell[][] = [['statement', 'text', 'group', 'n', '% favorable', 'small group', 'change (points)', 'lower', 'upper', 'q', 'verdict', 'note']];
+  const rows: Cell[][] = [['statement', 'text', 'group', 'n', '% favorable', 'change (points)', 'lower', 'upper', 'q', 'verdict', 'note']];
   for (const cell of view.cells) {
-    rows.push([cell.statementId, statements.get(cell.statementId), segments.get(cell.segmentId), cell.n, pct(cell.favorable?.estimate), band(cell.favorableBand), ...est(cell.change), cell.change?.q, cell.change?.verdict, hiddenNote(cell.hidden, cell.reason) ?? (cell.changeReason ? `no change: ${cell.changeReason}` : undefined)]);
+    rows.push([cell.statementId, statements.get(cell.statementId), segments.get(cell.segmentId), cell.n, pct(cell.favorable?.estimate), ...est(cell.change), cell.change?.q, cell.change?.verdict, hiddenNote(cell.hidden, cell.reason) ?? (cell.changeReason ? `no change: ${cell.changeReason}` : undefined)]);
   }
   return toCsv(rows);
 }
@@ -48,9 +46,9 @@ export function heatmapCsv(view: Heatmap): string {
 export function trendCsv(view: Trend): string {
   const rows: Cell[][] = [
     ['survey', view.survey.name, 'statement', view.statement.text, 'group', view.segment.label],
-    ['wave', 'opens', 'k', 'response rate %', 'n', '% favorable', 'lower', 'upper', 'small group', 'note'],
+    ['wave', 'opens', 'k', 'response rate %', 'n', '% favorable', 'lower', 'upper', 'note'],
   ];
-  for (const point of view.points) rows.push([point.waveName, point.opensAt, point.k, pct(point.responseRate), point.n, ...est(point.favorable), band(point.favorableBand), hiddenNote(point.hidden, point.reason)]);
+  for (const point of view.points) rows.push([point.waveName, point.opensAt, point.k, pct(point.responseRate), point.n, ...est(point.favorable), hiddenNote(point.hidden, point.reason)]);
   return toCsv(rows);
 }
 

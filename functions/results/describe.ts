@@ -1,9 +1,10 @@
 /**
- * From one stored cell to what a view may show of it. The close decided visibility once; this
- * adds the display rules on top: a hidden cell gives a reason and no number, a group under 10
- * gives a band of % favorable only, and comparisons apply the larger k of the two waves.
+ * From one stored cell to what a view may show of it. The close certified visibility once; a
+ * hidden cell gives a reason and no number, a visible one its exact numbers and what follows from
+ * them (shared/publishable.ts), and comparisons apply the larger k of the two waves and leave out
+ * groups under 10 (too few to compare).
  */
-import { SMALL_GROUP, type FavorableBand, type HiddenReason, type StatementResult, type WaveRef } from '../../shared/api-results.ts';
+import { SMALL_GROUP, type HiddenReason, type StatementResult, type WaveRef } from '../../shared/api-results.ts';
 import { favorability, localize, type ScaleKind } from '../../shared/scales.ts';
 import { classifyEnps, enps, meanScore, wilson } from '../../shared/stats.ts';
 import type { Count } from '../../shared/verdict.ts';
@@ -31,18 +32,6 @@ export function favorableCount(scale: ScaleKind, cell: StatementCell): Count | u
   return { x, n: cell.n };
 }
 
-/**
- * % favorable of a group under 10, never 0% or 100%: the top band always holds (n−1)/n as well as
- * n/n, the bottom band 1/n as well as 0, so a unanimous group cannot be told from a near-unanimous one.
- */
-export function favorableBand({ x, n }: Count): FavorableBand {
-  const top = Math.min(0.75, (n - 1) / n);
-  const share = x / n;
-  if (share >= top) return { kind: 'at-least', value: top };
-  if (share <= 1 - top) return { kind: 'at-most', value: 1 - top };
-  return { kind: 'about', value: Math.min(0.9, Math.max(0.1, Math.round(share * 10) / 10)) };
-}
-
 const BOUNDS: Partial<Record<ScaleKind, readonly [number, number]>> = { agree5: [1, 5], health3: [1, 3], enps: [0, 10] };
 
 /** Why a statement cell shows nothing at all, or undefined when it shows. `k` is the view's k (the larger of compared waves). */
@@ -61,10 +50,6 @@ export function describeStatement(statement: StoredStatement, cell: StatementCel
   const result: StatementResult = { ...ref, n: cell.n };
   if (cell.n === 0) return result;
   const favorable = favorableCount(statement.scale, cell);
-  if (cell.n < SMALL_GROUP) {
-    if (!favorable) return { ...ref, hidden: true, reason: 'small-group' };
-    return { ...result, small: true, favorableBand: favorableBand(favorable) };
-  }
   if (favorable) result.favorable = wilson(favorable.x, favorable.n);
   if (cell.counts[IMPORTED_FAVORABLE] !== undefined) return result;
   result.counts = { ...cell.counts };
@@ -97,12 +82,11 @@ export function toShareCell(scale: ScaleKind, cell: StatementCell): ShareCell {
   return { n: cell.n, ...(favorable ? { x: favorable.x } : {}), visible: cell.visible, ...(cell.reason ? { reason: cell.reason } : {}) };
 }
 
-/** % favorable of one cell as a share view shows it: hidden with a reason, a band under 10, or a Wilson interval. */
-export function describeShare(cell: ShareCell | undefined, k: number): Pick<StatementResult, 'hidden' | 'reason' | 'n' | 'small' | 'favorableBand' | 'favorable'> {
+/** % favorable of one cell as a share view shows it: hidden with a reason, or n with a Wilson interval. */
+export function describeShare(cell: ShareCell | undefined, k: number): Pick<StatementResult, 'hidden' | 'reason' | 'n' | 'favorable'> {
   const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible, reason: cell.reason }, k);
   if (reason || !cell) return { hidden: true, reason: reason ?? 'not-asked' };
   if (cell.n === 0 || cell.x === undefined) return { n: cell.n };
-  if (cell.n < SMALL_GROUP) return { n: cell.n, small: true, favorableBand: favorableBand({ x: cell.x, n: cell.n }) };
   return { n: cell.n, favorable: wilson(cell.x, cell.n) };
 }
 

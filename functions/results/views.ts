@@ -196,6 +196,8 @@ export async function buildTrend(deps: AppDeps, surveyId: string, statementId: s
   const asked = waves.flatMap((wave) => (wave.statements ?? []).filter((statement) => statement.id === statementId));
   if (asked.length === 0) throw new ValidationError(`statement: no closed wave of this survey asked "${statementId}"`, 'statement');
   const statement = asked[asked.length - 1];
+  // A trend sets waves side by side: the larger k of them applies to every point.
+  const k = Math.max(...waves.map((wave) => wave.k));
   if (statement.scale === 'text' || statement.scale === 'choice') throw new ValidationError(`statement: "${statementId}" has no favorable side to trend`, 'statement');
 
   const points: TrendPoint[] = [];
@@ -214,14 +216,14 @@ export async function buildTrend(deps: AppDeps, surveyId: string, statementId: s
     label = labelOf(context, found.id);
     const cell = await getCell(deps.store, wave.id, found.id);
     const waveStatement = (wave.statements ?? []).find((candidate) => candidate.id === statementId);
-    const rate = waveRef(wave, cell).responseRate;
+    const rate = waveRef(wave, cell, k).responseRate;
     if (!waveStatement) {
       points.push({ ...base, hidden: true, reason: 'not-asked' });
       continue;
     }
-    const shown = describeStatement(waveStatement, cell?.statements[statementId], opts.lang, wave.k);
+    const shown = describeStatement(waveStatement, cell?.statements[statementId], opts.lang, k);
     if (shown.hidden) points.push({ ...base, hidden: true, reason: shown.reason });
-    else points.push({ ...base, ...(rate !== undefined ? { responseRate: rate } : {}), n: shown.n, ...(shown.small ? { small: true, favorableBand: shown.favorableBand } : {}), ...(shown.favorable ? { favorable: shown.favorable } : {}) });
+    else points.push({ ...base, ...(rate !== undefined ? { responseRate: rate } : {}), n: shown.n, ...(shown.favorable ? { favorable: shown.favorable } : {}) });
   }
   if (!anyGroup) {
     const field = slice.filter ? 'filter' : 'unit';

@@ -4,11 +4,12 @@
  * few minutes; once closed it comes from the stored cells. Either way the confidentiality rules
  * decide which counts show; hidden ones read "<k".
  */
+import { BELOW_K, type Participation, type SegmentParticipation } from '../../shared/api-results.ts';
 import { decideVisibility } from '../../shared/disclosure.ts';
 import { profileKey, UnitTree, type ProfileCount } from '../../shared/org.ts';
 import { segmentLabel } from '../../shared/segment-labels.ts';
 import { countBySegment, unitSegmentId, type Segment } from '../../shared/segments.ts';
-import type { CellSegment, SegmentCell } from '../../shared/wave-cells.ts';
+import type { SegmentCell } from '../../shared/wave-cells.ts';
 import type { AppDeps } from '../deps.ts';
 import { getBlob, putBlob } from '../store/blobs.ts';
 import { listCells } from '../store/cells.ts';
@@ -16,26 +17,8 @@ import { listAnsweredCounts } from '../store/live-counts.ts';
 import type { Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from './snapshot.ts';
 
-export const BELOW_K = '<k';
-type Shown = number | typeof BELOW_K;
-
-export interface SegmentParticipation {
-  id: string;
-  label: string;
-  kind: CellSegment['kind'];
-  invited: Shown;
-  responded: Shown;
-  rate?: number;
-}
-
-export interface Participation {
-  status: Wave['status'];
-  invited: number;
-  responded: Shown;
-  rate?: number;
-  computedAt?: string;
-  segments: SegmentParticipation[];
-}
+// The response's shape, and so what it publishes, is participationSchema (listed in shared/publishable.ts).
+export { BELOW_K, type Participation, type SegmentParticipation };
 
 /** Where a closed wave keeps its participation: every group with its certified invited and responded counts. */
 const CLOSED_PARTICIPATION = 'participation-closed';

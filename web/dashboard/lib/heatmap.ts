@@ -7,7 +7,7 @@ export function indexCells(map: Heatmap): (statementId: string, segmentId: strin
 }
 
 /** The share a cell is colored by: its estimate, or for a group under 10 the middle of its band. */
-export const shareOf = (cell: HeatCell | undefined): number | undefined => cell?.favorable?.estimate ?? cell?.favorableBand?.value;
+export const shareOf = (cell: HeatCell | undefined): number | undefined => cell?.favorable?.estimate;
 /**
  * Steps of ColorBrewer's single-hue Blues and Oranges, each with the text color that keeps WCAG AA
  * contrast on it (checked: black on the light steps, white on the dark ones, 4.5:1 or more).

@@ -11,7 +11,6 @@ export type {
   Comparison,
   Comments,
   Estimate,
-  FavorableBand,
   HeatCell,
   Heatmap,
   Impact,
@@ -23,7 +22,7 @@ export type {
   TrendPoint,
   WaveResults,
 } from '../../../shared/api-results';
-import type { Change, Estimate, FavorableBand } from '../../../shared/api-results';
+import type { Change, Estimate } from '../../../shared/api-results';
 
 /** One row of an IntervalBars chart. */
 export interface IntervalRow {
@@ -49,8 +48,8 @@ export function groupByTheme<T extends { theme?: string }>(items: readonly T[]):
 }
 
 /** Whether a cell must be shown as hidden: flagged, or no number came with it. */
-export const isHidden = (cell: { hidden?: boolean; favorable?: Estimate; favorableBand?: FavorableBand; change?: Change }): boolean =>
-  Boolean(cell.hidden) || (cell.favorable === undefined && cell.favorableBand === undefined && cell.change === undefined);
+export const isHidden = (cell: { hidden?: boolean; favorable?: Estimate; change?: Change }): boolean =>
+  Boolean(cell.hidden) || (cell.favorable === undefined && cell.change === undefined);
 
 export interface SegmentChoice {
   /** The query the results routes take: `unit=<path>` or `filter=<attribute>:<value>`. */
