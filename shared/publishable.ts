@@ -19,6 +19,10 @@
  * CSV exports are written from these JSON views (functions/results/csv.ts takes the view, never a
  * cell), so they publish a subset of the same numbers, rounded. Comments publish one count per
  * readable unit (how many comments), and only for units whose certified responded count is 10 or more.
+ * An imported wave (POST /api/waves/import) publishes through the same views: n and % favorable
+ * of its stored cells (no invited count, no response rate, no distribution when only % favorable
+ * was imported). Participation while a wave is open shows counts that move with each submission;
+ * the rules decide them at each refresh, the integer-programming audit only at close.
  */
 
 export type Source = 'setting' | 'directory' | 'cell' | 'derived' | 'compared';
