@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { INDEX, TABLE_KEYS } from '../shared/keys.js';
@@ -44,6 +44,7 @@ export class Data extends Construct {
           indexName: INDEX.byParent.name,
           partitionKey: { name: INDEX.byParent.partition, type: AttributeType.STRING },
           sortKey: { name: INDEX.byParent.sort, type: AttributeType.STRING },
+          projectionType: ProjectionType[INDEX.byParent.projection],
         },
       ],
     });
@@ -57,6 +58,7 @@ export class Data extends Construct {
           indexName: INDEX.invitationsByWave.name,
           partitionKey: { name: INDEX.invitationsByWave.partition, type: AttributeType.STRING },
           sortKey: { name: INDEX.invitationsByWave.sort, type: AttributeType.STRING },
+          projectionType: ProjectionType[INDEX.invitationsByWave.projection],
         },
       ],
     });

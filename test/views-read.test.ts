@@ -2,6 +2,7 @@
  * Views read what they show: after a close, participation reads one stored value, not every cell; while open, a participation refresh reads the answered counts per
  * profile, never the invitations.
  */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
@@ -59,6 +60,11 @@ describe('an open wave', () => {
     // One query of the wave's counts: 4 units x 3 tenures = at most 12 small items, however many were invited.
     expect(ephemeralReads).toEqual([expect.objectContaining({ command: 'Query', index: undefined })]);
     expect(ephemeralReads[0].items).toBeLessThanOrEqual(12);
+  });
+
+  it('keeps the invitation index to keys: no email or mark is copied into it', async () => {
+    const described = await rt.engine.client.send(new DescribeTableCommand({ TableName: rt.deps.store.tables.ephemeral }));
+    expect(described.Table?.GlobalSecondaryIndexes?.[0].Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it('leaves no answered count behind once closed', async () => {

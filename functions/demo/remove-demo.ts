@@ -12,7 +12,7 @@ import { SHARD_COUNT } from '../../shared/keys.ts';
 import { clearRoster, getRosterPointer } from '../store/roster.ts';
 import { adoptStatements, listStatements, retireStatements } from '../store/statements.ts';
 import { listSurveys, listWavesOfSurvey } from '../store/waves.ts';
-import { deleteWaveSecret, invitationPages } from '../store/invitations.ts';
+import { deleteWaveSecret, invitationKeyPages } from '../store/invitations.ts';
 import { deleteDemoInitiatives, listInitiatives } from '../store/initiatives.ts';
 
 export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: number; waves: number; statements: number; people: number } }> {
@@ -43,8 +43,8 @@ export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: n
         }
       }
       for (let shard = 0; shard < SHARD_COUNT; shard++) {
-        for await (const page of invitationPages(store, wave.id, shard)) {
-          await batchWrite(store, store.tables.ephemeral, page.map((invitation) => deleteRequest({ pk: `INV#${invitation.tokenHash}`, sk: 'INV' })));
+        for await (const tokenHashes of invitationKeyPages(store, wave.id, shard)) {
+          await batchWrite(store, store.tables.ephemeral, tokenHashes.map((tokenHash) => deleteRequest({ pk: `INV#${tokenHash}`, sk: 'INV' })));
         }
       }
       await deleteWaveSecret(store, wave.id);

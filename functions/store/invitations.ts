@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEX, SHARD_COUNT } from '../../shared/keys.ts';
 import type { Profile } from '../../shared/org.ts';
 import { batchWrite, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
@@ -76,23 +76,47 @@ export async function markAnswered(store: Store, tokenHash: string): Promise<boo
   }
 }
 
-/** The invitations of a wave, one shard at a time (participation, the export, the close). */
-export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
+/** The token hashes of a wave's invitations, one shard at a time, from the keys-only index (the close, demo removal). */
+export async function* invitationKeyPages(store: Store, waveId: string, shard: number): AsyncGenerator<string[]> {
   for await (const page of queryPages(store, {
     TableName: store.tables.ephemeral,
     IndexName: INDEX.invitationsByWave.name,
     KeyConditionExpression: `${INDEX.invitationsByWave.partition} = :shard`,
     ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}` },
   })) {
-    yield page.map((item) => ({
-      tokenHash: (item.pk as string).slice('INV#'.length),
-      waveId,
-      email: item.email as string,
-      profile: item.profile as Profile,
-      answered: item.answered === true,
-      locale: item.locale as string | undefined,
-      remindedRound: item.remindedRound as number | undefined,
-    }));
+    yield page.map((item) => (item.pk as string).slice('INV#'.length));
+  }
+}
+
+/**
+ * The invitations of a wave, one shard at a time (the export, reminders): keys from the index,
+ * then the items by key, since the index carries keys only.
+ */
+export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
+  for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) {
+    const invitations: Invitation[] = [];
+    for (let start = 0; start < tokenHashes.length; start += 100) {
+      let keys: Record<string, unknown>[] = tokenHashes.slice(start, start + 100).map(invitationKey);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.ephemeral]: { Keys: keys } } }));
+        for (const item of result.Responses?.[store.tables.ephemeral] ?? []) {
+          // A marker left by a close (or an item gone since the query) is no invitation to mail or export.
+          if (item.closed || item.email === undefined) continue;
+          invitations.push({
+            tokenHash: (item.pk as string).slice('INV#'.length),
+            waveId,
+            email: item.email as string,
+            profile: item.profile as Profile,
+            answered: item.answered === true,
+            locale: item.locale as string | undefined,
+            remindedRound: item.remindedRound as number | undefined,
+          });
+        }
+        keys = (result.UnprocessedKeys?.[store.tables.ephemeral]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    yield invitations;
   }
 }
 
@@ -115,20 +139,6 @@ export async function markReminded(store: Store, tokenHash: string, round: numbe
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
-  }
-}
-
-/** The profiles of a wave's answered invitations, one shard at a time (live participation): no emails leave the table. */
-export async function* answeredProfilePages(store: Store, waveId: string, shard: number): AsyncGenerator<Profile[]> {
-  for await (const page of queryPages(store, {
-    TableName: store.tables.ephemeral,
-    IndexName: INDEX.invitationsByWave.name,
-    KeyConditionExpression: `${INDEX.invitationsByWave.partition} = :shard`,
-    FilterExpression: 'answered = :yes',
-    ProjectionExpression: 'profile',
-    ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}`, ':yes': true },
-  })) {
-    yield page.map((item) => item.profile as Profile);
   }
 }
 

@@ -3,7 +3,7 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@
 import { INDEX, TABLE_KEYS } from '../../shared/keys.ts';
 import type { Tables } from './client.ts';
 
-function definition(name: string, index: { name: string; partition: string; sort: string }) {
+function definition(name: string, index: { name: string; partition: string; sort: string; projection: 'ALL' | 'KEYS_ONLY' }) {
   const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
   return new CreateTableCommand({
     TableName: name,
@@ -20,7 +20,7 @@ function definition(name: string, index: { name: string; partition: string; sort
           { AttributeName: index.partition, KeyType: 'HASH' },
           { AttributeName: index.sort, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       },
     ],
   });

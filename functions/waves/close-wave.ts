@@ -17,7 +17,7 @@ import { ValidationError } from '../errors.ts';
 import { getBlob, putBlob } from '../store/blobs.ts';
 import { putCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
-import { closeInvitations, deleteWaveSecret, getWaveSecret, invitationPages } from '../store/invitations.ts';
+import { closeInvitations, deleteWaveSecret, getWaveSecret, invitationKeyPages } from '../store/invitations.ts';
 import { deleteAnsweredCounts } from '../store/live-counts.ts';
 import { updateJob } from '../store/jobs.ts';
 import {
@@ -150,8 +150,8 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
 
   if (atOrAfter(stage, 'closing-invitations')) {
     await forEachShard(async (shard) => {
-      for await (const page of invitationPages(store, waveId, shard)) {
-        await closeInvitations(store, waveId, page.map((invitation) => invitation.tokenHash));
+      for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) {
+        await closeInvitations(store, waveId, tokenHashes);
       }
     });
     await setStage('closed');

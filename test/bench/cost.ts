@@ -179,12 +179,13 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     await expectJobDone(d, closed.jobId);
     log('closed');
 
+    const picker = (await pickerReads()) === 'segments' ? `/api/waves/${wave.id}/segments` : participation;
     const slices = ['', 'unit=Bench%20Co', `unit=${encodeURIComponent(unitPath(42))}`, `unit=${encodeURIComponent('Bench Co > Division 3')}`, 'filter=tenure%3A1-3%20years', `unit=${encodeURIComponent('Bench Co > Division 7')}&filter=location%3ALondon`];
     for (let i = 0; i < SAMPLES_PER_VIEW; i++) {
       const slice = slices[i % slices.length];
       // A results page: its results and the segment picker's list of the wave's groups.
       await d.request('view: results page', 'staff', `/api/waves/${wave.id}/results${slice ? `?${slice}` : ''}`);
-      await d.request('view: results page', 'staff', participation);
+      await d.request('view: results page', 'staff', picker);
       await d.request('view: heatmap', 'staff', `/api/waves/${wave.id}/heatmap${['', '?dimension=tenure', '?dimension=location', '?dimension=2'][i % 4]}`);
       await d.request('view: trend', 'staff', `/api/surveys/${survey.id}/trend?statement=cost-${AGREE[i % AGREE.length]}`);
       await d.request('view: results CSV', 'staff', `/api/waves/${wave.id}/results?format=csv${slice ? `&${slice}` : ''}`);
@@ -291,6 +292,13 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
 async function expectJobDone(d: Driver, jobId: string): Promise<void> {
   const job = await d.json<{ status: string; error?: string }>(d.request('setup', 'staff', `/api/jobs/${jobId}`));
   if (job.status !== 'done') throw new Error(`job ${jobId}: ${job.status} ${job.error ?? ''}`);
+}
+
+/** What the dashboard's segment picker asks for (web/dashboard/lib/results.ts), read from its source so the bill follows the page. */
+async function pickerReads(): Promise<'segments' | 'participation'> {
+  const source = await readFile(new URL('../../web/dashboard/lib/results.ts', import.meta.url), 'utf8');
+  const picker = source.slice(source.indexOf('export async function listSegmentChoices'));
+  return /\/segments`/.test(picker.slice(0, 600)) ? 'segments' : 'participation';
 }
 
 /** How often the dashboard's participation page polls (web/dashboard/pages/Participation.svelte), read from its source so the bill follows the page. */

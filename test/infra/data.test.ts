@@ -19,11 +19,16 @@ describe('data', () => {
     expect(p.GlobalSecondaryIndexes).toEqual([expect.objectContaining({
       IndexName: index.name,
       KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }, { AttributeName: index.sort, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: index.projection },
     })]);
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
     expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
     expect(p.Replicas[0].DeletionProtectionEnabled).toBe(true);
     expect(DeletionPolicy).toBe('Retain');
+  });
+
+  it('keeps emails and marks out of the invitation index: it carries keys only, so a mark rewrites no index entry', () => {
+    expect(table('Data/Ephemeral').Properties.GlobalSecondaryIndexes[0].Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it('lets the main table be restored to any point in time', () => {
