@@ -7,6 +7,8 @@
 /** One count in the system. */
 export interface Variable {
   value: number;
+  /** Invitees in the group, when the directory is given (a group's size is public). */
+  invited?: number;
   /** Whether a segment shows this count; the others are remainders nobody ever sees. */
   published: boolean;
 }
@@ -40,7 +42,7 @@ const PRIME = 67_108_859; // below 2^26, so a product of two residues stays an e
  * finds at least what the rationals find unless the prime divides a pivot, which the ±1
  * coefficients here make practically impossible.
  */
-export function solveRemainder(known: boolean[], variables: Variable[], equations: Equation[], exposed: (n: number) => boolean): number[][] {
+export function solveRemainder(known: boolean[], variables: Variable[], equations: Equation[], exposed: (n: number, invited?: number) => boolean): number[][] {
   const unknownsOf = new Map<number, number[]>();
   const occurrences = new Map<number, number[]>();
   equations.forEach((equation, e) => {
@@ -108,7 +110,7 @@ export function solveRemainder(known: boolean[], variables: Variable[], equation
 
   const leaks: number[][] = [];
   for (const cell of occurrences.keys()) {
-    if (!exposed(variables[cell].value) || solutions.some((value) => value.get(cell) !== 0)) continue;
+    if (!exposed(variables[cell].value, variables[cell].invited) || solutions.some((value) => value.get(cell) !== 0)) continue;
     leaks.push(certificate(cell));
   }
   return leaks;

@@ -57,6 +57,12 @@ export function decideVisibility(input: {
   units: OrgUnit[];
   segments: Segment[];
   counts: ProfileCount[];
+  /**
+   * The directory. With it, a group the visible counts pin down is exposed when it has 1..k-1
+   * invitees whatever its count (a 0 is news about named people), and a 0 is no longer taken as
+   * free knowledge: only a group nobody was invited to is known without being shown.
+   */
+  invitees?: ProfileCount[];
 }): Map<string, Visibility> {
   const { k, segments } = input;
   const result = new Map<string, Visibility>();
@@ -64,8 +70,10 @@ export function decideVisibility(input: {
   const system = buildSystem(input);
   const { variables, everyone, root } = system;
   const small = (n: number) => n > 0 && n < k;
-  /** A group is exposed when it, or everyone outside it, is 1..k-1 people. */
-  const exposed = (n: number) => small(n) || small(everyone - n);
+  const everyoneInvited = variables[root].invited ?? 0;
+  /** A group is exposed when it, or everyone outside it, is 1..k-1 people (respondents, or invitees when the directory is given). */
+  const exposed = (n: number, invited?: number) =>
+    small(n) || small(everyone - n) || (invited !== undefined && (small(invited) || small(everyoneInvited - invited)));
 
   const primary = variables.map((v) => v.published && small(v.value));
   const hidden = variables.map((v) => !v.published || small(v.value));
@@ -91,8 +99,13 @@ export function decideVisibility(input: {
 
 const ONE_CUT_PER_ROUND_BELOW = 3000;
 
+/** Known without being shown: nobody in it (nobody invited, when the directory is given). */
+function isEmpty(variable: Variable): boolean {
+  return variable.invited !== undefined ? variable.invited === 0 : variable.value === 0;
+}
+
 /** Complementary suppression to a fixed point: attack, hide one visible cell per deduction found, repeat. */
-function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number) => boolean): void {
+function hideUntilSafe(system: System, hidden: boolean[], exposed: (n: number, invited?: number) => boolean): void {
   const { variables, equations } = system;
   const equationsOf: number[][] = variables.map(() => []);
   equations.forEach((equation, e) => {
@@ -151,7 +164,7 @@ interface Peeled {
 
 /** What the attacker learns from equations with one unknown, repeated to a fixed point. */
 function peel(variables: Variable[], equations: Equation[], equationsOf: number[][], hidden: boolean[]): Peeled {
-  const known = variables.map((v, i) => !hidden[i] || v.value === 0);
+  const known = variables.map((v, i) => !hidden[i] || isEmpty(v));
   const source = new Int32Array(variables.length).fill(-1);
   const unknownCount = equations.map((eq) => equationCells(eq).filter((cell) => !known[cell]).length);
   const queue: number[] = [];
@@ -183,42 +196,44 @@ function peelingLeaks(
   variables: Variable[],
   equations: Equation[],
   equationsOf: number[][],
-  exposed: (n: number) => boolean,
+  exposed: (n: number, invited?: number) => boolean,
 ): number[][] {
   const { known, source } = peeled;
   const leaks: number[][] = [];
   variables.forEach((v, i) => {
-    if (source[i] >= 0 && exposed(v.value)) leaks.push([source[i]]);
+    if (source[i] >= 0 && exposed(v.value, v.invited)) leaks.push([source[i]]);
   });
   /** Fewest people left unknown when the variable is opened up as far as helps, and the equations opened. */
-  const opened = new Map<number, { unknown: number; used: number[] }>();
-  const open = (cell: number): { unknown: number; used: number[] } => {
-    if (known[cell]) return { unknown: 0, used: [] };
+  const opened = new Map<number, { unknown: number; invited?: number; used: number[] }>();
+  const open = (cell: number): { unknown: number; invited?: number; used: number[] } => {
+    if (known[cell]) return { unknown: 0, invited: variables[cell].invited === undefined ? undefined : 0, used: [] };
     let best = opened.get(cell);
     if (best) return best;
-    best = { unknown: variables[cell].value, used: [] };
+    best = { unknown: variables[cell].value, invited: variables[cell].invited, used: [] };
     for (const e of equationsOf[cell]) {
       if (equations[e].total !== cell) continue;
       const inside = openParts(e);
-      if (inside.unknown < best.unknown) best = inside;
+      if (inside.unknown < best.unknown || (inside.invited !== undefined && inside.invited < best.invited!)) best = inside;
     }
     opened.set(cell, best);
     return best;
   };
   const openParts = (e: number) => {
     let unknown = 0;
+    let invited: number | undefined = variables[equations[e].total].invited === undefined ? undefined : 0;
     const used = [e];
     for (const part of equations[e].parts) {
       const inside = open(part);
       unknown += inside.unknown;
+      if (invited !== undefined) invited += inside.invited ?? 0;
       used.push(...inside.used);
     }
-    return { unknown, used };
+    return { unknown, invited, used };
   };
   equations.forEach((equation, e) => {
     if (!known[equation.total]) return;
-    const { unknown, used } = openParts(e);
-    if (unknown > 0 && exposed(unknown)) leaks.push(used);
+    const { unknown, invited, used } = openParts(e);
+    if ((unknown > 0 || (invited ?? 0) > 0) && exposed(unknown, invited)) leaks.push(used);
   });
   return leaks;
 }
@@ -246,7 +261,7 @@ function visibleBehind(
     const next: number[] = [];
     for (const e of frontier) {
       for (const cell of equationCells(equations[e])) {
-        if (variables[cell].value === 0 || cell === root || seen.has(cell)) continue;
+        if (isEmpty(variables[cell]) || cell === root || seen.has(cell)) continue;
         seen.add(cell);
         if (!hidden[cell]) level.push(cell);
         else if (source[cell] >= 0 && !visited.has(source[cell])) {
@@ -267,7 +282,7 @@ function visibleBehind(
  * as what an attacker who knows the directory can tell apart. A variable that is 0 and shows in no
  * segment is left out: it is known, and so adds nothing to an equation.
  */
-function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: ProfileCount[] }): System {
+function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: ProfileCount[]; invitees?: ProfileCount[] }): System {
   const tree = new UnitTree(input.units);
   const kept = new Set(input.segments.map((segment) => segment.id));
   const segmentCounts = countBySegment(input.counts, tree, kept);
@@ -282,9 +297,27 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
     return values;
   };
   for (const segment of input.segments) if (segment.kind !== 'unit') valueSet(segment.attribute).add(segment.value);
-  for (const { profile } of input.counts) for (const [attribute, value] of Object.entries(profile.attributes)) valueSet(attribute).add(value);
+  for (const { profile } of [...input.counts, ...(input.invitees ?? [])]) for (const [attribute, value] of Object.entries(profile.attributes)) valueSet(attribute).add(value);
   const directCount = new Map<string, number>();
   const direct = new Map<string, Map<string, Map<string, number>>>();
+  const directInvited = new Map<string, number>();
+  const directInvitedBy = new Map<string, Map<string, Map<string, number>>>();
+  const tallyDirect = (counts: ProfileCount[], byUnit: Map<string, number>, byValue: Map<string, Map<string, Map<string, number>>>) => {
+    for (const { profile, count } of counts) {
+      if (count === 0) continue;
+      if (!tree.byId.has(profile.unitId)) throw new Error(`unknown org unit ${profile.unitId}`);
+      byUnit.set(profile.unitId, (byUnit.get(profile.unitId) ?? 0) + count);
+      let byAttribute = byValue.get(profile.unitId);
+      if (!byAttribute) byValue.set(profile.unitId, (byAttribute = new Map()));
+      for (const attribute of valuesOf.keys()) {
+        let values = byAttribute.get(attribute);
+        if (!values) byAttribute.set(attribute, (values = new Map()));
+        const value = profile.attributes[attribute] ?? MISSING;
+        values.set(value, (values.get(value) ?? 0) + count);
+      }
+    }
+  };
+  if (input.invitees) tallyDirect(input.invitees, directInvited, directInvitedBy);
   for (const { profile, count } of input.counts) {
     if (count === 0) continue;
     if (!tree.byId.has(profile.unitId)) throw new Error(`unknown org unit ${profile.unitId}`);
@@ -302,17 +335,23 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
   const variables: Variable[] = [];
   const variableOf = new Map<string, number>();
   const equations: Equation[] = [];
-  /** A variable, or undefined when it is 0 and published nowhere. */
-  const addVariable = (value: number, names: string[]): number | undefined => {
+  const withDirectory = input.invitees !== undefined;
+  /** A variable, or undefined when it is empty (nobody in it, or nobody invited with the directory) and published nowhere. */
+  const addVariable = (value: number, names: string[], invited?: number): number | undefined => {
     const shown = names.filter((name) => kept.has(name));
-    if (value === 0 && shown.length === 0) return undefined;
+    const variable: Variable = withDirectory ? { value, invited: invited ?? 0, published: shown.length > 0 } : { value, published: shown.length > 0 };
+    if (isEmpty(variable) && shown.length === 0) return undefined;
     for (const name of shown) variableOf.set(name, variables.length);
-    variables.push({ value, published: shown.length > 0 });
+    variables.push(variable);
     return variables.length - 1;
   };
   const valueOf = (index: number | undefined) => (index === undefined ? 0 : variables[index].value);
+  const invitedOf = (index: number | undefined) => (index === undefined ? 0 : (variables[index].invited ?? 0));
+  /** A sum variable over parts: its count and its invitees are the parts' sums. */
+  const addSum = (parts: (number | undefined)[], names: string[]) =>
+    addVariable(parts.reduce<number>((sum, c) => sum + valueOf(c), 0), names, parts.reduce<number>((sum, c) => sum + invitedOf(c), 0));
   const addEquation = (total: number | undefined, parts: (number | undefined)[], implied = false) => {
-    if (total === undefined || variables[total].value === 0) return;
+    if (total === undefined || isEmpty(variables[total])) return;
     equations.push({ total, parts: parts.filter((part): part is number => part !== undefined), implied });
   };
 
@@ -325,10 +364,10 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
     const hiddenParts = parts.filter((part) => !part.shown && part.index !== undefined).map((part) => part.index);
     const shownParts = parts.filter((part) => part.shown).map((part) => part.index);
     if (hiddenParts.length > 0) {
-      base = addVariable([first, ...hiddenParts].reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      base = addSum([first, ...hiddenParts], []);
       addEquation(base, [first, ...hiddenParts]);
     }
-    const total = addVariable([base, ...shownParts].reduce<number>((sum, c) => sum + valueOf(c), 0), names);
+    const total = addSum([base, ...shownParts], names);
     addEquation(total, [base, ...shownParts]);
     return total;
   };
@@ -343,7 +382,7 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
   const bottomUp = [...input.units].sort((a, b) => tree.depth(b.id) - tree.depth(a.id));
   for (const unit of bottomUp) {
     const children = childrenOf.get(unit.id)!;
-    const n = addVariable(directCount.get(unit.id) ?? 0, []);
+    const n = addVariable(directCount.get(unit.id) ?? 0, [], directInvited.get(unit.id) ?? 0);
     const t = addTotal(
       [unitSegmentId(unit.id)],
       n,
@@ -352,9 +391,10 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
     unitTotal.set(unit.id, t);
     for (const [attribute, values] of valuesOf) {
       const byValue = direct.get(unit.id)?.get(attribute);
+      const invitedByValue = directInvitedBy.get(unit.id)?.get(attribute);
       const ys = new Map<string, number | undefined>();
       for (const value of values) {
-        const y = addVariable(byValue?.get(value) ?? 0, []);
+        const y = addVariable(byValue?.get(value) ?? 0, [], invitedByValue?.get(value) ?? 0);
         ys.set(value, y);
         const names = value === MISSING ? [] : [unitAttributeSegmentId(unit.id, attribute, value)];
         if (unit.parentId === null && value !== MISSING) names.push(attributeSegmentId(attribute, value));
@@ -367,11 +407,11 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
       // People with no value, or a value too rare to be a segment: directly here, and in the whole unit.
       const isShownValue = (value: string) => value !== MISSING && kept.has(attributeSegmentId(attribute, value));
       const rare = [...values].filter((value) => !isShownValue(value)).map((value) => ys.get(value));
-      const other = addVariable(rare.reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      const other = addSum(rare, []);
       addEquation(other, rare);
       addEquation(n, [other, ...[...values].filter(isShownValue).map((value) => ys.get(value))]);
       const childOthers = children.map((child) => otherTotal.get(`${child}\u0000${attribute}`));
-      const otherSum = addVariable([other, ...childOthers].reduce<number>((sum, c) => sum + valueOf(c), 0), []);
+      const otherSum = addSum([other, ...childOthers], []);
       addEquation(otherSum, [other, ...childOthers]);
       otherTotal.set(`${unit.id}\u0000${attribute}`, otherSum);
       // Implied by the above, but stated, so that opening a hidden unit into its value cells

@@ -3,6 +3,10 @@
  * and responded counts and each statement's point counts, with the confidentiality decision made
  * once over the whole segment set for every count vector (invited, responded, each statement).
  */
+import { auditModel } from './certify.ts';
+import type { Certificate } from './certify-certificate.ts';
+import type { MilpSolver } from './certify-lp.ts';
+import { buildCertifyModel } from './certify-model.ts';
 import { complementId, decideVisibility, type Visibility } from './disclosure.ts';
 import { parseProfileKey, UnitTree, type OrgUnit, type ProfileCount } from './org.ts';
 import { segmentsOfProfile, unitSegmentId, type Segment, type WaveSegment } from './segments.ts';
@@ -39,10 +43,26 @@ export interface WaveCellsInput {
   segments: WaveSegment[];
   statements: readonly CountedStatement[];
   tally: Tally;
+  /** The integer-programming audit (issue 9); without it only the algebraic rules run and the certificate says so. */
+  audit?: { solver: MilpSolver; budgetMs?: number; now?: () => number };
 }
 
-/** Every segment's and every complement's cell for a closed wave. */
+export interface WaveCellsResult {
+  cells: SegmentCell[];
+  certificate: Certificate;
+}
+
+/** The time a close gives the audit before it answers every open question "pinned" (and hides). */
+export const AUDIT_BUDGET_MS = 40_000;
+
+/** Every segment's and every complement's cell for a closed wave (the certificate aside). */
 export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
+  return certifyWaveCells(input).cells;
+}
+
+/** Every segment's and every complement's cell for a closed wave, certified (see shared/certify.ts), and the certificate. */
+export function certifyWaveCells(input: WaveCellsInput): WaveCellsResult {
+  const started = (input.audit?.now ?? Date.now)();
   const { k, units, invitees, segments, statements, tally } = input;
   const tree = new UnitTree(units);
   const kept = new Set(segments.map((segment) => segment.id));
@@ -83,7 +103,7 @@ export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
   }
 
   const plainSegments = segments.map(stripInvited);
-  const decideOnce = (counts: ProfileCount[]) => decideVisibility({ k, units, segments: plainSegments, counts });
+  const decideOnce = (counts: ProfileCount[]) => decideVisibility({ k, units, segments: plainSegments, counts, invitees });
   // Most statements are answered by everyone who responded, so the respondent-ordered count
   // vectors repeat: decide each distinct one once.
   const decided = new Map<string, Map<string, Visibility>>();
@@ -109,7 +129,98 @@ export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
       if (!visibility.visible) statementCell.reason = visibility.reason;
     });
   }
-  return [...cells.values()];
+  return certify(input, [...cells.values()], started);
+}
+
+/**
+ * Primary suppression of groups under k invitees, then the integer-programming audit over every
+ * responded and statement cell at once; the hidden cells' reasons and the certificate follow.
+ */
+function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): WaveCellsResult {
+  const { k, statements } = input;
+  if (input.segments.length === 0) return { cells, certificate: emptyCertificate(input, started) };
+  const byId = new Map(cells.map((cell) => [cell.segment.id, cell]));
+  const model = buildCertifyModel({ ...input, segments: input.segments.map(stripInvited) });
+  // Vector 0 is responded, 1 + s statement s, as in the model.
+  const get = (vector: number, cell: SegmentCell) => (vector === 0 ? cell.respondedVisible : cell.statements[statements[vector - 1].id].visible);
+  const hide = (vector: number, cell: SegmentCell, reason: HiddenReason) => {
+    if (vector === 0) {
+      cell.respondedVisible = false;
+      cell.respondedReason = reason;
+    } else {
+      const statementCell = cell.statements[statements[vector - 1].id];
+      statementCell.visible = false;
+      statementCell.reason = reason;
+    }
+  };
+  const vectors = statements.length + 1;
+  const modelCells = model.cells.map((modelCell) => byId.get(modelCell.id)!);
+  for (const cell of modelCells) {
+    if (cell.invited > 0 && cell.invited < k) for (let vector = 0; vector < vectors; vector++) if (get(vector, cell)) hide(vector, cell, 'below-k');
+  }
+  const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (get(vector, cell) ? 1 : 0)));
+  const overApproximations: Certificate['overApproximations'] = ['exact-counts'];
+  if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
+  let result: ReturnType<typeof auditModel> | undefined;
+  if (input.audit) {
+    const now = input.audit.now ?? Date.now;
+    result = auditModel(model, visibility, { solver: input.audit.solver, deadline: started + (input.audit.budgetMs ?? AUDIT_BUDGET_MS), now });
+    for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
+    if (result.unresolved > 0) overApproximations.push('budget');
+    if (result.overApproximated) overApproximations.push('neighbourhoods');
+  } else overApproximations.push('no-solver');
+
+  const hidden = { belowK: 0, differencing: 0, audit: result?.hidden.length ?? 0 };
+  for (const cell of modelCells) {
+    for (let vector = 0; vector < vectors; vector++) {
+      if (get(vector, cell)) continue;
+      const reason = vector === 0 ? cell.respondedReason : cell.statements[statements[vector - 1].id].reason;
+      if (reason === 'below-k') hidden.belowK++;
+    }
+  }
+  hidden.differencing = modelCells.length * vectors - countVisible(modelCells, vectors, get) - hidden.belowK - hidden.audit;
+  const certificate: Certificate = {
+    k,
+    method: overApproximations.some((item) => item === 'budget' || item === 'no-solver' || item === 'neighbourhoods') ? 'over-approximated' : 'exact',
+    overApproximations,
+    solver: input.audit?.solver.name ?? 'none',
+    checked: {
+      finestGroups: model.invited.length,
+      smallGroups: model.groups.filter((group) => group.kind === 'small').length,
+      countGroups: model.groups.filter((group) => group.kind === 'count').length,
+      quantities: result?.quantities ?? 0,
+      cells: modelCells.length * vectors,
+    },
+    hidden,
+    unanimity: result?.unanimity ?? 0,
+    leaks: result?.leaks ?? 0,
+    rounds: result?.rounds ?? 0,
+    solves: result?.solves ?? 0,
+    ms: Math.max(0, (input.audit?.now ?? Date.now)() - started),
+  };
+  return { cells, certificate };
+}
+
+function emptyCertificate(input: WaveCellsInput, started: number): Certificate {
+  return {
+    k: input.k,
+    method: 'exact',
+    overApproximations: [],
+    solver: input.audit?.solver.name ?? 'none',
+    checked: { finestGroups: 0, smallGroups: 0, countGroups: 0, quantities: 0, cells: 0 },
+    hidden: { belowK: 0, differencing: 0, audit: 0 },
+    unanimity: 0,
+    leaks: 0,
+    rounds: 0,
+    solves: 0,
+    ms: Math.max(0, (input.audit?.now ?? Date.now)() - started),
+  };
+}
+
+function countVisible(cells: SegmentCell[], vectors: number, get: (vector: number, cell: SegmentCell) => boolean): number {
+  let visible = 0;
+  for (const cell of cells) for (let vector = 0; vector < vectors; vector++) if (get(vector, cell)) visible++;
+  return visible;
 }
 
 function applyVisibility(cells: Map<string, SegmentCell>, decided: Map<string, Visibility>, apply: (cell: SegmentCell, visibility: Visibility) => void) {
