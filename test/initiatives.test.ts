@@ -131,6 +131,26 @@ describe('registering an initiative', () => {
   });
 });
 
+describe('an analyst', () => {
+  it('lists and opens only initiatives whose target and comparison lie inside their grants', async () => {
+    expect((await createInitiative({ name: 'Rest only', target: { unit: 'Org > Rest' } })).status).toBe(201);
+    expect((await createInitiative({ name: 'Tech against Rest', comparison: { unit: 'Org > Rest' } })).status).toBe(201);
+    // Grants are picked from the directory's units.
+    const roster = 'email,orgUnit\na@org.test,Org > Tech\nb@org.test,Org > Rest\n';
+    expect((await rt.staff('/api/roster', { method: 'PUT', body: roster, headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    const granted = await rt.staff('/api/staff/local-analyst/grants', { method: 'PUT', body: JSON.stringify({ units: ['Org > Tech'] }) });
+    expect(granted.status, await granted.clone().text()).toBe(200);
+    const { initiatives } = (await (await rt.staff('/api/initiatives', { role: 'analyst' })).json()) as { initiatives: Initiative[] };
+    const names = initiatives.map((initiative) => initiative.name);
+    expect(names).toContain('Ladder');
+    expect(names).not.toContain('Rest only');
+    expect(names).not.toContain('Tech against Rest');
+    const all = (await (await rt.staff('/api/initiatives')).json()) as { initiatives: Initiative[] };
+    const restOnly = all.initiatives.find((initiative) => initiative.name === 'Rest only')!;
+    expect((await rt.staff(`/api/initiatives/${restOnly.id}/impact`, { role: 'analyst' })).status).toBe(403);
+  });
+});
+
 describe('groups that cannot overlap (pure)', () => {
   const tree = new UnitTree([
     { id: 'root', name: 'Org', parentId: null },

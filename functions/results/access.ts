@@ -58,3 +58,23 @@ export function assertMayRead(reader: Reader, context: WaveContext, segmentIds: 
 export function assertMayReadInitiative(reader: Reader, context: WaveContext, targetId: string, comparisonId: string): void {
   assertMayRead(reader, context, comparisonId === `not:${targetId}` ? [targetId] : [targetId, comparisonId]);
 }
+
+/**
+ * Whether an initiative's groups lie inside the reader's grants, judged from its slices alone (the
+ * list has no wave to resolve them in), by the same rules: a unit inside a granted unit; an
+ * org-wide attribute only with the whole organization; the default comparison ("everyone outside
+ * the target") goes with the target.
+ */
+export function mayReadInitiativeSlices(reader: Reader, rootPath: string, slices: { target: { unit?: string }; comparison?: { unit?: string } }): boolean {
+  if (reader.admin) return true;
+  const full = (path: string) => {
+    const normalized = normalize(path);
+    if (rootPath === '') return normalized;
+    return normalized === rootPath || normalized.startsWith(rootPath + UNIT_PATH_SEPARATOR) ? normalized : `${rootPath}${UNIT_PATH_SEPARATOR}${normalized}`;
+  };
+  const inside = (slice: { unit?: string }) => {
+    const path = slice.unit === undefined ? rootPath : full(slice.unit);
+    return reader.units.some((unit) => path === full(unit) || path.startsWith(full(unit) + UNIT_PATH_SEPARATOR));
+  };
+  return inside(slices.target) && (slices.comparison === undefined || inside(slices.comparison));
+}

@@ -3,10 +3,11 @@ import { impactQuerySchema, impactSchema, initiativeCreateSchema, initiativeEdit
 import { createContractApp, errorResponses, initiativeIdParams, jsonBody, jsonContent, jsonOrCsvContent, STAFF, staffRoute } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
 import { preferredLang } from '../http.ts';
-import { readerOf } from '../results/access.ts';
+import { mayReadInitiativeSlices, readerOf } from '../results/access.ts';
 import { impactCsv } from '../results/csv.ts';
 import { buildImpact, createInitiative, updateInitiative } from '../results/impact.ts';
 import { listInitiatives } from '../store/initiatives.ts';
+import { listUnits } from '../store/roster.ts';
 import { listSurveys } from '../store/waves.ts';
 import { respondWith } from './results.ts';
 
@@ -39,9 +40,12 @@ export function initiativeRoutes(deps: AppDeps) {
   return createContractApp()
     .openapi(initiativeRouteDefs.list, async (c) => {
       // The demo's initiatives go with the demo: once its surveys are removed they are not listed (their waves are gone).
-      const [initiatives, surveys] = await Promise.all([listInitiatives(deps.store), listSurveys(deps.store)]);
+      const [initiatives, surveys, reader, units] = await Promise.all([listInitiatives(deps.store), listSurveys(deps.store), readerOf(deps, c.get('staff')), listUnits(deps.store)]);
       const demoPresent = surveys.some((survey) => survey.demo);
-      return c.json({ initiatives: initiatives.filter((initiative) => demoPresent || !initiative.demo) });
+      // An analyst sees only initiatives whose target and comparison lie inside their grants.
+      const rootPath = units.find((unit) => unit.parentId === null)?.name ?? '';
+      const shown = initiatives.filter((initiative) => (demoPresent || !initiative.demo) && mayReadInitiativeSlices(reader, rootPath, initiative));
+      return c.json({ initiatives: shown });
     })
     .openapi(initiativeRouteDefs.create, async (c) => c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201))
     // A later edit: kept in the history with its date; the registration time and text never change.

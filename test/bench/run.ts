@@ -21,6 +21,7 @@ const BENCHMARKS: Record<string, Bench> = {
   confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
   properties: async () => (await import('./properties.ts')).benchProperties(),
   attack: async () => (await import('./attack.ts')).benchAttack(),
+  fuzz: async (args) => (await import('./fuzz.ts')).benchFuzz(numbers(args)[0]),
   // These two run as scripts when imported: bundles and fresh processes, and a real browser (needs `vite build` and chromium).
   'cold-start': script('./cold-start.ts'),
   'respondent-page': script('./respondent-page.ts'),
