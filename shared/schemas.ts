@@ -109,8 +109,6 @@ export const surveyListSchema = z.object({ surveys: z.array(surveyViewSchema) })
 export const statementListSchema = z.object({ statements: z.array(z.object({ id: z.string() }).loose()) });
 export const jobStartedSchema = z.object({ jobId: z.string(), round: z.number().optional() });
 export const inviteesSchema = z.object({ invitees: z.number().nullable() });
-/** Invited and responded per segment; a count below k shows as "<k". */
-export const participationSchema = z.object({}).loose();
 export const rosterSummarySchema = z.object({
   people: z.number(),
   attributes: z.array(z.string()),

@@ -1,7 +1,8 @@
 /** Waves: opening and closing (jobs), the invitation links export, participation. */
 import { z } from '@hono/zod-openapi';
 import { SHARD_COUNT } from '../../shared/keys.ts';
-import { jobStartedSchema, participationSchema, waveViewSchema } from '../../shared/schemas.ts';
+import { participationSchema } from '../../shared/api-results.ts';
+import { jobStartedSchema, waveViewSchema } from '../../shared/schemas.ts';
 import { ADMIN, createContractApp, errorResponses, jsonContent, staffRoute, waveIdParams } from '../contract.ts';
 import { toCsv } from '../../shared/csv.ts';
 import { deriveWaveKeys, inviteeToken, randomId } from '../crypto.ts';
