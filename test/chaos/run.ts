@@ -31,6 +31,8 @@ const CONCURRENCY = 16;
 /** The whole run gives up after this long (a hung server must not hang CI). */
 const DEADLINE = Date.now() + 8 * 60_000;
 const root = resolve(import.meta.dirname, '../..');
+/** A job that has not finished this long after the last restart or post is stuck (the close waits out 15 s of grace; the rest takes seconds). */
+const STUCK_MS = 90_000;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -184,11 +186,11 @@ async function openWave(run: Run, killAtMails: number | undefined): Promise<void
     await run.server.start();
     jobId = await resumeOrRepost(run, 'open', jobId, 'open');
   }
-  await until('the wave to open', async () => {
+  await until(`the wave to open (job ${jobId}${killAtMails === undefined ? '' : ', after the restart'})`, async () => {
     const job = await jobState(run, jobId);
     if (job.status === 'failed') throw new Error(`the open job failed: ${job.error}`);
     return (await waveStatus(run)) === 'open';
-  }, 100);
+  }, 100, STUCK_MS);
 }
 
 interface SubmissionTally {
@@ -276,7 +278,7 @@ async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
       if (state.status === 'failed') throw new Error(`the close job failed: ${state.error}`);
       if (state.status === 'done' || step.when(state, Date.now() - started)) return state;
       return undefined;
-    }, 10);
+    }, 10, STUCK_MS);
     const status = await waveStatus(run);
     const where = `(job ${job.status}, progress ${job.progress ? `${job.progress.done}/${job.progress.total}` : 'none'}, wave ${status})`;
     if (step.action === 'post-again') {
@@ -291,11 +293,11 @@ async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
     await run.server.start();
     jobId = await resumeOrRepost(run, 'close', jobId, 'closed');
   }
-  await until('the wave to close', async () => {
+  await until(`the wave to close (job ${jobId})`, async () => {
     const job = await jobState(run, jobId);
     if (job.status === 'failed') throw new Error(`the close job failed: ${job.error}`);
     return (await waveStatus(run)) === 'closed';
-  }, 100);
+  }, 100, STUCK_MS);
   for (const id of others) {
     const other = await jobState(run, id);
     run.events.push(`close: the second job ${id} ended ${other.status ?? 'unknown (killed)'}${other.error ? `: ${other.error}` : ''}`);
