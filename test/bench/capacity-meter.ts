@@ -92,7 +92,7 @@ const sameValue = (a: AttributeValue | undefined, b: AttributeValue | undefined)
 export class CapacityMeter {
   readonly totals = emptyUsage();
   private readonly phases = new Map<string, Usage>();
-  private readonly storage = new AsyncLocalStorage<{ phase: string; usage: Usage; own: Usage }>();
+  private readonly storage = new AsyncLocalStorage<{ phase: string; usage: Usage; own: Usage; shadow: Intervals }>();
   private readonly indexes = new Map<string, Promise<IndexShape[]>>();
 
   private constructor(private readonly shadow: DynamoDBClient) {}
@@ -120,16 +120,20 @@ export class CapacityMeter {
   run<T>(phase: string, work: () => Promise<T>): Promise<T> {
     let usage = this.phases.get(phase);
     if (!usage) this.phases.set(phase, (usage = emptyUsage()));
-    return this.storage.run({ phase, usage, own: emptyUsage() }, work);
+    return this.storage.run({ phase, usage, own: emptyUsage(), shadow: new Intervals() }, work);
   }
 
   phase(name: string): Usage {
     return this.phases.get(name) ?? emptyUsage();
   }
 
-  /** Shadow time spent so far inside the current `run` (to subtract from a handler's time). */
+  /**
+   * Wall time during which the current `run` was waiting on the meter's shadow reads, to subtract
+   * from a handler's time: the union of their intervals, so shadow reads of parallel work (a
+   * close's shards) are not subtracted twice.
+   */
   meterMsHere(): number {
-    return this.storage.getStore()?.own.meterMs ?? 0;
+    return this.storage.getStore()?.shadow.covered() ?? 0;
   }
 
   stop(): void {
@@ -147,7 +151,9 @@ export class CapacityMeter {
     try {
       return await work();
     } finally {
-      this.add({ meterMs: performance.now() - started });
+      const ended = performance.now();
+      this.add({ meterMs: ended - started });
+      this.storage.getStore()?.shadow.add(started, ended);
     }
   }
 
@@ -358,6 +364,27 @@ function toAttribute(value: unknown): AttributeValue {
   }
   if (typeof value === 'object' && 'value' in (value as object) && Object.keys(value as object).length === 1) return { N: String((value as { value: string }).value) };
   return { M: Object.fromEntries(Object.entries(value as object).filter(([, member]) => member !== undefined).map(([name, member]) => [name, toAttribute(member)])) };
+}
+
+/** A set of time intervals and the length of their union. */
+class Intervals {
+  private spans: [number, number][] = [];
+  add(start: number, end: number): void {
+    this.spans.push([start, end]);
+  }
+  covered(): number {
+    const sorted = [...this.spans].sort((a, b) => a[0] - b[0]);
+    let total = 0;
+    let [from, to] = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    for (const [start, end] of sorted) {
+      if (start > to) {
+        if (to > from) total += to - from;
+        [from, to] = [start, end];
+      } else to = Math.max(to, end);
+    }
+    if (to > from) total += to - from;
+    return total;
+  }
 }
 
 function pickKey(item: Raw): Raw {

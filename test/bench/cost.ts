@@ -213,7 +213,15 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       { phase: 'mail merge: invitation links CSV', ran: 1, billed: 1 },
     ];
     const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-    const perOperation = operations.map(({ phase, ran }) => {
+    const dollarsOf = (phase: string, ran: number, billed: number) => {
+      const usage = meter.phase(phase);
+      const timed = d.timed.get(phase) ?? emptyTimed();
+      const gbSeconds = (timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000;
+      const dollars =
+        usage.readUnits * PRICES.dynamoReadUnit + usage.writeUnits * PRICES.dynamoWriteUnit + gbSeconds * PRICES.lambdaGbSecond + timed.requests * PRICES.lambdaRequest + timed.apiUnits * PRICES.apiRequest;
+      return (dollars * billed) / ran;
+    };
+    const perOperation = operations.map(({ phase, ran, billed }) => {
       const usage = meter.phase(phase);
       const timed = d.timed.get(phase) ?? emptyTimed();
       return {
@@ -224,6 +232,8 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         'DynamoDB requests': round(usage.requests / ran),
         'handler ms': Math.round((timed.ms.respond + timed.ms.staff + timed.ms.jobs) / ran),
         'KB returned': round(usage.bytesReturned / 1024 / ran),
+        'times in the wave': Math.round(billed),
+        'AWS $ in the wave': `$${dollarsOf(phase, ran, billed).toFixed(4)}`,
       };
     });
     console.log(`\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`);
