@@ -1,12 +1,13 @@
 /**
  * Participation: invited and responded per segment. While a wave is open it is derived from the
- * invitation marks (never a per-submission counter on a hot item) and recomputed at most every
- * few minutes; once closed it comes from the stored cells. Either way the confidentiality rules
+ * answered counts per profile (store/live-counts.ts: one small item per profile, so no hot item)
+ * and recomputed at most every few minutes; once closed it comes from the stored cells, kept as
+ * one value. Either way the confidentiality rules
  * decide which counts show; hidden ones read "<k".
  */
 import { BELOW_K, type Participation, type SegmentParticipation } from '../../shared/api-results.ts';
 import { decideVisibility } from '../../shared/disclosure.ts';
-import { profileKey, UnitTree, type ProfileCount } from '../../shared/org.ts';
+import { UnitTree, type ProfileCount } from '../../shared/org.ts';
 import { segmentLabel } from '../../shared/segment-labels.ts';
 import { countBySegment, unitSegmentId, type Segment } from '../../shared/segments.ts';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
@@ -27,13 +28,53 @@ const CLOSED_PARTICIPATION = 'participation-closed';
 export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Participation> {
   if (wave.status === 'closed') return closedParticipation(deps, wave);
   if (wave.status === 'draft' || wave.status === 'opening') return { status: wave.status, invited: wave.invited ?? 0, responded: 0, segments: [] };
-  const cached = await getBlob<Participation>(deps.store, `WAVE#${wave.id}`, 'participation');
-  if (cached?.computedAt && Date.now() - Date.parse(cached.computedAt) < deps.timing.participationRefreshMs) {
-    return { ...cached, status: wave.status };
-  }
-  const fresh = await computeLiveParticipation(deps, wave);
-  await putBlob(deps.store, `WAVE#${wave.id}`, 'participation', fresh);
-  return fresh;
+  const snapshot = await getWaveSnapshot(deps.store, wave.id);
+  if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
+  const cached = await getBlob<LiveCounts>(deps.store, `WAVE#${wave.id}`, LIVE_PARTICIPATION);
+  const usable = cached?.shown.length === snapshot.segments.length ? cached : undefined;
+  if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return expandLive(wave, snapshot, usable);
+  const fresh = computeLiveParticipation(wave, snapshot, await listAnsweredCounts(deps.store, wave.id), usable);
+  await putBlob(deps.store, `WAVE#${wave.id}`, LIVE_PARTICIPATION, fresh);
+  return expandLive(wave, snapshot, fresh);
+}
+
+/**
+ * Live participation as stored between refreshes: only what may be shown, per segment in the
+ * snapshot's order (responded, or -1 when hidden; whether invited is hidden), so a refresh writes
+ * a couple of KB rather than every label; labels come from the snapshot when it is read.
+ */
+interface LiveCounts {
+  computedAt: string;
+  /** Responded per segment, -1 where hidden. */
+  shown: number[];
+  /** Indices of segments whose invited count is hidden (it depends on the directory only: decided once). */
+  invitedHidden: number[];
+}
+const LIVE_PARTICIPATION = 'participation-live';
+
+type Snapshot = NonNullable<Awaited<ReturnType<typeof getWaveSnapshot>>>;
+
+function expandLive(wave: Wave, snapshot: Snapshot, live: LiveCounts): Participation {
+  const tree = new UnitTree(snapshot.units);
+  const rootIndex = snapshot.segments.findIndex((segment) => segment.id === unitSegmentId(tree.root.id));
+  const invitedHidden = new Set(live.invitedHidden);
+  const responded = rootIndex >= 0 ? live.shown[rootIndex] : -1;
+  const total = wave.invited ?? 0;
+  return {
+    status: wave.status,
+    invited: total,
+    responded: responded >= 0 ? responded : BELOW_K,
+    rate: responded >= 0 && total > 0 ? responded / total : undefined,
+    computedAt: live.computedAt,
+    segments: snapshot.segments.map((segment, index) => ({
+      id: segment.id,
+      label: segmentLabel(segment, tree),
+      kind: segment.kind,
+      invited: invitedHidden.has(index) ? BELOW_K : segment.invited,
+      responded: live.shown[index] >= 0 ? live.shown[index] : BELOW_K,
+      rate: live.shown[index] >= 0 ? live.shown[index] / segment.invited : undefined,
+    })),
+  };
 }
 
 /**
@@ -50,42 +91,30 @@ async function closedParticipation(deps: AppDeps, wave: Wave): Promise<Participa
   return fresh;
 }
 
-async function computeLiveParticipation(deps: AppDeps, wave: Wave): Promise<Participation> {
-  const snapshot = await getWaveSnapshot(deps.store, wave.id);
-  if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
-  // O(profiles): the answered counts kept per profile, never the invitations themselves.
-  const answered = new Map<string, ProfileCount>(
-    (await listAnsweredCounts(deps.store, wave.id)).map((entry) => [profileKey(entry.profile), entry]),
-  );
+/**
+ * Recompute live participation from the answered counts per profile: O(profiles), never the
+ * invitations. Which invited counts show depends on the directory alone, so it is decided at the
+ * first refresh and kept; which responded counts show is decided again each time.
+ */
+function computeLiveParticipation(wave: Wave, snapshot: Snapshot, answered: ProfileCount[], previous: LiveCounts | undefined): LiveCounts {
   const tree = new UnitTree(snapshot.units);
   const segments: Segment[] = snapshot.segments.map(({ invited: _invited, ...segment }) => segment as Segment);
   const kept = new Set(segments.map((segment) => segment.id));
-  const respondedBySegment = countBySegment([...answered.values()], tree, kept);
-  const invitedVisibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: snapshot.invitees });
-  const respondedVisibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: [...answered.values()] });
-  const rootId = unitSegmentId(tree.root.id);
-  const responded = respondedBySegment.get(rootId) ?? 0;
-  const total = wave.invited ?? 0;
-  const rootVisible = respondedVisibility.get(rootId)?.visible ?? false;
+  const respondedBySegment = countBySegment(answered, tree, kept);
+  const invitedHidden =
+    previous?.invitedHidden ??
+    (() => {
+      const visibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: snapshot.invitees });
+      return snapshot.segments.flatMap((segment, index) => (visibility.get(segment.id)?.visible ? [] : [index]));
+    })();
+  const hiddenInvited = new Set(invitedHidden);
+  const respondedVisibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: answered });
   return {
-    status: wave.status,
-    invited: total,
-    responded: rootVisible ? responded : BELOW_K,
-    rate: rootVisible && total > 0 ? responded / total : undefined,
     computedAt: new Date().toISOString(),
-    segments: snapshot.segments.map((segment) => {
-      const invitedShown = invitedVisibility.get(segment.id)?.visible ?? false;
-      const respondedShown = invitedShown && (respondedVisibility.get(segment.id)?.visible ?? false);
-      const count = respondedBySegment.get(segment.id) ?? 0;
-      return {
-        id: segment.id,
-        label: segmentLabel(segment, tree),
-        kind: segment.kind,
-        invited: invitedShown ? segment.invited : BELOW_K,
-        responded: respondedShown ? count : BELOW_K,
-        rate: respondedShown ? count / segment.invited : undefined,
-      };
-    }),
+    invitedHidden,
+    shown: snapshot.segments.map((segment, index) =>
+      !hiddenInvited.has(index) && respondedVisibility.get(segment.id)?.visible ? (respondedBySegment.get(segment.id) ?? 0) : -1,
+    ),
   };
 }
 
