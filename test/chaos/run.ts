@@ -260,12 +260,18 @@ interface CloseStep {
   when: (job: { progress?: { done: number; total: number } }, sinceMs: number) => boolean;
 }
 
+/** How far the close job says it got, 0..1 (its stages report shard by shard). */
+const share = (job: { progress?: { done: number; total: number } }) => (job.progress ? job.progress.done / job.progress.total : 0);
+
+/** Points of the close, as shares of its progress, so that they follow its stages whatever they are. */
 const CLOSE_STEPS: CloseStep[] = [
-  { name: 'waiting out submissions in flight', action: 'kill', when: (_job, since) => since > 1_500 },
-  { name: 'counting', action: 'kill', when: (job) => (job.progress?.done ?? 0) >= 5 },
-  // A second close while the first rewrites (the two overlap from here until the next kill).
-  { name: 'the end of counting', action: 'post-again', when: (job) => (job.progress?.done ?? 0) >= 14 },
-  { name: 'rewriting done (secret, invitations)', action: 'kill', when: (job) => (job.progress?.done ?? 0) >= 32 },
+  { name: 'its first seconds', action: 'kill', when: (_job, since) => since > 1_500 },
+  { name: '20% of its progress', action: 'kill', when: (job) => share(job) >= 0.2 },
+  // A second close while the first runs on (a double click, a retried request, a scheduled close).
+  { name: '45% of its progress', action: 'post-again', when: (job) => share(job) >= 0.45 },
+  { name: '55% of its progress', action: 'kill', when: (job) => share(job) >= 0.55 },
+  { name: '75% of its progress', action: 'kill', when: (job) => share(job) >= 0.75 },
+  { name: '90% of its progress', action: 'kill', when: (job) => share(job) >= 0.9 },
 ];
 
 async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
