@@ -10,12 +10,13 @@ import { unitSegmentId } from '../shared/segments.ts';
 import { UnitTree } from '../shared/org.ts';
 import type { SegmentCell } from '../shared/wave-cells.ts';
 import { hashToken } from '../functions/crypto.ts';
-import { closeWave as runClose } from '../functions/waves/close-wave.ts';
+import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
 import { listCells } from '../functions/store/cells.ts';
 import { anonymousResponsePages, sealedResponsePages } from '../functions/store/responses.ts';
 import { getWaveSnapshot } from '../functions/waves/snapshot.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
+import { aRunThatDies, cellsBySegment, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
 
 let rt: TestRuntime;
 beforeEach(async () => {
@@ -120,7 +121,13 @@ describe('exactly once', () => {
     expect((await rootCell(waveId)).responded).toBe(accepted);
   });
 
-  it.each(['counted-shard-7', 'stored-cells', 'rewrote-page-5'])('resumes a close cut short at %s with the same counts as an uninterrupted close', async (point) => {
+  // A process killed at these points (the run's client fails from there on), then the embedded start-up resumes its job.
+  const CRASH_POINTS: Record<string, (waveId: string) => RequestMatcher> = {
+    'sealing shard 7 recorded': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && JSON.stringify(input.ExpressionAttributeValues?.[':shard']) === '[7]',
+    'the first cell stored': (waveId) => ({ command, input }) => command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && String(input.Item?.sk).startsWith('CELL#'),
+    'a page of sealed responses deleted': (waveId) => ({ command, input }) => command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes(`RESP#${waveId}`),
+  };
+  it.each(Object.keys(CRASH_POINTS))('resumes a close killed at "%s" with the same counts as an uninterrupted close', async (point) => {
     const roster = aRoster(120);
     const uninterrupted = await aWave(rt).withRoster(roster).open();
     const interrupted = await aWave(rt).withRoster(roster).open();
@@ -130,12 +137,14 @@ describe('exactly once', () => {
     }
     expect((await closeWave(rt, uninterrupted.waveId)).status).toBe('done');
 
-    await expect(closeCutShortAt(interrupted.waveId, point)).rejects.toThrow(`cut short at ${point}`);
+    const doomed = await aRunThatDies(rt, CRASH_POINTS[point](interrupted.waveId));
+    const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', interrupted.waveId);
+    await doomed.died;
     expect((await rt.staff(`/api/waves/${interrupted.waveId}`).then((r) => r.json())).status).toBe('closing');
-    expect((await closeWave(rt, interrupted.waveId)).status).toBe('done');
+    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
 
-    const byId = (cells: SegmentCell[]) => Object.fromEntries(cells.map((cell) => [cell.segment.id, cell]));
-    expect(byId(await listCells(rt.deps.store, interrupted.waveId))).toEqual(byId(await listCells(rt.deps.store, uninterrupted.waveId)));
+    expect(await cellsBySegment(rt, interrupted.waveId)).toEqual(await cellsBySegment(rt, uninterrupted.waveId));
     let anonymous = 0;
     for (let shard = 0; shard < SHARD_COUNT; shard++) for await (const page of anonymousResponsePages(rt.deps.store, interrupted.waveId, shard)) anonymous += page.length;
     expect(anonymous).toBe(90);
@@ -163,13 +172,6 @@ describe('jobs', () => {
     expect((await rootCell(waveId)).responded).toBe(20);
   });
 });
-
-/** Run the close that stops dead at the named point, as a crash or a timeout would. */
-async function closeCutShortAt(waveId: string, point: string) {
-  return runClose(rt.deps, waveId, { jobId: `cut-${point}` }, (reached) => {
-    if (reached === point) throw new Error(`cut short at ${point}`);
-  });
-}
 
 /** A submission as a phone would send it, with an address and a user agent the server must not keep. */
 function submitFromPhone(token: string, answers: Record<string, number>) {

@@ -10,7 +10,7 @@
 import type { AppDeps } from '../deps.ts';
 import { BaselineError, ConflictError } from '../errors.ts';
 import { randomId } from '../crypto.ts';
-import { getJob, putJob, putJobOnce, updateJob } from '../store/jobs.ts';
+import { getJob, putJob, reviveJob, updateJob } from '../store/jobs.ts';
 import {
   acquireWaveLease,
   adoptWaveJob,
@@ -69,10 +69,10 @@ export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string, ex
   return existing;
 }
 
-/** Start the wave's job again unless a live run holds the wave; the job record is created if a crash left none. */
+/** Start the wave's job again unless a live run holds the wave (the job is marked running again, recorded if a crash left no record). */
 async function resumeWaveJob(deps: AppDeps, wave: Wave, kind: JobKind, jobId: string): Promise<void> {
-  await putJobOnce(deps.store, { id: jobId, kind, status: 'running', payload: { waveId: wave.id } });
   if (wave.leaseRun && (wave.leaseUntil ?? 0) > Date.now()) return;
+  await reviveJob(deps.store, { id: jobId, kind, payload: { waveId: wave.id } });
   await deps.jobs.start({ id: jobId, kind, payload: { waveId: wave.id } });
 }
 

@@ -4,8 +4,8 @@
  * a whole value or none, and rewriting the same value is idempotent.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, putRequest, type Store } from './client.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, deleteRequest, putRequest, type Store } from './client.ts';
 
 const CHUNK_BYTES = 300_000;
 
@@ -34,4 +34,12 @@ export async function getBlob<T>(store: Store, pk: string, name: string): Promis
   }
   const ordered = Array.from({ length: count }, (_, index) => parts.get(`BLOB#${name}#${index}`)!);
   return JSON.parse(gunzipSync(Buffer.concat(ordered)).toString('utf8')) as T;
+}
+
+/** Delete a value: the head first, so a reader sees the whole value or none; then its chunks. */
+export async function deleteBlob(store: Store, pk: string, name: string): Promise<void> {
+  const head = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` }, ConsistentRead: true }));
+  if (!head.Item) return;
+  await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` } }));
+  await batchWrite(store, store.tables.main, Array.from({ length: head.Item.chunks as number }, (_, index) => deleteRequest({ pk, sk: `BLOB#${name}#${index}` })));
 }

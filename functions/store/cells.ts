@@ -1,6 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
-import { batchWrite, putRequest, queryAll, type Store } from './client.ts';
+import { batchWrite, isConditionFailure, putRequest, queryAll, type Store } from './client.ts';
 
 const cellPk = (waveId: string) => `WAVE#${waveId}`;
 const cellSk = (segmentId: string) => `CELL#${segmentId}`;
@@ -8,6 +8,43 @@ const cellSk = (segmentId: string) => `CELL#${segmentId}`;
 /** Store a wave's cells (idempotent: a resumed close writes the same cells again). */
 export async function putCells(store: Store, waveId: string, cells: SegmentCell[]): Promise<void> {
   await batchWrite(store, store.tables.main, cells.map((cell) => putRequest({ pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell })));
+}
+
+/** Stored cells count more responses than the close tried to store: they are kept, the close stops. */
+export class FewerResponsesError extends Error {
+  constructor(waveId: string, segmentId: string) {
+    super(`wave ${waveId}: the stored cell of ${segmentId} counts more responses than this close; it is kept`);
+    this.name = 'FewerResponsesError';
+  }
+}
+
+/**
+ * Store a closing wave's counted cells, each only over nothing or over a cell that counts no more
+ * responses: published numbers are never replaced by counts of fewer responses (a recount after
+ * responses were deleted would otherwise wipe a wave). Same cells again is idempotent.
+ */
+export async function putCountedCells(store: Store, waveId: string, cells: SegmentCell[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(16, cells.length) }, async () => {
+      while (next < cells.length) {
+        const cell = cells[next++];
+        try {
+          await store.doc.send(
+            new PutCommand({
+              TableName: store.tables.main,
+              Item: { pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell },
+              ConditionExpression: 'attribute_not_exists(pk) OR responded <= :responded',
+              ExpressionAttributeValues: { ':responded': cell.responded },
+            }),
+          );
+        } catch (error) {
+          if (isConditionFailure(error)) throw new FewerResponsesError(waveId, cell.segment.id);
+          throw error;
+        }
+      }
+    }),
+  );
 }
 
 /** One segment's cell (a results view for one group). */

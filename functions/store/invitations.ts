@@ -54,29 +54,81 @@ export async function getInvitation(store: Store, tokenHash: string): Promise<In
   return { tokenHash, waveId: result.Item.waveId as string, email: result.Item.email as string, profile: result.Item.profile as Profile, answered: result.Item.answered === true, ...(locale ? { locale } : {}) };
 }
 
+/** What a submission's mark found: it marked, the invitation was answered already, or its wave's close had sealed it. */
+export type MarkOutcome = 'marked' | 'answered' | 'closed';
+
 /**
- * Mark an invitation answered, once: of any number of racing callers exactly one gets `true`.
+ * Mark an invitation answered, once: of any number of racing callers exactly one gets 'marked'.
+ * Only while the close has not sealed it (DESIGN.md "Close"): the close seals every invitation
+ * before it counts, so every mark that succeeds happened before counting began and is counted.
  * The mark holds no time.
  */
-export async function markAnswered(store: Store, tokenHash: string): Promise<boolean> {
+export async function markAnswered(store: Store, tokenHash: string): Promise<MarkOutcome> {
   try {
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.ephemeral,
         Key: invitationKey(tokenHash),
         UpdateExpression: 'SET answered = :yes',
-        ConditionExpression: 'attribute_exists(pk) AND answered = :no',
+        ConditionExpression: 'attribute_exists(pk) AND answered = :no AND attribute_not_exists(closed)',
         ExpressionAttributeValues: { ':yes': true, ':no': false },
       }),
     );
-    return true;
+    return 'marked';
   } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    const now = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
+    return !now.Item || now.Item.closed ? 'closed' : 'answered';
   }
 }
 
-/** The token hashes of a wave's invitations, one shard at a time, from the keys-only index (the close, demo removal). */
+/** An invitation as the close sealed it, read back from the item itself (never an index). */
+export interface SealedInvitation {
+  tokenHash: string;
+  /** Absent once the invitation was stripped to its marker: then a later stage of the close ran already. */
+  email?: string;
+  answered: boolean;
+}
+
+/** How many seals are in flight at once: each is one conditional write. */
+const SEAL_CONCURRENCY = 25;
+
+/**
+ * Seal invitations for the close: set `closed`, keeping email and answered mark for counting. The
+ * write returns the item as it is after the seal, from the base table: from that moment no mark
+ * can succeed, so `answered` is final. Idempotent (a resumed close seals again and reads the same).
+ */
+export async function sealInvitations(store: Store, tokenHashes: string[]): Promise<SealedInvitation[]> {
+  const sealed: SealedInvitation[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SEAL_CONCURRENCY, tokenHashes.length) }, async () => {
+      while (next < tokenHashes.length) {
+        const tokenHash = tokenHashes[next++];
+        try {
+          const result = await store.doc.send(
+            new UpdateCommand({
+              TableName: store.tables.ephemeral,
+              Key: invitationKey(tokenHash),
+              UpdateExpression: 'SET closed = :yes',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':yes': true },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          const item = result.Attributes!;
+          sealed.push({ tokenHash, email: item.email as string | undefined, answered: item.answered === true });
+        } catch (error) {
+          // An index entry without its item (the engine writes the index first): no item, no mark to count.
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+    }),
+  );
+  return sealed;
+}
+
+/** The token hashes of a wave's invitations, one shard at a time, from the keys-only index (the close, demo removal): only to enumerate, never to judge an item by. */
 export async function* invitationKeyPages(store: Store, waveId: string, shard: number): AsyncGenerator<string[]> {
   for await (const page of queryPages(store, {
     TableName: store.tables.ephemeral,
@@ -142,9 +194,52 @@ export async function markReminded(store: Store, tokenHash: string, round: numbe
   }
 }
 
-/** Replace invitations by closed markers: the email and profile are gone, a late click still hears "closed". */
-export async function closeInvitations(store: Store, waveId: string, tokenHashes: string[]): Promise<void> {
-  await batchWrite(store, store.tables.ephemeral, tokenHashes.map((tokenHash) => putRequest({ ...invitationKey(tokenHash), waveId, closed: true })));
+/** How long a closed marker stays, so that a late click still hears "closed"; then TTL removes it. */
+const MARKER_DAYS = 90;
+
+/**
+ * Replace invitations by closed markers: only the wave id (and the index keys, which hold the wave
+ * and the token hash, so the close can still enumerate them), and when TTL may delete the marker.
+ * No email, profile, locale or answered mark.
+ */
+export async function stripInvitations(store: Store, waveId: string, tokenHashes: string[]): Promise<void> {
+  const expiresAt = Math.floor(Date.now() / 1000) + MARKER_DAYS * 24 * 3600;
+  await batchWrite(
+    store,
+    store.tables.ephemeral,
+    tokenHashes.map((tokenHash) =>
+      putRequest({
+        ...invitationKey(tokenHash),
+        [INDEX.invitationsByWave.partition]: `WAVE#${waveId}#${shardOf(tokenHash)}`,
+        [INDEX.invitationsByWave.sort]: tokenHash,
+        waveId,
+        closed: true,
+        expiresAt,
+      }),
+    ),
+  );
+}
+
+/** What a stripped invitation may hold; anything else is a person's data left behind. */
+const MARKER_ATTRIBUTES = new Set(['pk', 'sk', INDEX.invitationsByWave.partition, INDEX.invitationsByWave.sort, 'waveId', 'closed', 'expiresAt']);
+
+/**
+ * The invitations among these that still hold more than a marker (an email, a profile, an answered
+ * mark), read by key from the base table with consistent reads: an index may be ahead of its item.
+ */
+export async function findUnstrippedInvitations(store: Store, tokenHashes: string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (let start = 0; start < tokenHashes.length; start += 100) {
+    let keys: Record<string, unknown>[] = tokenHashes.slice(start, start + 100).map(invitationKey);
+    while (keys.length > 0) {
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.ephemeral]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[store.tables.ephemeral] ?? []) {
+        if (Object.keys(item).some((name) => !MARKER_ATTRIBUTES.has(name))) left.push((item.pk as string).slice('INV#'.length));
+      }
+      keys = (result.UnprocessedKeys?.[store.tables.ephemeral]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return left;
 }
 
 /** Store the wave secret once; a second open of the same wave keeps the first secret. */

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobStatus } from '../../shared/schemas.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Store } from './client.ts';
+import { isConditionFailure, type Store } from './client.ts';
 
 export interface JobRecord extends JobStatus {
   payload: unknown;
@@ -14,18 +14,23 @@ export async function putJob(store: Store, job: JobRecord): Promise<void> {
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...jobKey(job.id), ...job } }));
 }
 
-/** Record a job unless it was recorded (a resumed start whose first start crashed before recording it); fields it has are kept. */
-export async function putJobOnce(store: Store, job: JobRecord): Promise<void> {
-  const entries = Object.entries(job).filter(([, value]) => value !== undefined);
+/**
+ * Mark a job running again when it is started again: recorded if a crash left no record, and a
+ * failed run's error cleared (a close that stopped on an error is retried by asking for it again).
+ */
+export async function reviveJob(store: Store, job: Pick<JobRecord, 'id' | 'kind' | 'payload'>): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.main,
       Key: jobKey(job.id),
-      UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = if_not_exists(#f${index}, :f${index})`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:f${index}`, value])),
+      UpdateExpression: 'SET #id = if_not_exists(#id, :id), #kind = if_not_exists(#kind, :kind), payload = if_not_exists(payload, :payload), #status = :running REMOVE #error',
+      ConditionExpression: 'attribute_not_exists(#status) OR #status <> :done',
+      ExpressionAttributeNames: { '#id': 'id', '#kind': 'kind', '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: { ':id': job.id, ':kind': job.kind, ':payload': job.payload, ':running': 'running', ':done': 'done' },
     }),
-  );
+  ).catch((error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  });
 }
 
 /** A job's status (polled at /api/jobs/:id). */

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../../shared/org.ts';
 import { batchWrite, deleteRequest, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
 
@@ -47,10 +47,31 @@ export async function putSealedResponse(store: Store, waveId: string, response: 
   }
 }
 
-/** Whether a token's sealed response exists (a retry during close asks this). */
-export async function hasSealedResponse(store: Store, waveId: string, shard: number, key: string): Promise<boolean> {
-  const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk: sealedPk(waveId, shard), sk: key }, ConsistentRead: true, ProjectionExpression: 'pk' }));
-  return result.Item !== undefined;
+/** A token's sealed response, read consistently (a submission that found one compares it with its own answers). */
+export async function getSealedResponse(store: Store, waveId: string, shard: number, key: string): Promise<SealedResponse | undefined> {
+  const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk: sealedPk(waveId, shard), sk: key }, ConsistentRead: true }));
+  return result.Item ? { shard, key, sealed: result.Item.sealed as string } : undefined;
+}
+
+/** Sealed responses by location, read consistently from the base table (the close counts exactly these); missing ones are left out. */
+export async function getSealedResponses(store: Store, waveId: string, locations: ReadonlyArray<{ shard: number; key: string }>): Promise<SealedResponse[]> {
+  const found: SealedResponse[] = [];
+  for (let start = 0; start < locations.length; start += 100) {
+    let keys: Record<string, unknown>[] = locations.slice(start, start + 100).map(({ shard, key }) => ({ pk: sealedPk(waveId, shard), sk: key }));
+    while (keys.length > 0) {
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.main]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[store.tables.main] ?? []) {
+        found.push({ shard: Number((item.pk as string).split('#').pop()), key: item.sk as string, sealed: item.sealed as string });
+      }
+      keys = (result.UnprocessedKeys?.[store.tables.main]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}
+
+/** Delete one sealed response (a submission refused because the close sealed its invitation takes its write back). */
+export async function deleteSealedResponse(store: Store, waveId: string, shard: number, key: string): Promise<void> {
+  await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk: sealedPk(waveId, shard), sk: key } }));
 }
 
 /** The sealed responses of one shard, page by page. */
@@ -73,6 +94,22 @@ export async function deleteSealedResponses(store: Store, waveId: string, respon
 /** Store k-anonymized rewrites; ids are stable per source, so a resumed close overwrites. */
 export async function putAnonymousResponses(store: Store, waveId: string, shard: number, responses: AnonymousResponse[]): Promise<void> {
   await batchWrite(store, store.tables.main, responses.map(({ id, ...rest }) => putRequest({ pk: anonymousPk(waveId, shard), sk: id, ...rest })));
+}
+
+/** How many k-anonymized responses a wave holds (the close checks every counted response was rewritten). */
+export async function countAnonymousResponses(store: Store, waveId: string, shards: number): Promise<number> {
+  let count = 0;
+  for (let shard = 0; shard < shards; shard++) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await store.doc.send(
+        new QueryCommand({ TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) }, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey }),
+      );
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+  return count;
 }
 
 /** The k-anonymized responses of one shard. */

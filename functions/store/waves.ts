@@ -234,7 +234,7 @@ export async function claimWaveJob(store: Store, id: string, which: keyof typeof
       new UpdateCommand({
         TableName: store.tables.main,
         Key: waveKey(id),
-        UpdateExpression: `SET #status = :to, #job = :job, leaseRun = :pending, leaseUntil = :until${which === 'close' ? ', closingSince = :now' : ''}`,
+        UpdateExpression: 'SET #status = :to, #job = :job, leaseRun = :pending, leaseUntil = :until',
         ConditionExpression: 'attribute_exists(pk) AND #status = :from',
         ExpressionAttributeNames: { '#status': 'status', '#job': field },
         ExpressionAttributeValues: {
@@ -243,7 +243,6 @@ export async function claimWaveJob(store: Store, id: string, which: keyof typeof
           ':job': jobId,
           ':pending': pendingRun(jobId),
           ':until': Date.now() + leaseMs,
-          ...(which === 'close' ? { ':now': Date.now() } : {}),
         },
       }),
     );
@@ -344,16 +343,25 @@ export async function breakWaveLease(store: Store, id: string): Promise<void> {
   await store.doc.send(new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'REMOVE leaseRun, leaseUntil', ConditionExpression: 'attribute_exists(pk)' }));
 }
 
-/** Record one more shard finished in the close's current stage, fenced like a transition. */
-export async function recordCloseShard(store: Store, id: string, stage: string, shard: number, fence: Fence): Promise<void> {
+/** Record one more shard finished in the close's current stage, fenced like a transition when the run holds a lease. */
+export async function recordCloseShard(store: Store, id: string, stage: string, shard: number, fence?: Fence): Promise<void> {
+  // The first stage is the one a close starts in before any stage was written.
+  const inStage = stage === 'sealing' ? '(attribute_not_exists(closeStage) OR closeStage = :stage)' : 'closeStage = :stage';
   try {
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.main,
         Key: waveKey(id),
-        UpdateExpression: 'SET leaseUntil = :until, closeShards = list_append(if_not_exists(closeShards, :empty), :shard)',
-        ConditionExpression: 'leaseRun = :run AND closeStage = :stage',
-        ExpressionAttributeValues: { ':run': fence.runId, ':until': Date.now() + fence.leaseMs, ':stage': stage, ':shard': [shard], ':empty': [] },
+        UpdateExpression: `SET closeShards = list_append(if_not_exists(closeShards, :empty), :shard)${fence ? ', leaseUntil = :until' : ''}`,
+        ConditionExpression: `#status = :closing AND ${inStage}${fence ? ' AND leaseRun = :run' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':closing': 'closing',
+          ':stage': stage,
+          ':shard': [shard],
+          ':empty': [],
+          ...(fence ? { ':run': fence.runId, ':until': Date.now() + fence.leaseMs } : {}),
+        },
       }),
     );
   } catch (error) {

@@ -1,120 +1,189 @@
 /**
- * Closing a wave (a job), resumable at every stage (DESIGN.md "Close"):
- * closing → wait out submissions in flight → count shard by shard (each shard's partial tally
- * stored idempotently) → combine, apply the confidentiality rules once, store the cells → recount
- * and compare → rewrite each response k-anonymized under a stable unlinkable id → destroy the
- * secret → strip the invitations → closed.
+ * Closing a wave (a job), one owner at a time and resumable at every stage (DESIGN.md "Close";
+ * README "Closing" has the argument):
+ *
+ *   sealing            each invitation is conditionally marked closed (a submission's mark needs an
+ *                      unclosed one), read back from the base table; the responses of the answered
+ *                      ones are read by key and counted, one invitation shard at a time
+ *   storing            the cells, only if they count exactly the acknowledged marks, never over
+ *                      cells that count more; read back and compared
+ *   rewriting          each counted response rewritten k-anonymized under a stable unlinkable id,
+ *                      then the sealed items (counted or not) deleted
+ *   destroying-secret  the wave secret and the live counts
+ *   stripping          invitations replaced by markers, then verified by key until none holds more
+ *   closed
+ *
+ * Every stage change and every shard finished is a write fenced by the run's lease on the wave;
+ * the writes inside a stage are deterministic, so a run that lost its lease and finishes a write
+ * in flight writes what the owner writes.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
 import { parseProfileKey, profileKey } from '../../shared/org.ts';
-import { addToTally, mergeTallies, type CountableResponse, type CountedStatement, type Tally } from '../../shared/tally.ts';
-import { computeWaveCells } from '../../shared/wave-cells.ts';
-import { deriveWaveKeys, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
+import { addToTally, mergeTallies, type CountedStatement, type Tally } from '../../shared/tally.ts';
+import { computeWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
+import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
-import { ValidationError } from '../errors.ts';
-import { getBlob, putBlob } from '../store/blobs.ts';
-import { putCells } from '../store/cells.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+import { deleteBlob, getBlob, putBlob } from '../store/blobs.ts';
+import { listCells, putCountedCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
-import { closeInvitations, deleteWaveSecret, getWaveSecret, invitationKeyPages } from '../store/invitations.ts';
-import { deleteAnsweredCounts } from '../store/live-counts.ts';
+import { deleteWaveSecret, findUnstrippedInvitations, getWaveSecret, invitationKeyPages, sealInvitations, stripInvitations } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
+import { deleteAnsweredCounts } from '../store/live-counts.ts';
 import {
+  countAnonymousResponses,
   deleteSealedResponses,
+  getSealedResponses,
   putAnonymousResponses,
   putComments,
   sealedItemKey,
   sealedResponsePages,
   type SealedResponse,
 } from '../store/responses.ts';
-import { getWave, transitionWave } from '../store/waves.ts';
+import { getWave, recordCloseShard, transitionWave, type Fence, type Wave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
-import { getWaveSnapshot } from './snapshot.ts';
+import { getWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
 
-export const CLOSE_STAGES = ['counting', 'rewriting', 'destroying-secret', 'closing-invitations', 'closed'] as const;
+export const CLOSE_STAGES = ['sealing', 'storing', 'rewriting', 'destroying-secret', 'stripping', 'closed'] as const;
 type Stage = (typeof CLOSE_STAGES)[number];
-const MAX_COUNT_PASSES = 5;
-const atOrAfter = (stage: Stage, reference: Stage) => CLOSE_STAGES.indexOf(stage) >= CLOSE_STAGES.indexOf(reference);
 
-/** A hook for tests that cut a close short at a named point, to prove that a re-run resumes correctly. */
-export type CloseInterruption = (point: string) => void;
+/** The close found its own invariants broken (a marked invitation without its response): it writes nothing and stops. */
+export class CloseInvariantError extends Error {
+  constructor(waveId: string, what: string) {
+    super(`wave ${waveId}: ${what}; the close stopped and wrote nothing further`);
+    this.name = 'CloseInvariantError';
+  }
+}
+
+/** One invitation shard, sealed and counted. */
+interface SealedShard {
+  /** Invitations found in this shard (all of them together must be the wave's invitees). */
+  invitations: number;
+  tally: Tally;
+  /** Where the counted responses are (`shard/key`): the rewrite keeps exactly these. */
+  counted: string[];
+}
+
+const partialName = (shard: number) => `close-shard-${shard}`;
 
 /** Run (or resume) the close job of a wave. */
-export async function closeWave(deps: AppDeps, waveId: string, context: JobContext, interrupt: CloseInterruption = () => {}): Promise<JobOutcome> {
+export async function closeWave(deps: AppDeps, waveId: string, context: JobContext): Promise<JobOutcome> {
   const { store } = deps;
   let wave = await getWave(store, waveId);
   if (wave.status === 'closed') return { done: true, result: { responded: wave.responded } };
+  // A close started without the API's claim (the demo seeding runs jobs directly) claims here.
   if (wave.status === 'open') wave = await transitionWave(store, waveId, ['open'], 'closing', { closeJobId: context.jobId }, [], context.fence);
   if (wave.status !== 'closing') throw new ValidationError(`wave ${waveId} is ${wave.status}; only an open wave closes`);
+  if (wave.closeJobId && wave.closeJobId !== context.jobId) throw new ConflictError('wrong-status', `wave ${waveId} is being closed by job ${wave.closeJobId}`);
 
-  const waitUntil = (wave.closingSince ?? 0) + deps.timing.submissionDeadlineMs + deps.timing.closeGraceMs;
-  if (Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, waitUntil - Date.now()));
-
-  let stage = (wave.closeStage as Stage | undefined) ?? 'counting';
-  const setStage = async (next: Stage) => {
-    stage = next;
-    await transitionWave(store, waveId, ['closing'], 'closing', { closeStage: stage }, [], context.fence);
-  };
   const snapshot = await getWaveSnapshot(store, waveId);
   if (!snapshot) throw new Error(`wave ${waveId} has no snapshot`);
   const statements: CountedStatement[] = (wave.statements ?? []).map(({ id, scale }) => ({ id, scale }));
   const secret = await getWaveSecret(store, waveId);
   const keys = secret ? deriveWaveKeys(secret, waveId) : undefined;
+  const close = new CloseRun(deps, wave, snapshot, statements, keys, context);
+  return close.run();
+}
 
-  let responded: number | undefined;
-  if (stage === 'counting') {
-    if (!keys) throw new Error(`wave ${waveId} lost its secret before counting`);
-    const partials: Tally[] = [];
-    let counted = 0;
-    await forEachShard(async (shard) => {
-      const name = `partial-${shard}`;
-      let partial = await getBlob<Tally>(store, `WAVE#${waveId}`, name);
-      if (!partial) {
-        partial = await tallyShard(store, waveId, shard, keys, statements);
-        await putBlob(store, `WAVE#${waveId}`, name, partial);
-      }
-      partials[shard] = partial;
-      await updateJob(store, context.jobId, { progress: { done: ++counted, total: SHARD_COUNT * 2 } });
-      interrupt(`counted-shard-${shard}`);
-    });
-    // Count until a full recount with the same code agrees with what was stored: a write that was
-    // still in flight when counting began shows up as a difference, and the next pass includes it.
-    let tally = mergeTallies(partials);
-    for (let attempt = 1; ; attempt++) {
-      const cells = computeWaveCells({ k: wave.k, units: snapshot.units, invitees: snapshot.invitees, segments: snapshot.segments, statements, tally });
-      await putCells(store, waveId, cells);
-      interrupt('stored-cells');
-      const recounted = await recountSealed(store, waveId, keys, statements);
-      if (isDeepStrictEqual(recounted, tally)) break;
-      if (attempt === MAX_COUNT_PASSES) throw new Error(`wave ${waveId}: the recount kept disagreeing with the stored counts; the responses were left untouched`);
-      deps.logger.warn('recount differs from the stored counts; counting again', { waveId, attempt });
-      tally = recounted;
-    }
-    responded = Object.values(tally).reduce((sum, entry) => sum + entry.respondents, 0);
-    await transitionWave(store, waveId, ['closing'], 'closing', { responded, closeStage: 'rewriting' }, [], context.fence);
-    stage = 'rewriting';
+class CloseRun {
+  private readonly store: Store;
+  private stage: Stage;
+  private done: number[];
+
+  constructor(
+    private readonly deps: AppDeps,
+    private wave: Wave,
+    private readonly snapshot: WaveSnapshot,
+    private readonly statements: CountedStatement[],
+    private readonly keys: WaveKeys | undefined,
+    private readonly context: JobContext,
+  ) {
+    this.store = deps.store;
+    this.stage = (wave.closeStage as Stage | undefined) ?? 'sealing';
+    this.done = wave.closeShards ?? [];
   }
 
-  if (stage === 'rewriting') {
-    if (!keys) throw new Error(`wave ${waveId} lost its secret before the rewrite`);
-    const index = buildKAnonymityIndex(snapshot.units, snapshot.invitees, wave.k);
+  async run(): Promise<JobOutcome> {
+    if (this.stage === 'sealing' && !(await this.seal())) return { done: false };
+    if (this.stage === 'storing') await this.storeCells();
+    if (this.stage === 'rewriting' && !(await this.rewrite())) return { done: false };
+    if (this.stage === 'destroying-secret') {
+      await deleteWaveSecret(this.store, this.wave.id);
+      await deleteAnsweredCounts(this.store, this.wave.id);
+      await this.enter('stripping');
+    }
+    if (this.stage === 'stripping' && !(await this.strip())) return { done: false };
+    const closed = await transitionWave(this.store, this.wave.id, ['closing'], 'closed', { closeStage: 'closed', closesAt: this.wave.closesAt ?? new Date().toISOString() }, ['closeShards'], this.context.fence);
+    this.deps.logger.info('wave closed', { waveId: this.wave.id });
+    return { done: true, result: { responded: closed.responded } };
+  }
+
+  /** Seal and count every invitation shard; then record how many marks there were. */
+  private async seal(): Promise<boolean> {
+    const keys = this.requireKeys('sealing');
+    if (!(await this.forEachShardLeft(async (shard) => putBlob(this.store, `WAVE#${this.wave.id}`, partialName(shard), await this.sealShard(shard, keys)))))
+      return false;
+    const shards = await this.readSealedShards();
+    const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
+    // Every invitee's invitation must have been sealed, or a mark could still land after counting.
+    if (invitations < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: sealed ${invitations} invitations of ${this.wave.invited}; the index is behind, try again`);
+    const acknowledged = shards.reduce((sum, shard) => sum + shard.counted.length, 0);
+    if (this.wave.acknowledged !== undefined && this.wave.acknowledged !== acknowledged) {
+      throw new CloseInvariantError(this.wave.id, `a second sealing counted ${acknowledged} marks where the first counted ${this.wave.acknowledged}`);
+    }
+    await this.enter('storing', { acknowledged });
+    return true;
+  }
+
+  /** Seal one invitation shard and count the responses of its answered invitations, read by key. */
+  private async sealShard(shard: number, keys: WaveKeys): Promise<SealedShard> {
+    const result: SealedShard = { invitations: 0, tally: {}, counted: [] };
+    for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
+      const sealed = await sealInvitations(this.store, tokenHashes);
+      // A stripped invitation means a later stage ran already: this run is stale and must not count.
+      if (sealed.some((invitation) => invitation.email === undefined)) throw new CloseInvariantError(this.wave.id, 'an invitation was already stripped while sealing');
+      result.invitations += sealed.length;
+      const locations = sealed.filter((invitation) => invitation.answered).map((invitation) => locateResponse(keys, inviteeToken(keys, invitation.email!)));
+      const responses = await getSealedResponses(this.store, this.wave.id, locations);
+      // A mark is written only after its response, and responses are deleted only after counting.
+      if (responses.length !== locations.length) throw new CloseInvariantError(this.wave.id, `${locations.length - responses.length} answered invitations have no response`);
+      addToTally(result.tally, responses.map((response) => openResponse(keys, this.wave.id, response)), this.statements);
+      result.counted.push(...responses.map((response) => `${response.shard}/${response.key}`));
+    }
+    return result;
+  }
+
+  /** Store the cells if they count exactly the acknowledged marks; read them back before going on. */
+  private async storeCells(): Promise<void> {
+    const { wave, snapshot, statements } = this;
+    const shards = await this.readSealedShards();
+    const tally = mergeTallies(shards.map((shard) => shard.tally));
+    const respondents = Object.values(tally).reduce((sum, entry) => sum + entry.respondents, 0);
+    if (respondents !== wave.acknowledged) throw new CloseInvariantError(wave.id, `counted ${respondents} responses for ${wave.acknowledged} acknowledged`);
+    const cells = computeWaveCells({ k: wave.k, units: snapshot.units, invitees: snapshot.invitees, segments: snapshot.segments, statements, tally });
+    await putCountedCells(this.store, wave.id, cells);
+    const stored = new Map((await listCells(this.store, wave.id)).map((cell) => [cell.segment.id, cell]));
+    for (const cell of cells) {
+      if (!sameCell(stored.get(cell.segment.id), cell)) throw new CloseInvariantError(wave.id, `the stored cell of ${cell.segment.id} reads back different`);
+    }
+    await this.enter('rewriting', { responded: respondents });
+  }
+
+  /** Rewrite the counted responses k-anonymized, shard by shard, deleting each page of sealed responses after its rewrite is stored. */
+  private async rewrite(): Promise<boolean> {
+    const keys = this.requireKeys('rewriting');
+    const counted = new Set((await this.readSealedShards()).flatMap((shard) => shard.counted));
+    const index = buildKAnonymityIndex(this.snapshot.units, this.snapshot.invitees, this.wave.k);
     const generalized = new Map<string, string>();
-    const textStatements = new Set(statements.filter((statement) => statement.scale === 'text').map((statement) => statement.id));
-    let rewritten = 0;
-    let handedOver = false;
-    await forEachShard(async (shard) => {
-      // A job about to run out of time starts no new shard; the next run picks up what is left.
-      if (handedOver) return;
-      if (deps.shouldYield?.()) {
-        handedOver = true;
-        return;
-      }
-      for await (const page of sealedResponsePages(store, waveId, shard)) {
+    const textStatements = new Set(this.statements.filter((statement) => statement.scale === 'text').map((statement) => statement.id));
+    const finished = await this.forEachShardLeft(async (shard) => {
+      for await (const page of sealedResponsePages(this.store, this.wave.id, shard)) {
         const anonymous = [];
         const comments = [];
-        for (const response of page) {
-          const { profileKey: exactKey, answers } = openResponse(keys, waveId, response);
+        // Responses without a mark (a crash between write and mark, a write after sealing) were not counted: deleted, not kept.
+        for (const response of page.filter((item) => counted.has(`${item.shard}/${item.key}`))) {
+          const { profileKey: exactKey, answers } = openResponse(keys, this.wave.id, response);
           let anonymizedKey = generalized.get(exactKey);
           if (!anonymizedKey) {
             anonymizedKey = profileKey(kAnonymize(parseProfileKey(exactKey), index));
@@ -131,34 +200,98 @@ export async function closeWave(deps: AppDeps, waveId: string, context: JobConte
           }
           anonymous.push({ id: rewriteId(keys, response.key, 'response'), profile, answers: closedAnswers });
         }
-        await putAnonymousResponses(store, waveId, shard, anonymous);
-        await putComments(store, waveId, comments);
-        interrupt(`rewrote-page-${shard}`);
-        await deleteSealedResponses(store, waveId, page);
-      }
-      await updateJob(store, context.jobId, { progress: { done: SHARD_COUNT + ++rewritten, total: SHARD_COUNT * 2 } });
-    });
-    if (handedOver) return { done: false };
-    await setStage('destroying-secret');
-  }
-
-  if (stage === 'destroying-secret') {
-    await deleteWaveSecret(store, waveId);
-    await deleteAnsweredCounts(store, waveId);
-    await setStage('closing-invitations');
-  }
-
-  if (atOrAfter(stage, 'closing-invitations')) {
-    await forEachShard(async (shard) => {
-      for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) {
-        await closeInvitations(store, waveId, tokenHashes);
+        await putAnonymousResponses(this.store, this.wave.id, shard, anonymous);
+        await putComments(this.store, this.wave.id, comments);
+        await deleteSealedResponses(this.store, this.wave.id, page);
       }
     });
-    await setStage('closed');
+    if (!finished) return false;
+    const rewritten = await countAnonymousResponses(this.store, this.wave.id, SHARD_COUNT);
+    if (rewritten !== this.wave.responded) throw new CloseInvariantError(this.wave.id, `${rewritten} rewritten responses for ${this.wave.responded} counted`);
+    await this.enter('destroying-secret');
+    return true;
   }
-  const closed = await transitionWave(store, waveId, ['closing'], 'closed', { closesAt: wave.closesAt ?? new Date().toISOString() }, [], context.fence);
-  deps.logger.info('wave closed', { waveId });
-  return { done: true, result: { responded: closed.responded ?? responded } };
+
+  /** Replace every invitation by its marker, then verify by key until none holds more; drop the close's own scratch. */
+  private async strip(): Promise<boolean> {
+    const resumed = this.done.length > 0;
+    let found = 0;
+    const finished = await this.forEachShardLeft(async (shard) => {
+      for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
+        found += tokenHashes.length;
+        let left = tokenHashes;
+        for (let pass = 1; left.length > 0; pass++) {
+          if (pass > 5) throw new Error(`wave ${this.wave.id}: ${left.length} invitations still hold a person's data after ${pass - 1} passes`);
+          await stripInvitations(this.store, this.wave.id, left);
+          left = await findUnstrippedInvitations(this.store, left);
+        }
+      }
+      await deleteBlob(this.store, `WAVE#${this.wave.id}`, partialName(shard));
+    });
+    if (!finished) return false;
+    if (!resumed && found < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; the index is behind, try again`);
+    return true;
+  }
+
+  /**
+   * Run `work` for every shard this stage has not finished, a few at a time, recording each
+   * finished shard with a fenced write. False when the run should hand over (a Lambda near its timeout).
+   */
+  private async forEachShardLeft(work: (shard: number) => Promise<void>): Promise<boolean> {
+    const left = Array.from({ length: SHARD_COUNT }, (_, shard) => shard).filter((shard) => !this.done.includes(shard));
+    let handedOver = false;
+    const stage = this.stage;
+    await forEachConcurrently(left, async (shard) => {
+      if (handedOver || this.deps.shouldYield?.()) {
+        handedOver = true;
+        return;
+      }
+      await work(shard);
+      await recordCloseShard(this.store, this.wave.id, stage, shard, this.fence());
+      this.done.push(shard);
+      const base = CLOSE_STAGES.indexOf(stage) * SHARD_COUNT;
+      await updateJob(this.store, this.context.jobId, { progress: { done: base + this.done.length, total: (CLOSE_STAGES.length - 1) * SHARD_COUNT } });
+    });
+    return !handedOver;
+  }
+
+  private async readSealedShards(): Promise<SealedShard[]> {
+    const shards: SealedShard[] = [];
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      const sealed = await getBlob<SealedShard>(this.store, `WAVE#${this.wave.id}`, partialName(shard));
+      if (!sealed) throw new CloseInvariantError(this.wave.id, `the counts of invitation shard ${shard} are missing`);
+      shards.push(sealed);
+    }
+    return shards;
+  }
+
+  /** Move to the next stage, with a fenced write that fails if another run took the wave over. */
+  private async enter(stage: Stage, fields: Partial<Wave> = {}): Promise<void> {
+    this.wave = await transitionWave(this.store, this.wave.id, ['closing'], 'closing', { ...fields, closeStage: stage }, ['closeShards'], this.fence());
+    this.stage = stage;
+    this.done = [];
+  }
+
+  /** Undefined for a run without a lease (a direct call): its writes are conditional on the wave's status and stage only. */
+  private fence(): Fence | undefined {
+    return this.context.fence;
+  }
+
+  private requireKeys(stage: Stage): WaveKeys {
+    if (!this.keys) throw new CloseInvariantError(this.wave.id, `the wave secret is gone before ${stage}`);
+    return this.keys;
+  }
+}
+
+/** Two cells are the same once stored (the store drops undefined fields). */
+function sameCell(stored: SegmentCell | undefined, computed: SegmentCell): boolean {
+  return stored !== undefined && JSON.stringify(sortKeys(stored)) === JSON.stringify(sortKeys(JSON.parse(JSON.stringify(computed))));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return value;
 }
 
 interface OpenedResponse {
@@ -171,32 +304,15 @@ function openResponse(keys: WaveKeys, waveId: string, response: SealedResponse):
   return { profileKey: p, answers: a };
 }
 
-async function tallyShard(store: Store, waveId: string, shard: number, keys: WaveKeys, statements: readonly CountedStatement[]): Promise<Tally> {
-  const tally: Tally = {};
-  for await (const page of sealedResponsePages(store, waveId, shard)) {
-    addToTally(tally, page.map((response): CountableResponse => openResponse(keys, waveId, response)), statements);
-  }
-  return tally;
-}
-
-/** Count every sealed response of a wave from scratch (the check against the stored counts). */
-export async function recountSealed(store: Store, waveId: string, keys: WaveKeys, statements: readonly CountedStatement[]): Promise<Tally> {
-  const shards: Tally[] = [];
-  await forEachShard(async (shard) => {
-    shards[shard] = await tallyShard(store, waveId, shard, keys, statements);
-  });
-  return mergeTallies(shards);
-}
-
 /** Shards at a time: reading, decrypting and writing overlap, while the table sees a bounded load. */
 const SHARD_CONCURRENCY = 4;
 
-/** Run `work` for every shard, a few at a time; the first failure fails the whole. */
-async function forEachShard(work: (shard: number) => Promise<void>): Promise<void> {
+/** Run `work` for every item, a few at a time; the first failure fails the whole. */
+async function forEachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: SHARD_CONCURRENCY }, async () => {
-      while (next < SHARD_COUNT) await work(next++);
+      while (next < items.length) await work(items[next++]);
     }),
   );
 }

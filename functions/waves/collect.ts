@@ -2,16 +2,17 @@
  * The respondent side: show the questionnaire behind a token, and take a submission exactly once
  * without a transaction (DESIGN.md "Exactly once"): the response key is an HMAC of the token,
  * written with a not-exists condition, then the invitation is marked with a condition that only
- * one caller can satisfy. Whoever marks answers 201; everyone else 409.
+ * one caller can satisfy, and only before the close sealed it. Whoever marks answers 201, and only
+ * if the stored answers are its own; a second submission 409; a mark the close got to first 410.
  */
 import { localize, invalidAnswer, scalePoints } from '../../shared/scales.ts';
 import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
-import { deriveWaveKeys, hashToken, locateResponse, seal, type WaveKeys } from '../crypto.ts';
+import { deriveWaveKeys, hashToken, locateResponse, seal, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
-import { ConflictError, GoneError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts';
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
 import { getInvitation, getWaveSecret, markAnswered, type Invitation } from '../store/invitations.ts';
 import { countAnswered } from '../store/live-counts.ts';
-import { hasSealedResponse, putSealedResponse, sealedItemKey } from '../store/responses.ts';
+import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
 import { getSurvey, getWave, type Wave } from '../store/waves.ts';
 import { profileKey } from '../../shared/org.ts';
@@ -74,37 +75,48 @@ export function createCollector(deps: AppDeps) {
     /** Take a submission; resolves on 201, throws a BaselineError for every other outcome. */
     async submit(request: ResponseRequest): Promise<void> {
       const { invitation, wave } = await invitationFor(request.token);
-      // The close waits out submissions for longer than this deadline after it stops the wave,
-      // so a write that starts within the deadline of reading "open" lands before counting starts.
-      const readOpenAt = Date.now();
       checkAnswers(request.answers, wave.statements ?? []);
-      if (invitation.answered) throw alreadyAnswered();
-      const keys = await waveKeys(wave.id);
-      const location = keys && locateResponse(keys, request.token);
-      if (wave.status !== 'open' || !keys || !location) {
-        // A retry of a submission written before the close began: it is counted, so say so.
-        if (wave.status === 'closing' && keys && location && (await hasSealedResponse(store, wave.id, location.shard, location.key))) {
-          if (await markAnswered(store, invitation.tokenHash)) return;
-          throw alreadyAnswered();
-        }
-        throw waveClosed();
-      }
       // Every statement skipped is not a response: it would raise the response rate while adding no
       // answer. Refused before the link is used, so the person can still answer later.
       if (Object.keys(request.answers).length === 0) throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
-      if (Date.now() - readOpenAt > deps.timing.submissionDeadlineMs) throw new UnavailableError('the survey is busy; please send your answers again');
-      const payload = JSON.stringify({ p: profileKey(invitation.profile), a: request.answers });
-      await putSealedResponse(store, wave.id, {
-        shard: location.shard,
-        key: location.key,
-        sealed: seal(keys, payload, sealedItemKey(wave.id, location.shard, location.key)),
-      });
-      // Whether this call wrote the response or finds one from a crashed earlier try, the mark decides.
-      if (!(await markAnswered(store, invitation.tokenHash))) throw alreadyAnswered();
+      if (invitation.answered) throw alreadyAnswered();
+      const keys = await waveKeys(wave.id);
+      if (!keys || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
+      const { shard, key } = locateResponse(keys, request.token);
+      const itemKey = sealedItemKey(wave.id, shard, key);
+      const payload = canonicalJson({ p: profileKey(invitation.profile), a: request.answers });
+      // No wait makes this safe against the close: the mark below does (it needs an unsealed invitation).
+      let wrote = false;
+      if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, payload, itemKey) });
+      if (!wrote) {
+        // A response is stored already: this is a retry of a try that crashed before its mark (same
+        // answers), or a second submission racing the first (other answers: those were stored, so the 201 is theirs).
+        const stored = await getSealedResponse(store, wave.id, shard, key);
+        if (!stored) throw wave.status === 'open' ? alreadyAnswered() : waveClosed();
+        if (openPayload(keys, stored, itemKey) !== payload) throw alreadyAnswered();
+      }
+      const mark = await markAnswered(store, invitation.tokenHash);
+      if (mark === 'answered') throw alreadyAnswered();
+      if (mark === 'closed') {
+        // Sealed before this mark: never counted. Take back what this request wrote (the close deletes it too).
+        if (wrote) await deleteSealedResponse(store, wave.id, shard, key);
+        throw waveClosed();
+      }
       // Live participation counts per profile (not on a hot item); the close deletes these counts.
       await countAnswered(store, wave.id, invitation.profile);
     },
   };
+}
+
+/** The canonical text of a sealed payload, so two submissions compare equal exactly when their answers are. */
+function canonicalJson(value: unknown): string {
+  const sorted = (item: unknown): unknown =>
+    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.keys(item).sort().map((name) => [name, sorted((item as Record<string, unknown>)[name])])) : item;
+  return JSON.stringify(sorted(value));
+}
+
+function openPayload(keys: WaveKeys, stored: SealedResponse, itemKey: string): string {
+  return canonicalJson(JSON.parse(unseal(keys, stored.sealed, itemKey)));
 }
 
 /** Every answer names a statement of the wave and holds a value of its scale; any statement may be skipped. */

@@ -2,7 +2,9 @@
  * Races and crashes at a chosen point, through the SDK client's middleware stack (no sleeping and
  * hoping): hold a matching request until released, or fail it as a crash would.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AppDeps } from '../../functions/deps.ts';
+import { createStore } from '../../functions/store/client.ts';
 import { listCells } from '../../functions/store/cells.ts';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
 import type { TestRuntime } from './embedded.ts';
@@ -100,4 +102,41 @@ export async function cellsBySegment(rt: TestRuntime, waveId: string): Promise<R
 export async function jobOutcome(rt: TestRuntime, jobId: string): Promise<{ status: string; error?: string; result?: unknown }> {
   await rt.jobsIdle();
   return (await (await rt.staff(`/api/jobs/${jobId}`)).json()) as { status: string; error?: string };
+}
+
+/**
+ * Dependencies for a run that dies at a chosen request, as a process killed there would: its own
+ * client to the same engine, on which the matching request and every later one fail. `died`
+ * resolves when it happened. Nothing of that run reaches the table afterwards.
+ */
+export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher): Promise<{ deps: AppDeps; died: Promise<void>; readonly dead: boolean }> {
+  const endpoint = await rt.engine.client.config.endpoint!();
+  const client = new DynamoDBClient({
+    endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+    maxAttempts: 1,
+  });
+  let dead = false;
+  let die!: () => void;
+  const died = new Promise<void>((resolve) => (die = resolve));
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!dead && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
+        dead = true;
+        die();
+      }
+      if (dead) throw new Error('this process is dead (injected)');
+      return next(args);
+    },
+    { step: 'initialize', name: `dieAt${names++}` },
+  );
+  const deps: AppDeps = { ...rt.deps, store: createStore(client, rt.deps.store.tables), logger: { info() {}, warn() {}, error() {} } };
+  return {
+    deps,
+    died,
+    get dead() {
+      return dead;
+    },
+  };
 }
