@@ -2,7 +2,7 @@
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { createApp } from '../app.ts';
 import { DEFAULT_TIMING, type AppDeps, type Timing } from '../deps.ts';
-import { runJob } from '../jobs/run-job.ts';
+import { resumeUnfinishedJobs, runJob } from '../jobs/run-job.ts';
 import { createInProcessRunner } from '../jobs/runner.ts';
 import { createJsonLogger, type Logger } from '../log.ts';
 import type { Mailer } from '../mailer.ts';
@@ -49,6 +49,12 @@ export async function startEmbeddedRuntime(options: EmbeddedOptions): Promise<Em
     compactStorage: () => engine.compact(),
   };
   runner.bind((job) => runJob(deps, job));
+  // A process killed mid-open or mid-close left its job unfinished: start it again (it resumes
+  // where its wave's stored stage says). The data folder's lock says no other process runs it.
+  if (options.dataDir) {
+    const resumed = await resumeUnfinishedJobs(deps);
+    if (resumed.length > 0) deps.logger.info('resumed unfinished jobs', { jobs: resumed.length });
+  }
   return {
     deps,
     app: createApp(deps),
