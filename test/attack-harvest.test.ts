@@ -33,7 +33,9 @@ describe('the harvesting attacker, through HTTP', () => {
     const harvested = performance.now();
     const report = await attack(org, harvest, certified ? {} : { stopAfter: 5 });
     console.log(`attack-harvest (${certified ? 'certified' : 'no certificate: stopping after 5'}): harvest ${Math.round(harvested - started)} ms, attack ${Math.round(performance.now() - harvested)} ms\n${summarize(report)}`);
-    expect(report.numbers).toBeGreaterThan(1000);
+    for (const pin of report.derivations.slice(0, 12)) console.log(`  ${describePin(org, pin)}`);
+    // Certification hides much of a small organization; what is left must still be a real harvest.
+    expect(report.numbers).toBeGreaterThan(300);
     if (!certified) {
       expect(report.derivations.length).toBeGreaterThan(0);
       return;

@@ -322,7 +322,10 @@ export class Harvest {
       const [lo, hi] = bandRange(shown.favorableBand, n);
       this.add(wave, members, sideQ(statement, 'favorable'), lo, hi, `${source} band`);
     }
-    for (const [point, count] of Object.entries(shown.counts ?? {})) this.equal(wave, members, pointQ(statement, Number(point)), count, `${source} count ${point}`);
+    if (shown.counts) {
+      // The distribution lists the points someone chose: a point it leaves out was chosen by nobody.
+      for (const point of POINTS[scaleOf(statement)]) this.equal(wave, members, pointQ(statement, point), shown.counts[String(point)] ?? 0, `${source} count ${point}`);
+    }
     if (shown.mean) {
       const weights = Object.fromEntries(POINTS[scaleOf(statement)].map((p) => [p, p]));
       this.equal(wave, members, { kind: 'points', statement, weights }, Math.round(shown.mean.estimate * n), `${source} mean`);
