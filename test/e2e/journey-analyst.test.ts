@@ -12,6 +12,7 @@ let browser: Browser;
 let admin: Page;
 let analyst: Page;
 const TECHNOLOGY = 'Soundwave > Technology';
+const productPilot = `Product pilot ${Date.now().toString(36)}`;
 const inTechnology = (label: string) => label === TECHNOLOGY || label.startsWith(`${TECHNOLOGY} > `);
 
 /** The labels a picker offers, group headings aside. */
@@ -40,6 +41,19 @@ describe('journey 3: the analyst sees their own units', () => {
     await admin.getByText('Saved: local-analyst may read 1 org units.').waitFor();
     await expectNoAxeViolations(admin);
     await saveScreenshot(admin, 'journey-analyst-grants');
+
+    // Another working group's initiative, outside the analyst's unit.
+    await admin.getByRole('link', { name: 'Initiatives' }).click();
+    await admin.getByText('New initiative').click();
+    await admin.getByLabel('Name', { exact: true }).fill(productPilot);
+    await admin.getByLabel('Hypothesis').fill('Product roadmaps shared earlier make the strategy easier to understand in Product.');
+    await admin.getByRole('group', { name: 'Baseline waves' }).getByLabel('Annual survey · 2015').check();
+    await admin.getByRole('group', { name: 'Statements' }).getByLabel('I understand where the company is heading').check();
+    const target = admin.getByLabel('Target group');
+    await expect.poll(() => target.locator('option', { hasText: 'Soundwave > Product' }).count()).toBeGreaterThan(0);
+    await target.selectOption({ label: 'Soundwave > Product' });
+    await admin.getByRole('button', { name: 'Register initiative' }).click();
+    await admin.getByRole('heading', { level: 1, name: productPilot }).waitFor();
   });
 
   it('the analyst lands on the surveys and the closed waves they can read', async () => {
@@ -102,6 +116,9 @@ describe('journey 3: the analyst sees their own units', () => {
   it('initiatives: the impact page of one in the unit works, and a registration offers only the granted groups', async () => {
     await analyst.getByRole('link', { name: 'Initiatives' }).click();
     await analyst.getByRole('heading', { level: 1, name: 'Initiatives' }).waitFor();
+    await analyst.getByRole('link', { name: 'Career Steps' }).waitFor();
+    // Initiatives outside the grants are not listed.
+    expect(await analyst.getByRole('link', { name: productPilot }).count()).toBe(0);
     await analyst.getByRole('link', { name: 'Career Steps' }).click();
     await analyst.getByRole('heading', { level: 1, name: 'Career Steps' }).waitFor();
     await analyst.getByRole('table', { name: 'Impact' }).waitFor();
