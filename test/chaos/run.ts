@@ -485,7 +485,8 @@ async function main(): Promise<number> {
   for (const problem of tally.unexpected.slice(0, 10)) console.log(`  unexpected: ${problem}`);
   for (const [name, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
   const failed = checks.filter(([, ok]) => !ok).length;
-  console.log(`chaos: ${checks.length - failed} passed, ${failed} failed (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+  console.log(`${Math.round((Date.now() - startedAt) / 1000)} s`);
+  console.log(`chaos: ${checks.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
