@@ -86,3 +86,13 @@ describe('the aggregate import', () => {
     await expectRejected('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: created.id, name: 'Old', opensAt: '2020-03-01T00:00:00Z', csv }) }, 400, 'csv');
   });
 });
+
+describe('a directory under another top unit', () => {
+  it('leaves the unit list readable (units are never forgotten, so there are two roots now)', async () => {
+    const other = 'email,orgUnit\nz@other.test,Other > Team\n';
+    expect((await rt.staff('/api/roster', { method: 'PUT', body: other, headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    const response = await rt.staff('/api/staff/units');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { units: string[] }).units).toEqual(expect.arrayContaining(['Acme > Tech', 'Other > Team']));
+  });
+});

@@ -5,14 +5,11 @@
  * one of its waves or initiatives uses stays in the bank as its own. Removed statement ids are
  * retired, never freed, so no later statement can take one with another meaning.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppDeps } from '../deps.ts';
-import { batchWrite, deleteRequest, queryPages } from '../store/client.ts';
-import { SHARD_COUNT } from '../../shared/keys.ts';
+import { adoptSurvey, deleteSurvey, deleteWaveData } from '../store/demo.ts';
 import { clearRoster, getRosterPointer } from '../store/roster.ts';
 import { adoptStatements, listStatements, retireStatements } from '../store/statements.ts';
 import { listSurveys, listWavesOfSurvey } from '../store/waves.ts';
-import { deleteWaveSecret, invitationKeyPages } from '../store/invitations.ts';
 import { deleteDemoInitiatives, listInitiatives } from '../store/initiatives.ts';
 
 export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: number; waves: number; statements: number; people: number } }> {
@@ -35,26 +32,14 @@ export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: n
         continue;
       }
       waves++;
-      const partitions = [`WAVE#${wave.id}`, `COMMENT#${wave.id}`];
-      for (let shard = 0; shard < SHARD_COUNT; shard++) partitions.push(`RESP#${wave.id}#${shard}`, `ANON#${wave.id}#${shard}`);
-      for (const pk of partitions) {
-        for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' })) {
-          await batchWrite(store, store.tables.main, page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
-        }
-      }
-      for (let shard = 0; shard < SHARD_COUNT; shard++) {
-        for await (const tokenHashes of invitationKeyPages(store, wave.id, shard)) {
-          await batchWrite(store, store.tables.ephemeral, tokenHashes.map((tokenHash) => deleteRequest({ pk: `INV#${tokenHash}`, sk: 'INV' })));
-        }
-      }
-      await deleteWaveSecret(store, wave.id);
+      await deleteWaveData(store, wave.id);
     }
     if (ownWaves > 0) {
       // The organization added waves here: the survey is theirs now.
-      await store.doc.send(new UpdateCommand({ TableName: store.tables.main, Key: { pk: 'SURVEY', sk: survey.id }, UpdateExpression: 'REMOVE demo' }));
+      await adoptSurvey(store, survey.id);
       continue;
     }
-    await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk: 'SURVEY', sk: survey.id } }));
+    await deleteSurvey(store, survey.id);
     removedSurveys++;
   }
   await deleteDemoInitiatives(store);

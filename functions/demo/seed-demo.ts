@@ -2,7 +2,7 @@
  * Load the demo organization through the real paths: the directory upload, the open job, the
  * exactly-once submission and the close job. Same seed, same results on every machine.
  */
-import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isSeeded, putSeededMarker } from '../store/demo.ts';
 import { deriveWaveKeys, inviteeToken, randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { runJob } from '../jobs/run-job.ts';
@@ -28,16 +28,13 @@ import {
 } from './demo-organization.ts';
 import { seedDemoInitiatives } from './seed-initiatives.ts';
 
-const SEEDED_MARKER = { pk: 'META', sk: 'SEEDED' };
-
 /** Whether this data folder was set up before (with or without the demo). */
 export async function isFreshDataFolder(deps: AppDeps): Promise<boolean> {
-  const result = await deps.store.doc.send(new GetCommand({ TableName: deps.store.tables.main, Key: SEEDED_MARKER }));
-  return !result.Item;
+  return !(await isSeeded(deps.store));
 }
 
 export async function markSeeded(deps: AppDeps, demo: boolean): Promise<void> {
-  await deps.store.doc.send(new PutCommand({ TableName: deps.store.tables.main, Item: { ...SEEDED_MARKER, demo } }));
+  await putSeededMarker(deps.store, demo);
 }
 
 export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {

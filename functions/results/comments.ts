@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
 import { commentPages } from '../store/responses.ts';
 import { assertMayRead, mayRead, type Reader } from './access.ts';
-import { getCellsByIds } from './cells.ts';
+import { getCellsByIds } from '../store/cells.ts';
 import { labelOf, loadClosedWave, resolveSegment, type WaveContext } from './wave-context.ts';
 
 /** Unit ids whose comments may be read on their own; `respondedOf` is undefined where the count is not certified visible. */

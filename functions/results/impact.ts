@@ -28,7 +28,7 @@ import { editInitiative, getInitiative, listInitiatives, putInitiative } from '.
 import { getWave, type Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from '../waves/snapshot.ts';
 import { assertMayReadInitiative, type Reader } from './access.ts';
-import { getCellsByIds } from './cells.ts';
+import { getCellsByIds } from '../store/cells.ts';
 import { closedStatements, comparableCount, statementRef, waveRef } from './describe.ts';
 import { findSegmentId, labelOf, loadClosedWave, type WaveContext } from './wave-context.ts';
 import { UnitTree } from '../../shared/org.ts';

@@ -4,9 +4,10 @@
  * derived from the stored cells once and kept as a blob beside them. Cells never change after
  * close, so neither does this; a heatmap then reads two small blobs instead of hundreds of cells.
  */
+import { LruCache } from '../lru.ts';
 import type { AppDeps } from '../deps.ts';
-import { getBlob, putBlob } from '../store/blobs.ts';
-import { getCellsByIds } from './cells.ts';
+import { getWaveBlob, putWaveBlob } from '../store/blobs.ts';
+import { getCellsByIds } from '../store/cells.ts';
 import { closedStatements, toShareCell, type ShareCell } from './describe.ts';
 import type { WaveContext } from './wave-context.ts';
 
@@ -15,12 +16,12 @@ export type ShareTable = Record<string, { invited?: number; responded?: number; 
 
 const BLOB = 'share-table-v2';
 const MEMORY_LIMIT = 64;
-const memory = new Map<string, ShareTable>();
+const memory = new LruCache<string, ShareTable>(MEMORY_LIMIT);
 
 /** The wave's share table: from memory, else its blob, else built from the cells and stored. */
 export async function getShareTable(deps: AppDeps, context: WaveContext): Promise<ShareTable> {
   const waveId = context.wave.id;
-  let table = memory.get(waveId) ?? (await getBlob<ShareTable>(deps.store, `WAVE#${waveId}`, BLOB));
+  let table = memory.get(waveId) ?? (await getWaveBlob<ShareTable>(deps.store, waveId, BLOB));
   if (!table) {
     const ids = [...context.segments.values()].filter((segment) => segment.kind !== 'unitAttribute').map((segment) => segment.id);
     const cells = await getCellsByIds(deps.store, waveId, ids);
@@ -33,10 +34,9 @@ export async function getShareTable(deps: AppDeps, context: WaveContext): Promis
         statements: Object.fromEntries(statements.filter((statement) => cell.statements[statement.id]).map((statement) => [statement.id, toShareCell(statement.scale, cell.statements[statement.id])])),
       };
     }
-    await putBlob(deps.store, `WAVE#${waveId}`, BLOB, table);
+    await putWaveBlob(deps.store, waveId, BLOB, table);
   }
   if (!memory.has(waveId)) {
-    if (memory.size >= MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
     memory.set(waveId, table);
   }
   return table;

@@ -2,6 +2,7 @@
  * The results views, each built from stored cells only (O(segments), never O(responses)): one
  * group's results, a comparison of two waves, the heatmap, the trend across a survey's waves.
  */
+import { LruCache } from '../lru.ts';
 import type { Comparison, ComparedStatement, HeatCell, Heatmap, Slice, Trend, TrendPoint, WaveResults } from '../../shared/api-results.ts';
 import { localize } from '../../shared/scales.ts';
 import { judgeChanges, type ChangeCell } from '../../shared/verdict.ts';
@@ -99,7 +100,7 @@ export async function buildComparison(
 }
 
 const HEATMAP_MEMO = 16;
-const heatmaps = new Map<string, Heatmap>();
+const heatmaps = new LruCache<string, Heatmap>(HEATMAP_MEMO);
 
 /** The heatmap's dimension choices: org levels that have unit segments, then attributes. */
 function dimensionsOf(context: WaveContext): Array<{ id: string; label: string; segmentIds: string[] }> {
@@ -184,7 +185,6 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       return changeReason && !base.hidden && previous ? { ...base, changeReason } : base;
     }),
   };
-  if (heatmaps.size >= HEATMAP_MEMO) heatmaps.delete(heatmaps.keys().next().value!);
   heatmaps.set(memoKey, heatmap);
   return heatmap;
 }

@@ -1,7 +1,7 @@
 /** Analyst grants (admin only): which org units a staff member may read results for, by subject id. */
 import { z } from '@hono/zod-openapi';
 import { grantsSchema } from '../../shared/api-results.ts';
-import { UNIT_PATH_SEPARATOR, UnitTree } from '../../shared/org.ts';
+import { type OrgUnit, UNIT_PATH_SEPARATOR } from '../../shared/org.ts';
 import { ADMIN, createContractApp, errorResponses, jsonBody, jsonContent, staffRoute, subjectParams } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
@@ -11,9 +11,14 @@ import { listUnits } from '../store/roster.ts';
 /** Every org unit of the directory as a full path ("Soundwave > Technology"), parents before children. */
 async function listUnitPaths(deps: AppDeps): Promise<string[]> {
   const units = await listUnits(deps.store);
-  if (units.length === 0) return [];
-  const tree = new UnitTree(units);
-  return units.map((unit) => tree.path(unit.id)).sort((a, b) => a.localeCompare(b));
+  // Not a UnitTree: units are never forgotten, so a directory uploaded under another top unit leaves two roots.
+  const byId = new Map(units.map((unit) => [unit.id, unit]));
+  const pathOf = (unit: OrgUnit) => {
+    const names: string[] = [];
+    for (let at: OrgUnit | undefined = unit; at && names.length <= units.length; at = at.parentId ? byId.get(at.parentId) : undefined) names.unshift(at.name);
+    return names.join(UNIT_PATH_SEPARATOR);
+  };
+  return units.map(pathOf).sort((a, b) => a.localeCompare(b));
 }
 
 /**

@@ -4,8 +4,8 @@
  * a whole value or none, and rewriting the same value is idempotent.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, deleteRequest, putRequest, type Store } from './client.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, batchWrite, deleteRequest, putRequest, type Store } from './client.ts';
 
 const CHUNK_BYTES = 300_000;
 
@@ -23,15 +23,9 @@ export async function getBlob<T>(store: Store, pk: string, name: string): Promis
   const head = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` }, ConsistentRead: true }));
   if (!head.Item) return undefined;
   const count = head.Item.chunks as number;
+  const keys = Array.from({ length: count }, (_, index) => ({ pk, sk: `BLOB#${name}#${index}` }));
   const parts = new Map<string, Uint8Array>();
-  for (let start = 0; start < count; start += 100) {
-    let keys: Record<string, unknown>[] = Array.from({ length: Math.min(100, count - start) }, (_, offset) => ({ pk, sk: `BLOB#${name}#${start + offset}` }));
-    while (keys.length > 0) {
-      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.main]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[store.tables.main] ?? []) parts.set(item.sk as string, item.data as Uint8Array);
-      keys = (result.UnprocessedKeys?.[store.tables.main]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
+  for (const item of await batchGet(store, store.tables.main, keys, { consistent: true })) parts.set(item.sk as string, item.data as Uint8Array);
   const ordered = Array.from({ length: count }, (_, index) => parts.get(`BLOB#${name}#${index}`)!);
   return JSON.parse(gunzipSync(Buffer.concat(ordered)).toString('utf8')) as T;
 }
@@ -42,4 +36,21 @@ export async function deleteBlob(store: Store, pk: string, name: string): Promis
   if (!head.Item) return;
   await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` } }));
   await batchWrite(store, store.tables.main, Array.from({ length: head.Item.chunks as number }, (_, index) => deleteRequest({ pk, sk: `BLOB#${name}#${index}` })));
+}
+
+const wavePk = (waveId: string) => `WAVE#${waveId}`;
+
+/** A value kept beside a wave (its snapshot, participation, share table, a shard's partial counts). */
+export function getWaveBlob<T>(store: Store, waveId: string, name: string): Promise<T | undefined> {
+  return getBlob<T>(store, wavePk(waveId), name);
+}
+
+/** Write a value beside a wave. */
+export function putWaveBlob(store: Store, waveId: string, name: string, value: unknown): Promise<void> {
+  return putBlob(store, wavePk(waveId), name, value);
+}
+
+/** Delete a value kept beside a wave. */
+export function deleteWaveBlob(store: Store, waveId: string, name: string): Promise<void> {
+  return deleteBlob(store, wavePk(waveId), name);
 }

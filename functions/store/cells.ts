@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
-import { batchWrite, isConditionFailure, putRequest, queryAll, type Store } from './client.ts';
+import { batchGet, batchWrite, isConditionFailure, putRequest, queryAll, type Store } from './client.ts';
 
 const cellPk = (waveId: string) => `WAVE#${waveId}`;
 const cellSk = (segmentId: string) => `CELL#${segmentId}`;
@@ -61,6 +61,13 @@ export async function listCells(store: Store, waveId: string): Promise<SegmentCe
     ExpressionAttributeValues: { ':pk': cellPk(waveId), ':cell': 'CELL#' },
   });
   return items.map(toCell);
+}
+
+/** Some cells of a wave by segment id, in as few round trips as possible (a heatmap wants dozens at once); missing cells are absent. */
+export async function getCellsByIds(store: Store, waveId: string, segmentIds: readonly string[]): Promise<Map<string, SegmentCell>> {
+  const keys = [...new Set(segmentIds)].map((id) => ({ pk: cellPk(waveId), sk: cellSk(id) }));
+  const cells = (await batchGet(store, store.tables.main, keys)).map(toCell);
+  return new Map(cells.map((cell) => [cell.segment.id, cell]));
 }
 
 function toCell(item: Record<string, unknown>): SegmentCell {

@@ -25,7 +25,7 @@ import { computeWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
 import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { deleteBlob, getBlob, putBlob } from '../store/blobs.ts';
+import { deleteWaveBlob, getWaveBlob, putWaveBlob } from '../store/blobs.ts';
 import { listCells, putCountedCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
 import { deleteWaveSecret, findUnstrippedInvitations, getWaveSecret, invitationKeyPages, sealInvitations, stripInvitations } from '../store/invitations.ts';
@@ -122,7 +122,7 @@ class CloseRun {
   /** Seal and count every invitation shard; then record how many marks there were. */
   private async seal(): Promise<boolean> {
     const keys = this.requireKeys('sealing');
-    if (!(await this.forEachShardLeft(async (shard) => putBlob(this.store, `WAVE#${this.wave.id}`, partialName(shard), await this.sealShard(shard, keys)))))
+    if (!(await this.forEachShardLeft(async (shard) => putWaveBlob(this.store, this.wave.id, partialName(shard), await this.sealShard(shard, keys)))))
       return false;
     const shards = await this.readSealedShards();
     const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
@@ -226,7 +226,7 @@ class CloseRun {
           left = await findUnstrippedInvitations(this.store, left);
         }
       }
-      await deleteBlob(this.store, `WAVE#${this.wave.id}`, partialName(shard));
+      await deleteWaveBlob(this.store, this.wave.id, partialName(shard));
     });
     if (!finished) return false;
     if (!resumed && found < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; the index is behind, try again`);
@@ -258,7 +258,7 @@ class CloseRun {
   private async readSealedShards(): Promise<SealedShard[]> {
     const shards: SealedShard[] = [];
     for (let shard = 0; shard < SHARD_COUNT; shard++) {
-      const sealed = await getBlob<SealedShard>(this.store, `WAVE#${this.wave.id}`, partialName(shard));
+      const sealed = await getWaveBlob<SealedShard>(this.store, this.wave.id, partialName(shard));
       if (!sealed) throw new CloseInvariantError(this.wave.id, `the counts of invitation shard ${shard} are missing`);
       shards.push(sealed);
     }

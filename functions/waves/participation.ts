@@ -12,7 +12,7 @@ import { segmentLabel } from '../../shared/segment-labels.ts';
 import { countBySegment, unitSegmentId, type Segment } from '../../shared/segments.ts';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
 import type { AppDeps } from '../deps.ts';
-import { getBlob, putBlob } from '../store/blobs.ts';
+import { getWaveBlob, putWaveBlob } from '../store/blobs.ts';
 import { listCells } from '../store/cells.ts';
 import { listAnsweredCounts } from '../store/live-counts.ts';
 import type { Wave } from '../store/waves.ts';
@@ -30,11 +30,11 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   if (wave.status === 'draft' || wave.status === 'opening') return { status: wave.status, invited: wave.invited ?? 0, responded: 0, segments: [] };
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
-  const cached = await getBlob<LiveCounts>(deps.store, `WAVE#${wave.id}`, LIVE_PARTICIPATION);
+  const cached = await getWaveBlob<LiveCounts>(deps.store, wave.id, LIVE_PARTICIPATION);
   const usable = cached?.shown.length === snapshot.segments.length ? cached : undefined;
   if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return expandLive(wave, snapshot, usable);
   const fresh = computeLiveParticipation(wave, snapshot, await listAnsweredCounts(deps.store, wave.id), usable);
-  await putBlob(deps.store, `WAVE#${wave.id}`, LIVE_PARTICIPATION, fresh);
+  await putWaveBlob(deps.store, wave.id, LIVE_PARTICIPATION, fresh);
   return expandLive(wave, snapshot, fresh);
 }
 
@@ -83,11 +83,10 @@ function expandLive(wave: Wave, snapshot: Snapshot, live: LiveCounts): Participa
  * first request after the close, and kept compact (gzipped) beside the wave.
  */
 async function closedParticipation(deps: AppDeps, wave: Wave): Promise<Participation> {
-  const pk = `WAVE#${wave.id}`;
-  const stored = await getBlob<Participation>(deps.store, pk, CLOSED_PARTICIPATION);
+  const stored = await getWaveBlob<Participation>(deps.store, wave.id, CLOSED_PARTICIPATION);
   if (stored) return { ...stored, status: wave.status };
   const fresh = participationFromCells(wave, await listCells(deps.store, wave.id), await snapshotTree(deps, wave));
-  await putBlob(deps.store, pk, CLOSED_PARTICIPATION, fresh);
+  await putWaveBlob(deps.store, wave.id, CLOSED_PARTICIPATION, fresh);
   return fresh;
 }
 

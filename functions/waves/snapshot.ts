@@ -1,7 +1,8 @@
 /** A wave's frozen picture of the organization, taken at open: later reorganizations never rewrite it. */
+import { LruCache } from '../lru.ts';
 import type { OrgUnit, ProfileCount } from '../../shared/org.ts';
 import type { WaveSegment } from '../../shared/segments.ts';
-import { getBlob, putBlob } from '../store/blobs.ts';
+import { getWaveBlob, putWaveBlob } from '../store/blobs.ts';
 import type { Store } from '../store/client.ts';
 
 export interface WaveSnapshot {
@@ -13,11 +14,12 @@ export interface WaveSnapshot {
   segments: WaveSegment[];
 }
 
-const snapshots = new Map<string, WaveSnapshot>();
+/** The most recently used 16 snapshots (each holds every profile of a wave: the largest value we keep in memory). */
+const snapshots = new LruCache<string, WaveSnapshot>(16);
 
 /** Store the snapshot (idempotent). */
 export async function putWaveSnapshot(store: Store, waveId: string, snapshot: WaveSnapshot): Promise<void> {
-  await putBlob(store, `WAVE#${waveId}`, 'snapshot', snapshot);
+  await putWaveBlob(store, waveId, 'snapshot', snapshot);
   snapshots.set(waveId, snapshot);
 }
 
@@ -25,7 +27,7 @@ export async function putWaveSnapshot(store: Store, waveId: string, snapshot: Wa
 export async function getWaveSnapshot(store: Store, waveId: string): Promise<WaveSnapshot | undefined> {
   const cached = snapshots.get(waveId);
   if (cached) return cached;
-  const snapshot = await getBlob<WaveSnapshot>(store, `WAVE#${waveId}`, 'snapshot');
+  const snapshot = await getWaveBlob<WaveSnapshot>(store, waveId, 'snapshot');
   if (snapshot) snapshots.set(waveId, snapshot);
   return snapshot;
 }
