@@ -15,7 +15,9 @@ import * as z from 'zod';
  * - `neighbourhoods`: for a large organization, each question was asked with the finest groups
  *   outside its neighbourhood fixed at their true counts (a witness found there is a witness, a
  *   question without one is answered "pinned");
- * - `no-solver`: the integer-programming audit did not run (only the algebraic rules did).
+ * - `no-solver`: the integer-programming audit did not run (only the equality rules did): no
+ *   solver was given, or the wave is larger than the close can audit in its time budget. This is
+ *   not a certificate against the integer-programming attacker, and `method` says so.
  */
 export const OVER_APPROXIMATIONS = ['exact-counts', 'empty-points', 'budget', 'neighbourhoods', 'no-solver'] as const;
 
@@ -23,8 +25,12 @@ const count = z.number().int().nonnegative();
 
 export const certificateSchema = z.object({
   k: z.number().int(),
-  /** `exact`: every question answered by an integer witness or proved pinned; else over-approximated. */
-  method: z.enum(['exact', 'over-approximated']),
+  /**
+   * `exact`: every question answered by an integer witness or proved pinned; `over-approximated`:
+   * some answered "pinned" without proof (more hidden than needed); `rules-only`: the
+   * integer-programming audit did not run, only the equality rules did.
+   */
+  method: z.enum(['exact', 'over-approximated', 'rules-only']),
   overApproximations: z.array(z.enum(OVER_APPROXIMATIONS)),
   solver: z.string(),
   checked: z.object({

@@ -52,7 +52,7 @@ export interface AuditResult {
   overApproximated: boolean;
 }
 
-const DEFAULT_MAX_VARIABLES = 20_000;
+const DEFAULT_MAX_VARIABLES = 4_000;
 
 /** Attack the model under `visibility` and hide cells (mutating it) until nothing protected is pinned. */
 export function auditModel(model: CertifyModel, visibility: Visibility, options: AuditOptions): AuditResult {
@@ -181,8 +181,11 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       if (relaxed === 'infeasible') return undefined;
       if (relaxed) return relaxed;
     }
-    const statements = onlyStatement(q.vector);
-    const scopes: Scope[] = [{ profiles: neighbourhood(q.group), statements }, { profiles: allProfiles, statements }];
+    const near = neighbourhood(q.group);
+    const scopes: Scope[] = [
+      { profiles: allProfiles, statements: onlyStatement(q.vector) },
+      { profiles: near, statements: full.statements },
+    ];
     for (const scope of scopes) {
       if (variablesIn(scope) > (options.maxVariables ?? DEFAULT_MAX_VARIABLES)) continue;
       const found = solve(zero, extra, scope);

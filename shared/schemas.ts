@@ -1,4 +1,5 @@
 /** Request and response schemas of the API: every body and query is parsed by one of these. */
+import { certificateSchema } from './certify-certificate.ts';
 import * as z from 'zod';
 import { SCALE_KINDS } from './scales.ts';
 import { STATEMENT_ID_PATTERN, STATEMENT_ID_RULE } from './respondent-schemas.ts';
@@ -102,6 +103,8 @@ export const waveViewSchema = z
     demo: z.boolean().optional(),
     invited: z.number().optional(),
     responded: z.number().optional(),
+    /** Stored at close: what the confidentiality audit checked and hid (issue 9). */
+    certificate: certificateSchema.optional(),
   })
   .loose();
 export const surveyViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), demo: z.boolean().optional(), waves: z.array(waveViewSchema) });

@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Certificate } from '../../shared/certify-certificate.ts';
 import { INDEX } from '../../shared/keys.ts';
 import type { WaveStatus } from '../../shared/schemas.ts';
 import type { StoredStatement } from './statements.ts';
@@ -45,6 +46,8 @@ export interface Wave {
   /** Resume points, kept on the wave so that any later run of the job continues where the last stopped. */
   openedThrough?: { invited: number; after: string };
   closeStage?: string;
+  /** The confidentiality certificate the close stored with the cells (shared/certify-certificate.ts). */
+  certificate?: Certificate;
   /** The one job that opens, and the one that closes, this wave: a second start gets the same job. */
   openJobId?: string;
   closeJobId?: string;

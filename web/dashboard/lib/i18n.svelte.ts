@@ -237,6 +237,14 @@ const en = {
   targetBaseline: 'Target',
   comparisonBaseline: 'Comparison',
   verdictSmaller: 'Real but smaller than hoped',
+  certificateHeading: 'Confidentiality certificate',
+  certificateExact: 'Every published number of this wave was attacked as an analyst would, combining them all with integer programming ({solver}): no count of any group of 1 to {small} people, and no “nobody in it answered …”, can be worked out.',
+  certificateOver: 'Every published number of this wave was attacked with integer programming ({solver}); where a question could not be settled, cells were hidden rather than shown.',
+  certificateRules: 'This wave is larger than the close can audit with integer programming in its time: only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
+  certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
+  certificateHidden: 'Hidden: {belowK} for fewer than k, {differencing} by the equality rules, {audit} by the audit.',
+  certificateUnanimity: '{unanimity} counts are given away only because a group of k or more answered unanimously: no survey tool can prevent that.',
+  certificateTime: 'Audit time: {seconds} s.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -475,6 +483,14 @@ const sv: Record<MessageKey, string> = {
   targetBaseline: 'Målgrupp',
   comparisonBaseline: 'Jämförelsegrupp',
   verdictSmaller: 'Verklig men mindre än man hoppats',
+  certificateHeading: 'Konfidentialitetsintyg',
+  certificateExact: 'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med heltalsprogrammering ({solver}): ingen siffra för någon grupp på 1 till {small} personer, och inget ”ingen i gruppen svarade …”, går att räkna ut.',
+  certificateOver: 'Varje publicerad siffra för den här omgången har angripits med heltalsprogrammering ({solver}); där en fråga inte kunde avgöras doldes celler i stället för att visas.',
+  certificateRules: 'Omgången är större än vad stängningen hinner granska med heltalsprogrammering: bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
+  certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
+  certificateHidden: 'Dolda: {belowK} för färre än k, {differencing} av likhetsreglerna, {audit} av granskningen.',
+  certificateUnanimity: '{unanimity} antal avslöjas bara för att en grupp på k eller fler svarade enhälligt: det kan inget enkätverktyg förhindra.',
+  certificateTime: 'Granskningstid: {seconds} s.',
 };
 
 const catalogs: Record<string, Record<MessageKey, string>> = { en, sv };

@@ -1,3 +1,4 @@
+import type { Certificate } from '../../../shared/certify-certificate';
 /** The staff API's JSON, as issue 2 specifies it (the server validates with zod; the dashboard only reads). */
 export type WaveStatus = 'draft' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -11,6 +12,8 @@ export interface WaveSummary {
   invited?: number;
   linksExported?: number;
   imported?: boolean;
+  /** Stored at close (shared/certify-certificate.ts). */
+  certificate?: Certificate;
 }
 
 export interface SurveySummary {

@@ -1,0 +1,28 @@
+/** The close stores its confidentiality certificate on the wave, and GET /api/waves/:id returns it. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certificateSchema } from '../shared/certify-certificate.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startTestRuntime();
+}, 60_000);
+afterAll(async () => {
+  await rt.stop();
+});
+
+describe('the confidentiality certificate of a closed wave', () => {
+  it('is stored at close and says what was checked and hidden, and by which method', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(30).open();
+    for (let i = 0; i < 22; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    expect((await closeWave(rt, waveId)).status).toBe('done');
+    const wave = (await (await rt.staff(`/api/waves/${waveId}`)).json()) as { certificate?: unknown };
+    const certificate = certificateSchema.parse(wave.certificate);
+    expect(certificate.k).toBe(5);
+    expect(certificate.method).toBe('rules-only');
+    expect(certificate.overApproximations).toContain('no-solver');
+    expect(certificate.checked.cells).toBeGreaterThan(0);
+    expect(certificate.hidden.belowK + certificate.hidden.differencing).toBeGreaterThanOrEqual(0);
+  });
+});
