@@ -11,7 +11,7 @@ import { ConflictError } from '../errors.ts';
 import { launchJob } from '../jobs/run-job.ts';
 import { appendAudit } from '../store/audit.ts';
 import { getWaveSecret, invitationPages } from '../store/invitations.ts';
-import { countLinksExported, countReminderRound, getWave } from '../store/waves.ts';
+import { countLinksExported, countReminderRound, getWave, setWaveDelivery } from '../store/waves.ts';
 import { getParticipation } from '../waves/participation.ts';
 import { publicWave } from './surveys.ts';
 
@@ -20,7 +20,13 @@ const waveRoute = (method: 'get' | 'post', path: string, summary: string, ok: Re
 
 export const waveRouteDefs = {
   get: waveRoute('get', '', 'a wave', { 200: jsonContent(waveViewSchema, 'the wave') }),
-  open: waveRoute('post', '/open', 'job: snapshot, segments, invitations, mail', { 202: jsonContent(jobStartedSchema, 'the job to poll') }),
+  open: staffRoute(ADMIN, {
+    method: 'post',
+    path: '/{waveId}/open',
+    summary: 'job: snapshot, segments, invitations, and mail unless ?delivery=mail-merge (the organization sends the links itself from the audited export)',
+    request: { params: waveIdParams, query: z.object({ delivery: z.enum(['mail', 'mail-merge']).optional() }) },
+    responses: { 202: jsonContent(jobStartedSchema, 'the job to poll'), ...errorResponses },
+  }),
   close: waveRoute('post', '/close', 'job: the close pipeline', { 202: jsonContent(jobStartedSchema, 'the job to poll') }),
   remind: waveRoute('post', '/remind', 'job: mail a reminder to those who have not answered (nobody is told who they are)', {
     202: jsonContent(jobStartedSchema, 'the job to poll and the round'),
@@ -37,7 +43,11 @@ export function waveRoutes(deps: AppDeps) {
     .openapi(waveRouteDefs.get, async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('waveId')))))
     // One open and one close per wave, however often they are asked for: a second request (a double
     // click, a retry, the schedule) answers the same job, and starts it again only if its runner died.
-    .openapi(waveRouteDefs.open, async (c) => c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('waveId')) }, 202))
+    .openapi(waveRouteDefs.open, async (c) => {
+      const { delivery } = c.req.valid('query');
+      if (delivery) await setWaveDelivery(deps.store, c.req.param('waveId'), delivery);
+      return c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('waveId')) }, 202);
+    })
     .openapi(waveRouteDefs.close, async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('waveId')) }, 202))
     .openapi(waveRouteDefs.remind, async (c) => {
       const wave = await getWave(deps.store, c.req.param('waveId'));

@@ -38,6 +38,8 @@ export interface Wave {
   /** Set at close from the stored counts. */
   responded?: number;
   linksExported?: number;
+  /** How invitations reach people: mailed by the open job (default), or sent by the organization itself from the audited links export. */
+  delivery?: 'mail' | 'mail-merge';
   /** Reminder rounds started so far. */
   reminders?: number;
   /** Legacy: when a wave closed by waiting out submissions stopped taking them. No longer written. */
@@ -379,6 +381,25 @@ export async function countReminderRound(store: Store, id: string): Promise<numb
     new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'ADD reminders :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
   );
   return result.Attributes!.reminders as number;
+}
+
+/** Choose how a draft wave's invitations go out (the open dialog); refused once the wave has started opening. */
+export async function setWaveDelivery(store: Store, id: string, delivery: 'mail' | 'mail-merge'): Promise<void> {
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: waveKey(id),
+        UpdateExpression: 'SET delivery = :delivery',
+        ConditionExpression: '#status = :draft',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':delivery': delivery, ':draft': 'draft' },
+      }),
+    );
+  } catch (error) {
+    // Not a draft any more: the open already started with the choice it had; the job decides.
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /** Count one more export of the invitation links (shown on the wave as "links exported"). */

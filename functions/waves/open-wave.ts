@@ -53,7 +53,10 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
         store,
         batch.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, locale: person.locale, answered: false })),
       );
-      await sendBatch(deps.mailer, batch, ({ person, token }) => surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+      // Mail merge: the organization sends the links itself from the audited export; no mail here, no SES bill.
+      if (wave.delivery !== 'mail-merge') {
+        await sendBatch(deps.mailer, batch, ({ person, token }) => surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+      }
       const next = { invited: (through?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
       if (!(await advanceOpenedThrough(store, waveId, through, next))) return followOtherRun(deps, waveId, context);
       through = next;

@@ -102,6 +102,27 @@ describe('opening a wave', () => {
   });
 });
 
+describe('opening a wave for mail merge', () => {
+  it('offers sending the invitations yourself: the open mails nobody and says where the links are', async () => {
+    const asked: string[] = [];
+    globalThis.confirm = (message?: string) => (asked.push(message ?? ''), true);
+    const surveys = { surveys: [{ id: 's1', name: 'Pulse', waves: [{ id: 'w1', name: 'Q4', status: 'draft', k: 5 }] }] };
+    const { calls } = renderPage(Manage, ({ method, path }) => {
+      if (path === '/api/surveys') return { status: 200, body: surveys };
+      if (path === '/api/statements') return { status: 200, body: { statements: [] } };
+      if (method === 'POST' && path.startsWith('/api/waves/w1/open')) return { status: 202, body: { jobId: 'j1' } };
+      if (path === '/api/jobs/j1') return { status: 200, body: { id: 'j1', kind: 'open-wave', status: 'done' } };
+      return undefined;
+    });
+    await fireEvent.click(await screen.findByRole('radio', { name: 'Send invitations yourself (mail merge)' }));
+    expect(screen.getByText(/No mail is sent: download the invitation links \(CSV\)/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Open Q4' }));
+    await screen.findByText(/Open: done\./, {}, { timeout: 3000 });
+    expect(calls.find((call) => call.method === 'POST')?.path).toBe('/api/waves/w1/open?delivery=mail-merge');
+    expect(asked[0]).toContain('without mailing anyone');
+  });
+});
+
 describe('reminding', () => {
   it('sends a reminder for an open wave after asking, and follows the job', async () => {
     const asked: string[] = [];

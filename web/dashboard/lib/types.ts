@@ -11,6 +11,8 @@ export interface WaveSummary {
   closesAt?: string;
   invited?: number;
   linksExported?: number;
+  /** 'mail-merge': the organization sends the links itself from the export; nothing is mailed. */
+  delivery?: 'mail' | 'mail-merge';
   imported?: boolean;
   /** Stored at close (shared/certify-certificate.ts). */
   certificate?: Certificate;
