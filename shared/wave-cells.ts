@@ -8,7 +8,7 @@ import type { Certificate } from './certify-certificate.ts';
 import type { MilpSolver } from './certify-lp.ts';
 import { buildCertifyModel } from './certify-model.ts';
 import { complementId, decideVisibility, type Visibility } from './disclosure.ts';
-import { parseProfileKey, UnitTree, type OrgUnit, type ProfileCount } from './org.ts';
+import { parseProfileKey, profileKey, UnitTree, type OrgUnit, type ProfileCount } from './org.ts';
 import { segmentsOfProfile, unitSegmentId, type Segment, type WaveSegment } from './segments.ts';
 import { answeredCount, type CountedStatement, type PointCounts, type Tally } from './tally.ts';
 
@@ -149,8 +149,14 @@ export function certifyWaveCells(input: WaveCellsInput): WaveCellsResult {
 function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): WaveCellsResult {
   const { k, statements } = input;
   if (input.segments.length === 0) return { cells, certificate: emptyCertificate(input, started) };
-  const byId = new Map(cells.map((cell) => [cell.segment.id, cell]));
-  const model = buildCertifyModel({ ...input, segments: input.segments.map(stripInvited) });
+  // The whole attacker's program: responded plus every point of every statement, per finest group.
+  // Sized before it is built: building it (its protected groups above all) is itself too slow for
+  // an organization the audit would not take.
+  const finestGroups = new Set([...input.invitees.map((entry) => profileKey(entry.profile)), ...Object.keys(input.tally)]).size;
+  const pointsOf = (id: string) => new Set(Object.values(input.tally).flatMap((entry) => Object.keys(entry.statements[id] ?? {}))).size;
+  const variables = finestGroups * (1 + statements.reduce((sum, statement) => sum + pointsOf(statement.id), 0));
+  const audit = input.audit && variables <= (input.audit.maxVariables ?? AUDIT_MAX_VARIABLES) ? input.audit : undefined;
+  const model = audit ? buildCertifyModel({ ...input, segments: input.segments.map(stripInvited) }) : undefined;
   // Vector 0 is responded, 1 + s statement s, as in the model.
   const get = (vector: number, cell: SegmentCell) => (vector === 0 ? cell.respondedVisible : cell.statements[statements[vector - 1].id].visible);
   const hide = (vector: number, cell: SegmentCell, reason: HiddenReason) => {
@@ -164,19 +170,19 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     }
   };
   const vectors = statements.length + 1;
-  const modelCells = model.cells.map((modelCell) => byId.get(modelCell.id)!);
+  const byId = new Map(cells.map((cell) => [cell.segment.id, cell]));
+  const modelCells = model ? model.cells.map((modelCell) => byId.get(modelCell.id)!) : cells;
   for (const cell of modelCells) {
     if (cell.invited > 0 && cell.invited < k) for (let vector = 0; vector < vectors; vector++) if (get(vector, cell)) hide(vector, cell, 'below-k');
   }
-  const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (get(vector, cell) ? 1 : 0)));
-  const overApproximations: Certificate['overApproximations'] = ['exact-counts'];
-  if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
+  const overApproximations: Certificate['overApproximations'] = [];
   let result: ReturnType<typeof auditModel> | undefined;
-  // The whole attacker's program: responded plus every point of every statement, per finest group.
-  const variables = model.invited.length * (1 + model.statements.reduce((sum, statement) => sum + statement.points.length, 0));
-  if (input.audit && variables <= (input.audit.maxVariables ?? AUDIT_MAX_VARIABLES)) {
-    const now = input.audit.now ?? Date.now;
-    result = auditModel(model, visibility, { solver: input.audit.solver, deadline: started + (input.audit.budgetMs ?? AUDIT_BUDGET_MS), now });
+  if (audit && model) {
+    overApproximations.push('exact-counts');
+    if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
+    const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (get(vector, cell) ? 1 : 0)));
+    const now = audit.now ?? Date.now;
+    result = auditModel(model, visibility, { solver: audit.solver, deadline: started + (audit.budgetMs ?? AUDIT_BUDGET_MS), now });
     for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
     if (result.unresolved > 0) overApproximations.push('budget');
     if (result.overApproximated) overApproximations.push('neighbourhoods');
@@ -197,9 +203,9 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     overApproximations,
     solver: input.audit?.solver.name ?? 'none',
     checked: {
-      finestGroups: model.invited.length,
-      smallGroups: model.groups.filter((group) => group.kind === 'small').length,
-      countGroups: model.groups.filter((group) => group.kind === 'count').length,
+      finestGroups,
+      smallGroups: model?.groups.filter((group) => group.kind === 'small').length ?? 0,
+      countGroups: model?.groups.filter((group) => group.kind === 'count').length ?? 0,
       quantities: result?.quantities ?? 0,
       cells: modelCells.length * vectors,
     },

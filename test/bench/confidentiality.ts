@@ -9,6 +9,11 @@ import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
 import { UnitTree } from '../../shared/org.ts';
 import { buildSegments, countBySegment, segmentsOfProfile } from '../../shared/segments.ts';
 import { judgeChanges } from '../../shared/verdict.ts';
+import { profileKey } from '../../shared/org.ts';
+import { addToTally, type CountedStatement } from '../../shared/tally.ts';
+import { certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
+import { seededRandom } from '../../shared/random.ts';
+import { loadMilpSolver } from '../../functions/certify-solver.ts';
 import { generateOrg, sampleRespondents } from '../fixtures/org-builder.ts';
 
 function time<T>(run: () => T): { ms: number; value: T } {
@@ -56,8 +61,59 @@ export async function benchConfidentiality(): Promise<Record<string, string>> {
   const cells = Array.from({ length: 6000 }, (_, i) => ({ before: { x: 30 + (i % 40), n: 100 + (i % 17) }, after: { x: 35 + (i % 37), n: 105 + (i % 13) } }));
   figures['judge a 6,000-cell heatmap family'] = `${time(() => judgeChanges(cells)).ms} ms`;
 
+  await benchCertificate(figures);
   console.table(figures);
   return figures;
+}
+
+/** Share of published cells (responded and statement cells of every segment and complement) hidden. */
+function hiddenShare(cells: SegmentCell[]): string {
+  let total = 0;
+  let hidden = 0;
+  for (const cell of cells) {
+    total++;
+    if (!cell.respondedVisible) hidden++;
+    for (const statement of Object.values(cell.statements)) {
+      total++;
+      if (!statement.visible) hidden++;
+    }
+  }
+  return `${((100 * hidden) / total).toFixed(1)}% of ${total.toLocaleString('en')} cells hidden`;
+}
+
+/**
+ * The certificate on organizations of 400, 10,000 and 100,000 people (200 units, 3 attributes, 5
+ * statements, 80% responding, 5% skipping each statement): the close's path (equality rules,
+ * certificate), and the integer-programming audit where it fits (see AUDIT_MAX_VARIABLES).
+ */
+async function benchCertificate(figures: Record<string, string>): Promise<void> {
+  const statements: CountedStatement[] = Array.from({ length: 5 }, (_, i) => ({ id: `s${i + 1}`, scale: 'agree5' }));
+  const solver = await loadMilpSolver();
+  for (const [people, leafPeople] of [[400, [1, 4]], [10_000, [40, 88]], [100_000, [400, 880]]] as const) {
+    const org = generateOrg({ seed: 17, depth: 3, fanOut: [6, 6], maxUnits: 200, leafPeople: [leafPeople[0], leafPeople[1]], directChance: 0.2, attributeCount: 3, valuesPerAttribute: [3, 5], missingRate: 0.03 });
+    const random = seededRandom(people);
+    const responses: { profileKey: string; answers: Record<string, number> }[] = [];
+    for (const { profile, count } of org.invitees) {
+      const key = profileKey(profile);
+      for (let i = 0; i < count; i++) {
+        if (random() >= 0.8) continue;
+        const answers: Record<string, number> = {};
+        for (const statement of statements) if (random() >= 0.05) answers[statement.id] = 1 + Math.floor(random() * 5);
+        responses.push({ profileKey: key, answers });
+      }
+    }
+    const tally = addToTally({}, responses, statements);
+    const segments = buildSegments(org.units, org.invitees, 5);
+    const invited = org.invitees.reduce((sum, entry) => sum + entry.count, 0);
+    const label = `${invited.toLocaleString('en')} people, ${org.units.length} units, ${responses.length.toLocaleString('en')} responses`;
+    const rules = time(() => certifyWaveCells({ k: 5, units: org.units, invitees: org.invitees, segments, statements, tally }));
+    figures[`close's certificate (equality rules), ${label}`] = `${rules.ms} ms, ${hiddenShare(rules.value.cells)}, method ${rules.value.certificate.method}`;
+    if (people > 400) continue;
+    const audited = time(() => certifyWaveCells({ k: 5, units: org.units, invitees: org.invitees, segments, statements, tally, audit: { solver, budgetMs: 60_000, maxVariables: 1_000_000 } }));
+    const { certificate } = audited.value;
+    figures[`integer-programming audit, ${label}`] =
+      `${audited.ms} ms, ${hiddenShare(audited.value.cells)}, method ${certificate.method} (${certificate.overApproximations.join(', ')}), ${certificate.solves} solves, ${certificate.leaks} leaks, ${certificate.unanimity} unanimity`;
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchConfidentiality();
