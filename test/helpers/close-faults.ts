@@ -109,7 +109,7 @@ export async function jobOutcome(rt: TestRuntime, jobId: string): Promise<{ stat
  * client to the same engine, on which the matching request and every later one fail. `died`
  * resolves when it happened. Nothing of that run reaches the table afterwards.
  */
-export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher): Promise<{ deps: AppDeps; died: Promise<void>; readonly dead: boolean }> {
+export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher, mode: 'dies' | 'freezes' = 'dies'): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean }> {
   const endpoint = await rt.engine.client.config.endpoint!();
   const client = new DynamoDBClient({
     endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
@@ -120,13 +120,17 @@ export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher): Pr
   let dead = false;
   let die!: () => void;
   const died = new Promise<void>((resolve) => (die = resolve));
+  let thaw!: () => void;
+  const thawed = new Promise<void>((resolve) => (thaw = resolve));
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!dead && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
         dead = true;
         die();
       }
-      if (dead) throw new Error('this process is dead (injected)');
+      // A frozen process (a paused VM, a long GC) holds every request until thawed; a dead one sends nothing.
+      if (dead && mode === 'freezes') await thawed;
+      else if (dead) throw new Error('this process is dead (injected)');
       return next(args);
     },
     { step: 'initialize', name: `dieAt${names++}` },
@@ -135,6 +139,7 @@ export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher): Pr
   return {
     deps,
     died,
+    thaw,
     get dead() {
       return dead;
     },

@@ -1,0 +1,134 @@
+/**
+ * Crash anywhere, run twice anywhere (issue 8): a close whose run dies at any stage boundary and is
+ * resumed, a close run twice at once (a duplicate invocation), and an open that dies at each of its
+ * boundaries, all publish what one uninterrupted close publishes, and leave no invitation holding
+ * a person's data (checked item by item in the base table).
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
+import type { AppDeps } from '../functions/deps.ts';
+import { getWave } from '../functions/store/waves.ts';
+import { CLOSE_STAGES } from '../functions/waves/close-wave.ts';
+import { FAST_TIMING, startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
+import { aRunThatDies, cellsBySegment, enteringCloseStage, holdRequest, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
+
+const roster = aRoster(40);
+const ANSWERED = 30;
+let rt: TestRuntime;
+let reference: Awaited<ReturnType<typeof cellsBySegment>>;
+
+/** The same people answer the same in every wave (mail goes out in directory order, so token i is person i). */
+async function answerAll(tokens: string[]) {
+  for (let i = 0; i < ANSWERED; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+}
+
+/** No invitation of the wave holds more than its marker, read from the base table item by item (a scan reads items, not an index). */
+async function invitationsLeftWithData(waveId: string): Promise<number> {
+  const items = (await rt.deps.store.doc.send(new ScanCommand({ TableName: rt.deps.store.tables.ephemeral }))).Items ?? [];
+  const ofWave = items.filter((item) => item.waveId === waveId);
+  expect(ofWave.length).toBe(roster.length);
+  return ofWave.filter((item) => 'email' in item || 'profile' in item || 'answered' in item || 'locale' in item).length;
+}
+
+/** Start a wave's job on a run of its own (`deps`), keeping the run's promise. */
+async function launchOn(deps: AppDeps, kind: 'open-wave' | 'close-wave', waveId: string) {
+  let run: Promise<void> = Promise.resolve();
+  const jobId = await launchJob({ ...deps, jobs: { start: async (job) => void (run = runJob(deps, job).catch(() => {})) } }, kind, waveId);
+  return { jobId, settled: () => run };
+}
+
+beforeAll(async () => {
+  // A short lease, so that a run that stopped renewing is taken over quickly.
+  rt = await startTestRuntime({ ...FAST_TIMING, jobLeaseMs: 300 });
+  const wave = await aWave(rt).withRoster(roster).open();
+  await answerAll(wave.tokens);
+  expect((await closeWave(rt, wave.waveId)).status).toBe('done');
+  reference = await cellsBySegment(rt, wave.waveId);
+});
+afterAll(async () => {
+  await rt.stop();
+});
+
+const boundaries = (waveId: string): Record<string, RequestMatcher> => ({
+  'its lease is taken': ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /SET leaseRun = :run/.test(input.UpdateExpression ?? ''),
+  ...Object.fromEntries(CLOSE_STAGES.slice(1).map((stage) => [`it enters ${stage}`, enteringCloseStage(waveId, stage)])),
+});
+const BOUNDARIES = Object.keys(boundaries('any'));
+
+describe('a close that dies at a stage boundary', () => {
+  it.each(BOUNDARIES)('resumed after dying as %s: the same cells, no invitation with data', async (boundary) => {
+    const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+    await answerAll(tokens);
+    const doomed = await aRunThatDies(rt, boundaries(waveId)[boundary]);
+    const { jobId } = await launchOn(doomed.deps, 'close-wave', waveId);
+    await doomed.died;
+    expect((await getWave(rt.deps.store, waveId)).status).toBe('closing');
+    // What the embedded start-up does after a kill -9.
+    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+    expect(await invitationsLeftWithData(waveId)).toBe(0);
+  });
+});
+
+describe('a close run twice at once', () => {
+  // Held before it took the lease, the first run is not alive yet: the duplicate may take the claim's lease itself.
+  it.each(BOUNDARIES.slice(1))('a duplicate run while the first is alive as %s does nothing and leaves the job to it', async (boundary) => {
+    const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+    await answerAll(tokens);
+    const gate = holdRequest(rt.engine.client, boundaries(waveId)[boundary]);
+    const { jobId } = (await (await rt.staff(`/api/waves/${waveId}/close`, { method: 'POST' })).json()) as { jobId: string };
+    await gate.reached;
+    const before = await getWave(rt.deps.store, waveId);
+    // Lambda's at-least-once delivery: the same job again. The first run is alive (its heartbeat renews the lease).
+    await runJob(rt.deps, { id: jobId, kind: 'close-wave', payload: { waveId } });
+    const after = await getWave(rt.deps.store, waveId);
+    gate.release();
+    expect([after.status, after.closeStage, after.acknowledged]).toEqual([before.status, before.closeStage, before.acknowledged]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+  });
+
+  it.each(BOUNDARIES)('a duplicate run takes over from a first run frozen as %s; the first, thawed, writes nothing wrong and fails nothing', async (boundary) => {
+    const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+    await answerAll(tokens);
+    const frozen = await aRunThatDies(rt, boundaries(waveId)[boundary], 'freezes');
+    const first = await launchOn(frozen.deps, 'close-wave', waveId);
+    await frozen.died;
+    await runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
+    expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
+    frozen.thaw();
+    await first.settled();
+    expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
+    expect((await getWave(rt.deps.store, waveId)).status).toBe('closed');
+    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+    expect(await invitationsLeftWithData(waveId)).toBe(0);
+  });
+});
+
+describe('an open that dies at a boundary', () => {
+  const OPEN_BOUNDARIES: Record<string, (waveId: string) => RequestMatcher> = {
+    'its lease is taken': (waveId) => boundaries(waveId)['its lease is taken'],
+    'the secret is stored': () => ({ command, input }) => command === 'PutCommand' && String(input.Item?.pk).startsWith('SECRET#'),
+    'the snapshot is stored': (waveId) => ({ command, input }) => command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && input.Item?.sk === 'BLOB#snapshot',
+    'the first invitations are written': () => ({ command, input }) => command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes('"INV#'),
+    'the resume point moves': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /openedThrough = :to/.test(input.UpdateExpression ?? ''),
+    'it becomes open': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && input.ExpressionAttributeValues?.[':to'] === 'open',
+  };
+  it.each(Object.keys(OPEN_BOUNDARIES))('resumed after dying as %s: one invitation per person, and the close publishes the same cells', async (boundary) => {
+    const { waveId } = await aWave(rt).withRoster(roster).draft();
+    const mailedBefore = rt.mail.length;
+    const doomed = await aRunThatDies(rt, OPEN_BOUNDARIES[boundary](waveId));
+    const { jobId } = await launchOn(doomed.deps, 'open-wave', waveId);
+    await doomed.died;
+    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    const tokenOf = new Map(rt.mail.slice(mailedBefore).map((message) => [message.to, /\/r#([A-Za-z0-9_-]{43})/.exec(message.text)![1]]));
+    expect(tokenOf.size).toBe(roster.length);
+    await answerAll(roster.map((person) => tokenOf.get(person.email)!));
+    expect((await closeWave(rt, waveId)).status).toBe('done');
+    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+  });
+});
