@@ -62,7 +62,8 @@ export function createApp(deps: AppDeps) {
   // A directory of 300,000 people is ~20 MB of CSV; the cloud sends large files through S3 instead.
   api.use('/roster/*', limitBody(50 * KB * KB));
   api.use('/waves/import', limitBody(10 * KB * KB));
-  for (const prefix of ['/statements', '/surveys', '/waves', '/jobs', '/demo', '/compare', '/initiatives', '/plan', '/staff']) api.use(`${prefix}/*`, limitBody(256 * KB));
+  for (const prefix of ['/statements', '/surveys', '/waves', '/jobs', '/demo', '/compare', '/initiatives', '/plan', '/staff'])
+    api.use(`${prefix}/*`, limitBody(256 * KB));
   api.route('/', publicRoutes(deps));
   api.route('/roster', rosterRoutes(deps));
   api.route('/statements', statementRoutes(deps));

@@ -45,7 +45,10 @@ function authorize(roles: readonly StaffRole[]) {
 /** Error answers, one schema for all of them. */
 export const errorResponses = {
   401: { description: 'no bearer token, or one that is invalid or expired' },
-  '4XX': { description: 'what is wrong, naming the field; 403 for a role or grant that does not reach', content: { 'application/json': { schema: errorBodySchema } } },
+  '4XX': {
+    description: 'what is wrong, naming the field; 403 for a role or grant that does not reach',
+    content: { 'application/json': { schema: errorBodySchema } },
+  },
 } as const;
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

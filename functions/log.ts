@@ -15,6 +15,9 @@ export type LogSink = (line: string) => void;
 
 /** A logger writing one JSON line per event to the sink. */
 export function createJsonLogger(sink: LogSink = (line) => process.stdout.write(`${line}\n`)): Logger {
-  const write = (level: string) => (message: string, fields: LogFields = {}) => sink(JSON.stringify({ level, message, ...fields }));
+  const write =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) =>
+      sink(JSON.stringify({ level, message, ...fields }));
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

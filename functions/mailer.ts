@@ -70,19 +70,38 @@ export function createOutboxMailer(folder: string, from = 'Baseline <surveys@bas
 type Template = { subject: (survey: string) => string; opening: (survey: string) => string; privacy: string[] };
 
 const PRIVACY = {
-  en: ['This link is yours alone and works once. Nobody can see your individual answers:', 'results are shown only for groups large enough that no one can be singled out.'],
+  en: [
+    'This link is yours alone and works once. Nobody can see your individual answers:',
+    'results are shown only for groups large enough that no one can be singled out.',
+  ],
   sv: ['Länken är bara din och fungerar en gång. Ingen kan se dina enskilda svar:', 'resultat visas bara för grupper som är så stora att ingen kan pekas ut.'],
 };
 
 /** Mail templates per language; a person's `locale` column picks one, English otherwise. */
 const TEMPLATES: Record<'invitation' | 'reminder', Record<string, Template>> = {
   invitation: {
-    en: { subject: (survey) => `${survey}: your confidential survey link`, opening: (survey) => `You are invited to answer "${survey}". It takes about a minute.`, privacy: PRIVACY.en },
-    sv: { subject: (survey) => `${survey}: din konfidentiella enkätlänk`, opening: (survey) => `Du är inbjuden att svara på "${survey}". Det tar ungefär en minut.`, privacy: PRIVACY.sv },
+    en: {
+      subject: (survey) => `${survey}: your confidential survey link`,
+      opening: (survey) => `You are invited to answer "${survey}". It takes about a minute.`,
+      privacy: PRIVACY.en,
+    },
+    sv: {
+      subject: (survey) => `${survey}: din konfidentiella enkätlänk`,
+      opening: (survey) => `Du är inbjuden att svara på "${survey}". Det tar ungefär en minut.`,
+      privacy: PRIVACY.sv,
+    },
   },
   reminder: {
-    en: { subject: (survey) => `Reminder: ${survey}`, opening: (survey) => `"${survey}" is still open, and your voice counts. It takes about a minute.`, privacy: PRIVACY.en },
-    sv: { subject: (survey) => `Påminnelse: ${survey}`, opening: (survey) => `"${survey}" är fortfarande öppen, och din röst räknas. Det tar ungefär en minut.`, privacy: PRIVACY.sv },
+    en: {
+      subject: (survey) => `Reminder: ${survey}`,
+      opening: (survey) => `"${survey}" is still open, and your voice counts. It takes about a minute.`,
+      privacy: PRIVACY.en,
+    },
+    sv: {
+      subject: (survey) => `Påminnelse: ${survey}`,
+      opening: (survey) => `"${survey}" är fortfarande öppen, och din röst räknas. Det tar ungefär en minut.`,
+      privacy: PRIVACY.sv,
+    },
   },
 };
 

@@ -1,15 +1,15 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROLES_CLAIM, type Auth } from './auth.js';
-import { BaselineFunction } from './baseline-function.js';
-import type { Data } from './data.js';
-import type { Jobs } from './jobs.js';
-import type { Mail } from './mail.js';
+import { ROLES_CLAIM, type Auth } from './auth.ts';
+import { BaselineFunction } from './baseline-function.ts';
+import type { Data } from './data.ts';
+import type { Jobs } from './jobs.ts';
+import type { Mail } from './mail.ts';
 
 /** Environment variable names the Lambda entry points read (functions/env.ts). */
 export const FUNCTION_ENV = {
@@ -117,9 +117,13 @@ export class Api extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
     const respondIntegration = new HttpLambdaIntegration('Respond', this.respond);
-    this.respondentRoutes = RESPONDENT_PATHS.flatMap((path) => this.httpApi.addRoutes({
-      path, methods: [HttpMethod.ANY], integration: respondIntegration,
-    }));
+    this.respondentRoutes = RESPONDENT_PATHS.flatMap((path) =>
+      this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod.ANY],
+        integration: respondIntegration,
+      }),
+    );
     this.staffRoutes = this.httpApi.addRoutes({
       path: STAFF_PATH,
       methods: [HttpMethod.ANY],
@@ -136,27 +140,28 @@ export class Api extends Construct {
       throttle: { rateLimit: 100, burstLimit: 200 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          responseLength: '$context.responseLength',
-          responseLatency: '$context.responseLatency',
-          integrationLatency: '$context.integrationLatency',
-          integrationError: '$context.integrationErrorMessage',
-          authorizerError: '$context.authorizer.error',
-          // Staff only (respondent routes carry no token): who did what, for the audit trail.
-          staffSubject: '$context.authorizer.claims.sub',
-        })),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            // Staff only (respondent routes carry no token): who did what, for the audit trail.
+            staffSubject: '$context.authorizer.claims.sub',
+          }),
+        ),
       },
     });
     // The respondent routes take Monday-morning load but not more: a flood fails fast at the edge of the API.
     // RouteSettings is untyped JSON in CloudFormation, so its keys are written as the service spells them.
     const stage = this.stage.node.defaultChild as CfnStage;
-    stage.routeSettings = Object.fromEntries(RESPONDENT_PATHS.map((path) => [
-      `ANY ${path}`,
-      { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit },
-    ]));
+    stage.routeSettings = Object.fromEntries(
+      RESPONDENT_PATHS.map((path) => [`ANY ${path}`, { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit }]),
+    );
     for (const route of this.respondentRoutes) this.stage.node.addDependency(route);
   }
 }

@@ -1,8 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BaselineStack } from './baseline-stack.js';
-import { readConfig } from './config.js';
-import { acknowledgeFindings } from './nag.js';
+import { BaselineStack } from './baseline-stack.ts';
+import { readConfig } from './config.ts';
+import { acknowledgeFindings } from './nag.ts';
 
 /**
  * The CDK app `cdk synth` / `cdk deploy` run: one stack, checked by cdk-nag's AwsSolutions pack on

@@ -1,11 +1,22 @@
 import { Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import {
-  AccountRecovery, FeaturePlan, Mfa, OAuthScope, ProviderAttribute, StandardThreatProtectionMode, UserPool,
-  UserPoolClientIdentityProvider, UserPoolGroup, UserPoolIdentityProviderOidc, UserPoolIdentityProviderSaml,
-  UserPoolIdentityProviderSamlMetadata, type UserPoolClient, type UserPoolDomain,
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  ProviderAttribute,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClientIdentityProvider,
+  UserPoolGroup,
+  UserPoolIdentityProviderOidc,
+  UserPoolIdentityProviderSaml,
+  UserPoolIdentityProviderSamlMetadata,
+  type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { FederationConfig } from './config.js';
+import type { FederationConfig } from './config.ts';
 
 /** The groups a staff member can be in; the app reads them from the access token's `cognito:groups`. */
 export const STAFF_GROUPS = ['admin', 'analyst'] as const;
@@ -47,7 +58,11 @@ export class Auth extends Construct {
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
-        minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true,
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
       // Threat protection needs the Plus plan; at a few dozen staff it costs cents a month.

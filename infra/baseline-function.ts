@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
@@ -93,10 +93,12 @@ export class BaselineFunction extends NodejsFunction {
    */
   bindTable({ table, indexNames }: TableRef, envName: string, access: readonly TableAccess[]): this {
     this.addEnvironment(envName, table.tableName);
-    this.addToRolePolicy(new PolicyStatement({
-      actions: [...new Set(access.flatMap((level) => TABLE_ACTIONS[level]))],
-      resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
-    }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...new Set(access.flatMap((level) => TABLE_ACTIONS[level]))],
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
     return this;
   }
 

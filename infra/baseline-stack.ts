@@ -1,13 +1,13 @@
 import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { Api } from './api.js';
-import { Auth } from './auth.js';
-import { resolveSesIdentity, type BaselineConfig } from './config.js';
-import { Data } from './data.js';
-import { Jobs } from './jobs.js';
-import { Mail } from './mail.js';
-import { Alarms } from './ops/alarms.js';
-import { Web } from './web.js';
+import { Api } from './api.ts';
+import { Auth } from './auth.ts';
+import { resolveSesIdentity, type BaselineConfig } from './config.ts';
+import { Data } from './data.ts';
+import { Jobs } from './jobs.ts';
+import { Mail } from './mail.ts';
+import { Alarms } from './ops/alarms.ts';
+import { Web } from './web.ts';
 
 export interface BaselineStackProps extends StackProps {
   readonly config: BaselineConfig;
@@ -38,12 +38,20 @@ export class BaselineStack extends Stack {
     });
     this.mail = new Mail(this, 'Mail', { from: config.mailFrom, identity: resolveSesIdentity(config) });
     if (/@example\.(com|org|net)>?$/.test(config.mailFrom)) {
-      Annotations.of(this).addWarningV2('baseline:placeholder-sender', `mailFrom is the placeholder ${config.mailFrom}: invitations cannot be sent until it names your verified SES domain (-c mailFrom=...)`);
+      Annotations.of(this).addWarningV2(
+        'baseline:placeholder-sender',
+        `mailFrom is the placeholder ${config.mailFrom}: invitations cannot be sent until it names your verified SES domain (-c mailFrom=...)`,
+      );
     }
     this.jobs = new Jobs(this, 'Jobs');
     this.api = new Api(this, 'Api', {
-      data: this.data, auth: this.auth, jobs: this.jobs, mail: this.mail, siteUrl: lazySiteUrl,
-      publicRateLimit: config.publicRateLimit, publicBurstLimit: config.publicBurstLimit,
+      data: this.data,
+      auth: this.auth,
+      jobs: this.jobs,
+      mail: this.mail,
+      siteUrl: lazySiteUrl,
+      publicRateLimit: config.publicRateLimit,
+      publicBurstLimit: config.publicBurstLimit,
     });
     this.web = new Web(this, 'Web', {
       api: this.api.httpApi,

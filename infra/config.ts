@@ -19,28 +19,33 @@ const federation = z.discriminatedUnion('type', [
 ]);
 
 /** Deployment settings, read from CDK context (`cdk.json` or `-c key=value`). */
-export const configSchema = z.object({
-  /** Sender of invitations and reminders; its domain (or itself) must be a verified SES identity. */
-  mailFrom: z.email(),
-  /** The verified SES identity mail is sent as; defaults to the domain of `mailFrom`. */
-  sesIdentity: z.string().min(3).optional(),
-  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region. */
-  authDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
-  federation: federation.optional(),
-  /** A custom domain for the site; the certificate must be in us-east-1 (CloudFront's region). */
-  domainName: z.string().min(3).optional(),
-  certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
-  /** Alarm notifications go to this address (a subscription to confirm by email). */
-  alarmEmail: z.email().optional(),
-  /** Requests per second allowed on the respondent routes, and their burst. */
-  publicRateLimit: z.coerce.number().int().positive().default(1000),
-  publicBurstLimit: z.coerce.number().int().positive().default(2000),
-  /** The built web app; deployed only when it exists, so synth and tests never need a web build. */
-  webDist: z.string().default('web/dist'),
-}).refine((c) => Boolean(c.domainName) === Boolean(c.certificateArn), {
-  message: 'domainName and certificateArn go together',
-  path: ['certificateArn'],
-});
+export const configSchema = z
+  .object({
+    /** Sender of invitations and reminders; its domain (or itself) must be a verified SES identity. */
+    mailFrom: z.email(),
+    /** The verified SES identity mail is sent as; defaults to the domain of `mailFrom`. */
+    sesIdentity: z.string().min(3).optional(),
+    /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region. */
+    authDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+      .optional(),
+    federation: federation.optional(),
+    /** A custom domain for the site; the certificate must be in us-east-1 (CloudFront's region). */
+    domainName: z.string().min(3).optional(),
+    certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
+    /** Alarm notifications go to this address (a subscription to confirm by email). */
+    alarmEmail: z.email().optional(),
+    /** Requests per second allowed on the respondent routes, and their burst. */
+    publicRateLimit: z.coerce.number().int().positive().default(1000),
+    publicBurstLimit: z.coerce.number().int().positive().default(2000),
+    /** The built web app; deployed only when it exists, so synth and tests never need a web build. */
+    webDist: z.string().default('web/dist'),
+  })
+  .refine((c) => Boolean(c.domainName) === Boolean(c.certificateArn), {
+    message: 'domainName and certificateArn go together',
+    path: ['certificateArn'],
+  });
 
 export type BaselineConfig = z.infer<typeof configSchema>;
 export type FederationConfig = z.infer<typeof federation>;
@@ -51,10 +56,12 @@ export type FederationConfig = z.infer<typeof federation>;
  */
 export function readConfig(get: (key: string) => unknown): BaselineConfig {
   const keys = Object.keys(configSchema.shape);
-  const raw = Object.fromEntries(keys.map((key) => {
-    const value = get(key);
-    return [key, key === 'federation' && typeof value === 'string' ? JSON.parse(value) : value];
-  }));
+  const raw = Object.fromEntries(
+    keys.map((key) => {
+      const value = get(key);
+      return [key, key === 'federation' && typeof value === 'string' ? JSON.parse(value) : value];
+    }),
+  );
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Bad deployment setting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -3,8 +3,8 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX, TABLE_KEYS } from '../shared/keys.js';
-import type { TableRef } from './baseline-function.js';
+import { INDEX, TABLE_KEYS } from '../shared/keys.ts';
+import type { TableRef } from './baseline-function.ts';
 
 /**
  * The two tables, keyed by the constants the store uses so the stack and the code cannot drift.
@@ -75,19 +75,19 @@ export class Data extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      lifecycleRules: [
-        { expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
+      lifecycleRules: [{ expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: RemovalPolicy.DESTROY,
     });
   }
 
   /** Let a function read, write and delete upload objects (no listing); a directory is deleted once read, the rest expire. */
   grantUploads(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: [this.uploads.arnForObjects('*')],
-    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [this.uploads.arnForObjects('*')],
+      }),
+    );
   }
 
   /** Let the browser PUT and GET presigned objects from the site's own origin, and nowhere else. */

@@ -5,7 +5,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput, TimeW
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BaselineFunction } from './baseline-function.js';
+import { BaselineFunction } from './baseline-function.ts';
 
 /** Job-runner environment the staff function needs to start jobs. */
 export const JOB_ENV = { functionName: 'JOBS_FUNCTION_NAME' } as const;
@@ -54,7 +54,9 @@ export class Jobs extends Construct {
       // queue keeps them up to six hours) and a slice ends within 15 minutes.
       reservedConcurrentExecutions: 1,
     });
-    this.function.allowInvoke(stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    this.function.allowInvoke(
+      stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
 
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

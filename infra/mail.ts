@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ConfigurationSet, SuppressionReasons, ConfigurationSetTlsPolicy } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import type { BaselineFunction } from './baseline-function.js';
+import type { BaselineFunction } from './baseline-function.ts';
 
 export const MAIL_ENV = { from: 'MAIL_FROM', configurationSet: 'SES_CONFIGURATION_SET' } as const;
 
@@ -22,7 +22,11 @@ export class Mail extends Construct {
   readonly configurationSet: ConfigurationSet;
   private readonly identityArn: string;
 
-  constructor(scope: Construct, id: string, private readonly props: MailProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: MailProps,
+  ) {
     super(scope, id);
     this.configurationSet = new ConfigurationSet(this, 'Invitations', {
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
@@ -35,13 +39,15 @@ export class Mail extends Construct {
   /** Let a function send as the identity through the configuration set, and read the sending rate it paces to. */
   grantSend(fn: BaselineFunction): void {
     const stack = Stack.of(this);
-    fn.addToRolePolicy(new PolicyStatement({
-      actions: ['ses:SendEmail'],
-      resources: [
-        this.identityArn,
-        stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
-      ],
-    }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          this.identityArn,
+          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+        ],
+      }),
+    );
     // GetAccount has no resource to scope to.
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     fn.addEnvironment(MAIL_ENV.from, this.props.from);

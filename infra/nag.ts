@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { BaselineStack } from './baseline-stack.js';
+import type { BaselineStack } from './baseline-stack.ts';
 
 const PACK = 'AwsSolutions';
 
@@ -20,7 +20,8 @@ export function acknowledgeFindings(stack: BaselineStack): void {
 
   for (const route of api.respondentRoutes) {
     acknowledge(route, {
-      APIG4: 'Respondent routes are public by design: a respondent proves the right to answer with the single-use invitation token in the request body, which the app checks.',
+      APIG4:
+        'Respondent routes are public by design: a respondent proves the right to answer with the single-use invitation token in the request body, which the app checks.',
     });
   }
   for (const fn of [api.respond, api.staff, jobs.function]) acknowledge(fn, { L1: NODE_22 });
@@ -45,7 +46,7 @@ export function acknowledgeFindings(stack: BaselineStack): void {
   acknowledge(web.distribution, {
     CFR1: 'Employees answer from wherever they work; no country is excluded.',
     CFR2: 'The API throttles the public routes itself; a web ACL for CloudFront costs more than a survey wave and can be attached by the operator.',
-    CFR3: 'Access logs would record every respondent\'s IP address and time next to the /r page, which the design forbids (no IP, no time for a response).',
+    CFR3: "Access logs would record every respondent's IP address and time next to the /r page, which the design forbids (no IP, no time for a response).",
   });
   if (!stack.web.hasCustomDomain) {
     acknowledge(web.distribution, {
@@ -60,7 +61,7 @@ function acknowledgeBucketDeployment(stack: BaselineStack): void {
   const provider = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!provider) return;
   const siteBucket = stack.getLogicalId(stack.web.bucket.node.defaultChild as never);
-  const reason = 'CDK\'s own BucketDeployment function, run only during deployment to copy the built site into the site bucket.';
+  const reason = "CDK's own BucketDeployment function, run only during deployment to copy the built site into the site bucket.";
   acknowledge(provider, {
     L1: reason,
     'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': reason,

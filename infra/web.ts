@@ -3,9 +3,23 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
-  AllowedMethods, CachePolicy, Distribution, Function as EdgeFunction, FunctionCode, FunctionEventType, FunctionRuntime,
-  HeadersFrameOption, HeadersReferrerPolicy, HttpVersion, OriginProtocolPolicy, OriginRequestPolicy, OriginSslPolicy,
-  PriceClass, ResponseHeadersPolicy, SecurityPolicyProtocol, ViewerProtocolPolicy,
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -50,7 +64,11 @@ export class Web extends Construct {
   readonly url: string;
   readonly hasCustomDomain: boolean;
 
-  constructor(scope: Construct, id: string, private readonly props: WebProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WebProps,
+  ) {
     super(scope, id);
     const stack = Stack.of(this);
     this.bucket = new Bucket(this, 'Site', {
@@ -101,20 +119,22 @@ export class Web extends Construct {
       // The default *.cloudfront.net certificate has a fixed policy; with our own domain, TLS 1.2 at least.
       ...(props.domainName && props.certificateArn
         ? {
-          domainNames: [props.domainName],
-          certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
-          minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-        }
+            domainNames: [props.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
         : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.headers,
-        functionAssociations: [{
-          eventType: FunctionEventType.VIEWER_REQUEST,
-          function: new EdgeFunction(this, 'RewritePages', { code: FunctionCode.fromInline(REWRITE_PAGES), runtime: FunctionRuntime.JS_2_0 }),
-        }],
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new EdgeFunction(this, 'RewritePages', { code: FunctionCode.fromInline(REWRITE_PAGES), runtime: FunctionRuntime.JS_2_0 }),
+          },
+        ],
       },
       additionalBehaviors: {
         '/api/*': {

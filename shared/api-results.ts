@@ -31,7 +31,6 @@ export const HIDDEN_REASONS = ['below-k', 'differencing', 'small-group', 'not-as
 export const hiddenReasonSchema = z.enum(HIDDEN_REASONS);
 export type HiddenReason = z.infer<typeof hiddenReasonSchema>;
 
-
 /** Smallest detectable fall (negative) and rise (positive); null when none is detectable. */
 export const detectableSchema = z.object({ down: z.number().nullable(), up: z.number().nullable() });
 
@@ -71,7 +70,11 @@ export const statementRefSchema = z.object({ id: z.string(), text: z.string(), t
 /** `unit` is an org unit path ("Soundwave > Technology"); `filter` is `<attribute>:<value>`. */
 export const sliceQuerySchema = z.object({
   unit: z.string().min(1).max(1000).optional(),
-  filter: z.string().regex(/^[^:]+:.+$/, 'must be <attribute>:<value>').max(500).optional(),
+  filter: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'must be <attribute>:<value>')
+    .max(500)
+    .optional(),
   format: z.enum(['json', 'csv']).optional(),
   lang: z.string().max(35).optional(),
 });
@@ -105,7 +108,12 @@ export const planQuerySchema = z.object({
   n1: positiveInt,
   n2: positiveInt,
   p: proportion,
-  change: z.coerce.number().gt(-1).lt(1).refine((value) => value !== 0, 'must not be 0').optional(),
+  change: z.coerce
+    .number()
+    .gt(-1)
+    .lt(1)
+    .refine((value) => value !== 0, 'must not be 0')
+    .optional(),
 });
 
 // ---------- GET /api/waves/:id/results ----------
@@ -219,7 +227,11 @@ export const phaseSchema = z.enum(PHASES);
 export const sliceSchema = z
   .object({
     unit: z.string().min(1).max(1000).optional(),
-    filter: z.string().regex(/^[^:]+:.+$/, 'must be <attribute>:<value>').max(500).optional(),
+    filter: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'must be <attribute>:<value>')
+      .max(500)
+      .optional(),
   })
   .strict()
   .refine((slice) => slice.unit !== undefined || slice.filter !== undefined, 'name a unit or a filter');

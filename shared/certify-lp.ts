@@ -77,7 +77,7 @@ export function quantityValue(model: CertifyModel, solution: Solution, quantity:
   const F = model.invited.length;
   const flat = solution.counts[s];
   const points = model.statements[s].points.length;
-  for (let p = quantity.point >= 0 ? quantity.point : 0; p < (quantity.point >= 0 ? quantity.point + 1 : points); p++) {
+  for (let p = Math.max(quantity.point, 0); p < (quantity.point >= 0 ? quantity.point + 1 : points); p++) {
     for (const f of members) sum += flat[p * F + f];
   }
   return sum;

@@ -137,8 +137,13 @@ export function buildCertifyModel(input: ModelInput): CertifyModel {
     for (const entry of tallyOf.values()) {
       for (const [point, count] of Object.entries(entry.statements[statement.id] ?? {})) totals.set(point, (totals.get(point) ?? 0) + count);
     }
-    const points = [...totals].filter(([, count]) => count > 0).map(([point]) => point).sort();
-    const emptyPoints = scaleValues(statement.scale).map(String).filter((point) => !points.includes(point));
+    const points = [...totals]
+      .filter(([, count]) => count > 0)
+      .map(([point]) => point)
+      .sort();
+    const emptyPoints = scaleValues(statement.scale)
+      .map(String)
+      .filter((point) => !points.includes(point));
     const flat = new Int32Array(points.length * F);
     for (const [index, entry] of tallyOf) {
       const byPoint = entry.statements[statement.id] ?? {};
@@ -270,12 +275,19 @@ function protectedGroups(input: {
     attributesOf.get(segment.attribute)!.add(segment.value);
   }
   const childrenOf = new Map<string, string[]>();
-  for (const unit of tree.byId.values()) if (unit.parentId !== null) (childrenOf.get(unit.parentId) ?? childrenOf.set(unit.parentId, []).get(unit.parentId)!).push(unit.id);
+  for (const unit of tree.byId.values())
+    if (unit.parentId !== null) (childrenOf.get(unit.parentId) ?? childrenOf.set(unit.parentId, []).get(unit.parentId)!).push(unit.id);
   const remainder = (whole: ModelCell | undefined, partIds: string[], label: string) => {
     if (!whole) return;
     const parts = partIds.map(cellOf).filter((cell): cell is ModelCell => cell !== undefined);
     if (parts.length === 0) return;
-    push(`${whole.id} minus its ${label}`, minus(whole.members, parts.map((part) => part.members)));
+    push(
+      `${whole.id} minus its ${label}`,
+      minus(
+        whole.members,
+        parts.map((part) => part.members),
+      ),
+    );
   };
   for (const segment of segments) {
     const whole = cells[segmentIndex.get(segment.id)!];
@@ -283,15 +295,32 @@ function protectedGroups(input: {
       const children = childrenOf.get(segment.unitId) ?? [];
       remainder(whole, children.map(unitSegmentId), 'child units');
       for (const [attribute, values] of attributesOf) {
-        remainder(whole, [...values].map((value) => unitAttributeSegmentId(segment.unitId, attribute, value)), `${attribute} cells`);
-        if (segment.unitId === tree.root.id) remainder(whole, [...values].map((value) => attributeSegmentId(attribute, value)), `${attribute} values`);
+        remainder(
+          whole,
+          [...values].map((value) => unitAttributeSegmentId(segment.unitId, attribute, value)),
+          `${attribute} cells`,
+        );
+        if (segment.unitId === tree.root.id)
+          remainder(
+            whole,
+            [...values].map((value) => attributeSegmentId(attribute, value)),
+            `${attribute} values`,
+          );
       }
     } else if (segment.kind === 'unitAttribute') {
       const children = childrenOf.get(segment.unitId) ?? [];
-      remainder(whole, children.map((child) => unitAttributeSegmentId(child, segment.attribute, segment.value)), 'child cells');
+      remainder(
+        whole,
+        children.map((child) => unitAttributeSegmentId(child, segment.attribute, segment.value)),
+        'child cells',
+      );
     } else {
       const children = childrenOf.get(tree.root.id) ?? [];
-      remainder(whole, children.map((child) => unitAttributeSegmentId(child, segment.attribute, segment.value)), 'child cells');
+      remainder(
+        whole,
+        children.map((child) => unitAttributeSegmentId(child, segment.attribute, segment.value)),
+        'child cells',
+      );
     }
   }
   return groups;

@@ -23,7 +23,18 @@
  *    again, for the leaks only: hiding a cell drops an equation, so every witness stays a witness.
  */
 import type { CertifyModel } from './certify-model.ts';
-import { fullScope, isFeasible, quantityValue, readWitness, writeLp, type MilpSolver, type Quantity, type Scope, type Solution, type Visibility } from './certify-lp.ts';
+import {
+  fullScope,
+  isFeasible,
+  quantityValue,
+  readWitness,
+  writeLp,
+  type MilpSolver,
+  type Quantity,
+  type Scope,
+  type Solution,
+  type Visibility,
+} from './certify-lp.ts';
 import { seededRandom } from './random.ts';
 
 export interface AuditOptions {
@@ -124,7 +135,12 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
    * first: when even it is infeasible, so is the integer program (a proof, and much cheaper); when
    * its answer happens to be integral and checks out, it is a witness as it stands.
    */
-  const solve = (objective: (name: string) => number, extra: Parameters<typeof writeLp>[3], scope: Scope, relaxFirst = false): Solution | 'infeasible' | undefined => {
+  const solve = (
+    objective: (name: string) => number,
+    extra: Parameters<typeof writeLp>[3],
+    scope: Scope,
+    relaxFirst = false,
+  ): Solution | 'infeasible' | undefined => {
     const ask = (integer: boolean) => {
       const remaining = (options.deadline - now()) / 1000;
       if (remaining <= 0) return { status: 'unknown' as const };
@@ -360,7 +376,7 @@ function memoCellValues(model: CertifyModel): CellValue {
     else {
       const flat = model.counts[vector - 1];
       const points = model.statements[vector - 1].points.length;
-      for (let p = point >= 0 ? point : 0; p < (point >= 0 ? point + 1 : points); p++) for (const f of members) value += flat[p * F + f];
+      for (let p = Math.max(point, 0); p < (point >= 0 ? point + 1 : points); p++) for (const f of members) value += flat[p * F + f];
     }
     memo.set(key, value);
     return value;
@@ -375,7 +391,14 @@ function memoCellValues(model: CertifyModel): CellValue {
  * two); failing both, none (the caller hides the root only as a last resort). A complement goes with its
  * segment: with the root shown they say the same.
  */
-function chooseCell(model: CertifyModel, visibility: Visibility, q: Quantity, touching: number[], containing: number[], cellValue: CellValue): Array<[number, number]> | undefined {
+function chooseCell(
+  model: CertifyModel,
+  visibility: Visibility,
+  q: Quantity,
+  touching: number[],
+  containing: number[],
+  cellValue: CellValue,
+): Array<[number, number]> | undefined {
   const F = model.invited.length;
   for (const vector of q.vector === 0 ? [0] : [q.vector, 0]) {
     const holders = containing.filter((c) => visibility[vector][c] && c !== model.root);
@@ -405,7 +428,16 @@ function chooseCell(model: CertifyModel, visibility: Visibility, q: Quantity, to
 
 function withPartner(model: CertifyModel, vector: number, cell: number): Array<[number, number]> {
   const of = model.cells[cell].complementOf;
-  if (of !== undefined) return [[vector, cell], [vector, of]];
+  if (of !== undefined)
+    return [
+      [vector, cell],
+      [vector, of],
+    ];
   const complement = model.cells.findIndex((other) => other.complementOf === cell);
-  return complement >= 0 ? [[vector, cell], [vector, complement]] : [[vector, cell]];
+  return complement >= 0
+    ? [
+        [vector, cell],
+        [vector, complement],
+      ]
+    : [[vector, cell]];
 }

@@ -75,5 +75,5 @@ export function csvCell(value: string | number | null | undefined): string {
 
 /** Rows of cells to CSV text with CRLF line ends. */
 export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string {
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

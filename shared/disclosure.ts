@@ -26,11 +26,11 @@
  * test/disclosure-attack.test.ts is the independent check: an attacker with exact rational
  * arithmetic over people-level unknowns, on generated organizations of many shapes.
  */
-import type { OrgUnit, ProfileCount } from './org';
-import { UnitTree } from './org';
-import type { Segment } from './segments';
-import { attributeSegmentId, countBySegment, unitAttributeSegmentId, unitSegmentId } from './segments';
-import { equationCells, solveRemainder, type Equation, type Variable } from './disclosure-algebra';
+import type { OrgUnit, ProfileCount } from './org.ts';
+import { UnitTree } from './org.ts';
+import type { Segment } from './segments.ts';
+import { attributeSegmentId, countBySegment, unitAttributeSegmentId, unitSegmentId } from './segments.ts';
+import { equationCells, solveRemainder, type Equation, type Variable } from './disclosure-algebra.ts';
 
 export type Visibility = { visible: true } | { visible: false; reason: 'below-k' | 'differencing' };
 
@@ -244,14 +244,7 @@ function peelingLeaks(
  * them away, and so on. The root is left out: a deduction resting on the root alone only ever
  * yields the root's own count or 0, and the root is the one count everybody needs.
  */
-function visibleBehind(
-  used: number[],
-  variables: Variable[],
-  equations: Equation[],
-  hidden: boolean[],
-  source: Int32Array,
-  root: number,
-): number[][] {
+function visibleBehind(used: number[], variables: Variable[], equations: Equation[], hidden: boolean[], source: Int32Array, root: number): number[][] {
   const visited = new Set<number>(used);
   const seen = new Set<number>();
   const levels: number[][] = [];
@@ -297,7 +290,8 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
     return values;
   };
   for (const segment of input.segments) if (segment.kind !== 'unit') valueSet(segment.attribute).add(segment.value);
-  for (const { profile } of [...input.counts, ...(input.invitees ?? [])]) for (const [attribute, value] of Object.entries(profile.attributes)) valueSet(attribute).add(value);
+  for (const { profile } of [...input.counts, ...(input.invitees ?? [])])
+    for (const [attribute, value] of Object.entries(profile.attributes)) valueSet(attribute).add(value);
   const directCount = new Map<string, number>();
   const direct = new Map<string, Map<string, Map<string, number>>>();
   const directInvited = new Map<string, number>();
@@ -349,7 +343,11 @@ function buildSystem(input: { units: OrgUnit[]; segments: Segment[]; counts: Pro
   const invitedOf = (index: number | undefined) => (index === undefined ? 0 : (variables[index].invited ?? 0));
   /** A sum variable over parts: its count and its invitees are the parts' sums. */
   const addSum = (parts: (number | undefined)[], names: string[]) =>
-    addVariable(parts.reduce<number>((sum, c) => sum + valueOf(c), 0), names, parts.reduce<number>((sum, c) => sum + invitedOf(c), 0));
+    addVariable(
+      parts.reduce<number>((sum, c) => sum + valueOf(c), 0),
+      names,
+      parts.reduce<number>((sum, c) => sum + invitedOf(c), 0),
+    );
   const addEquation = (total: number | undefined, parts: (number | undefined)[], implied = false) => {
     if (total === undefined || isEmpty(variables[total])) return;
     equations.push({ total, parts: parts.filter((part): part is number => part !== undefined), implied });

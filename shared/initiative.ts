@@ -5,7 +5,7 @@
  * regression-to-the-mean note, and whether two groups can overlap. Pure; the API and the
  * dashboard share it. Words never claim a cause: "consistent with the hypothesis", never "caused".
  */
-import { UnitTree } from './org';
+import type { UnitTree } from './org.ts';
 import {
   benjaminiHochberg,
   DEFAULT_ALPHA,
@@ -17,8 +17,8 @@ import {
   twoProportionZTest,
   type DetectableChange,
   type Interval,
-} from './stats';
-import { decideVerdict, type Count } from './verdict';
+} from './stats.ts';
+import { decideVerdict, type Count } from './verdict.ts';
 
 export type Direction = 'up' | 'down';
 export type ImpactVerdict = 'consistent' | 'contradicts' | 'noise';
@@ -67,29 +67,42 @@ const IMPACT_WORDS = {
     planReaches: (hoped: string, reach: string) => `A change of ${hoped} is detectable with these groups (${reach}).`,
     planShort: (hoped: string, reach: string) => `A change of ${hoped} is not detectable with these groups: ${reach}.`,
     planNoTarget: (reach: string) => `With these groups, ${reach}. Name the smallest change worth having to check it against.`,
-    planNeeded: (needed: number, n: number) => `About ${needed} respondents in the target and as many in the comparison group, in each wave, would detect it (the target had ${n}).`,
-    planDetectable: 'Detectable: with groups the size of this baseline (assuming as many answer in the follow-up), the changes hoped for can be told from noise.',
-    planPartly: (count: number, total: number) => `Only ${count} of the ${total} hoped-for changes are detectable with these groups (assuming as many answer in the follow-up as in the baseline).`,
-    planNot: 'Not detectable with these groups: the changes hoped for are smaller than what can be told from noise here (assuming as many answer in the follow-up as in the baseline).',
-    planImpossible: (needed: number, organization: number) => `Not with this organization: a change this small needs about ${needed} respondents in the target and as many in the comparison group, and the whole organization had ${organization} respondents. Pool the statements into one index, hope for a larger change, or judge it in words rather than numbers.`,
-    suggestPeople: (needed: number, n: number) => `more people: about ${needed} respondents in the target and as many in the comparison group (the target had ${n}); a higher response rate helps too`,
-    suggestPool: (count: number) => `pooling the hypothesis's ${count} statements into one index: if they move together, an index is measured more precisely than any one statement`,
+    planNeeded: (needed: number, n: number) =>
+      `About ${needed} respondents in the target and as many in the comparison group, in each wave, would detect it (the target had ${n}).`,
+    planDetectable:
+      'Detectable: with groups the size of this baseline (assuming as many answer in the follow-up), the changes hoped for can be told from noise.',
+    planPartly: (count: number, total: number) =>
+      `Only ${count} of the ${total} hoped-for changes are detectable with these groups (assuming as many answer in the follow-up as in the baseline).`,
+    planNot:
+      'Not detectable with these groups: the changes hoped for are smaller than what can be told from noise here (assuming as many answer in the follow-up as in the baseline).',
+    planImpossible: (needed: number, organization: number) =>
+      `Not with this organization: a change this small needs about ${needed} respondents in the target and as many in the comparison group, and the whole organization had ${organization} respondents. Pool the statements into one index, hope for a larger change, or judge it in words rather than numbers.`,
+    suggestPeople: (needed: number, n: number) =>
+      `more people: about ${needed} respondents in the target and as many in the comparison group (the target had ${n}); a higher response rate helps too`,
+    suggestPool: (count: number) =>
+      `pooling the hypothesis's ${count} statements into one index: if they move together, an index is measured more precisely than any one statement`,
     suggestWaves: 'more waves: a second follow-up (or a second baseline) averages out part of the noise',
     suggestTarget: (reach: string) => `a larger target: a larger group, or a larger change worth having (${reach})`,
     whatWouldHelp: 'What would make it detectable:',
-    peopleNotEnough: (needed: number, organization: number) => `More people alone would not do it here: about ${needed} respondents per group are needed, and the whole organization had ${organization} respondents.`,
+    peopleNotEnough: (needed: number, organization: number) =>
+      `More people alone would not do it here: about ${needed} respondents per group are needed, and the whole organization had ${organization} respondents.`,
     contradicts: (head: string) => `Contradicts the hypothesis: ${head}.`,
-    noise: (crowded: number | undefined, head: string, reach: string) => `Can't tell from noise${crowded ? ` among the ${crowded} statements judged here` : ''}: ${head}; ${reach}.`,
+    noise: (crowded: number | undefined, head: string, reach: string) =>
+      `Can't tell from noise${crowded ? ` among the ${crowded} statements judged here` : ''}: ${head}; ${reach}.`,
     reach: (down: string, up: string) => `only differences beyond ${down} / ${up} points are detectable with these groups`,
     reachNone: 'no difference is detectable with groups this small',
-    alikeBefore: (difference: string, interval: string) => `Before the initiative, target and comparison moved alike within noise (difference ${difference} points, ${interval}).`,
-    apartBefore: (moved: string, interval: string) => `Before the initiative, ${moved} (${interval}): the groups were not on parallel paths, so the difference-in-differences may be off.`,
+    alikeBefore: (difference: string, interval: string) =>
+      `Before the initiative, target and comparison moved alike within noise (difference ${difference} points, ${interval}).`,
+    apartBefore: (moved: string, interval: string) =>
+      `Before the initiative, ${moved} (${interval}): the groups were not on parallel paths, so the difference-in-differences may be off.`,
     unchecked: 'Only one baseline wave: whether target and comparison moved alike before the initiative cannot be checked.',
     hiddenBaseline: 'The earliest baseline wave hides this statement for one of the groups, so whether they moved alike before cannot be checked.',
     regression: (up: boolean, target: string, comparison: string) =>
       `The target started ${up ? 'lower' : 'higher'} than the comparison group (${target} vs ${comparison} favorable): part of any ${up ? 'rise' : 'fall'} may be regression to the mean rather than the initiative.`,
-    confounded: (name: string, label: string) => `Confounded: "${name}" targets an overlapping group (${label}) in the same period, so the two initiatives' effects cannot be told apart here.`,
-    notAGroup: 'The target or comparison group is not a group of every wave involved (fewer than k invited, or the unit did not exist), so some results cannot be shown.',
+    confounded: (name: string, label: string) =>
+      `Confounded: "${name}" targets an overlapping group (${label}) in the same period, so the two initiatives' effects cannot be told apart here.`,
+    notAGroup:
+      'The target or comparison group is not a group of every wave involved (fewer than k invited, or the unit did not exist), so some results cannot be shown.',
   },
   sv: {
     points: (n: number) => `${n} ${n === 1 ? 'procentenhet' : 'procentenheter'}`,
@@ -103,29 +116,42 @@ const IMPACT_WORDS = {
     planReaches: (hoped: string, reach: string) => `En förändring på ${hoped} kan upptäckas med dessa grupper (${reach}).`,
     planShort: (hoped: string, reach: string) => `En förändring på ${hoped} kan inte upptäckas med dessa grupper: ${reach}.`,
     planNoTarget: (reach: string) => `Med dessa grupper gäller att ${reach}. Ange den minsta förändring som är värd något för att pröva mot den.`,
-    planNeeded: (needed: number, n: number) => `Omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, i varje mätning, skulle upptäcka den (målgruppen hade ${n}).`,
-    planDetectable: 'Kan upptäckas: med grupper lika stora som i baslinjen (om lika många svarar i uppföljningen) kan de förändringar man hoppas på skiljas från slumpen.',
-    planPartly: (count: number, total: number) => `Bara ${count} av de ${total} förändringar man hoppas på kan upptäckas med dessa grupper (om lika många svarar i uppföljningen som i baslinjen).`,
-    planNot: 'Kan inte upptäckas med dessa grupper: de förändringar man hoppas på är mindre än vad som kan skiljas från slumpen här (om lika många svarar i uppföljningen som i baslinjen).',
-    planImpossible: (needed: number, organization: number) => `Inte i den här organisationen: en så liten förändring kräver omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, och hela organisationen hade ${organization} svarande. Slå ihop påståendena till ett index, hoppas på en större förändring, eller bedöm den med ord snarare än siffror.`,
-    suggestPeople: (needed: number, n: number) => `fler personer: omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen (målgruppen hade ${n}); en högre svarsfrekvens hjälper också`,
-    suggestPool: (count: number) => `att slå ihop hypotesens ${count} påståenden till ett index: om de rör sig tillsammans mäts ett index säkrare än ett enskilt påstående`,
+    planNeeded: (needed: number, n: number) =>
+      `Omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, i varje mätning, skulle upptäcka den (målgruppen hade ${n}).`,
+    planDetectable:
+      'Kan upptäckas: med grupper lika stora som i baslinjen (om lika många svarar i uppföljningen) kan de förändringar man hoppas på skiljas från slumpen.',
+    planPartly: (count: number, total: number) =>
+      `Bara ${count} av de ${total} förändringar man hoppas på kan upptäckas med dessa grupper (om lika många svarar i uppföljningen som i baslinjen).`,
+    planNot:
+      'Kan inte upptäckas med dessa grupper: de förändringar man hoppas på är mindre än vad som kan skiljas från slumpen här (om lika många svarar i uppföljningen som i baslinjen).',
+    planImpossible: (needed: number, organization: number) =>
+      `Inte i den här organisationen: en så liten förändring kräver omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, och hela organisationen hade ${organization} svarande. Slå ihop påståendena till ett index, hoppas på en större förändring, eller bedöm den med ord snarare än siffror.`,
+    suggestPeople: (needed: number, n: number) =>
+      `fler personer: omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen (målgruppen hade ${n}); en högre svarsfrekvens hjälper också`,
+    suggestPool: (count: number) =>
+      `att slå ihop hypotesens ${count} påståenden till ett index: om de rör sig tillsammans mäts ett index säkrare än ett enskilt påstående`,
     suggestWaves: 'fler mätningar: en andra uppföljning (eller en andra baslinje) jämnar ut en del av slumpen',
     suggestTarget: (reach: string) => `ett större mål: en större grupp, eller en större förändring som är värd något (${reach})`,
     whatWouldHelp: 'Det här skulle göra den möjlig att upptäcka:',
-    peopleNotEnough: (needed: number, organization: number) => `Fler personer räcker inte här: omkring ${needed} svarande per grupp behövs, och hela organisationen hade ${organization} svarande.`,
+    peopleNotEnough: (needed: number, organization: number) =>
+      `Fler personer räcker inte här: omkring ${needed} svarande per grupp behövs, och hela organisationen hade ${organization} svarande.`,
     contradicts: (head: string) => `Motsäger hypotesen: ${head}.`,
-    noise: (crowded: number | undefined, head: string, reach: string) => `Går inte att skilja från slumpen${crowded ? ` bland de ${crowded} påståenden som bedöms här` : ''}: ${head}; ${reach}.`,
+    noise: (crowded: number | undefined, head: string, reach: string) =>
+      `Går inte att skilja från slumpen${crowded ? ` bland de ${crowded} påståenden som bedöms här` : ''}: ${head}; ${reach}.`,
     reach: (down: string, up: string) => `bara skillnader bortom ${down} / ${up} procentenheter kan upptäckas med dessa grupper`,
     reachNone: 'ingen skillnad kan upptäckas med så små grupper',
-    alikeBefore: (difference: string, interval: string) => `Före initiativet rörde sig målgrupp och jämförelsegrupp lika inom slumpens marginal (skillnad ${difference} procentenheter, ${interval}).`,
-    apartBefore: (moved: string, interval: string) => `Före initiativet ${moved} (${interval}): grupperna följde inte parallella banor, så skillnaden i skillnader kan vara missvisande.`,
+    alikeBefore: (difference: string, interval: string) =>
+      `Före initiativet rörde sig målgrupp och jämförelsegrupp lika inom slumpens marginal (skillnad ${difference} procentenheter, ${interval}).`,
+    apartBefore: (moved: string, interval: string) =>
+      `Före initiativet ${moved} (${interval}): grupperna följde inte parallella banor, så skillnaden i skillnader kan vara missvisande.`,
     unchecked: 'Bara en baslinjemätning: om målgrupp och jämförelsegrupp rörde sig lika före initiativet går inte att kontrollera.',
     hiddenBaseline: 'Den tidigaste baslinjemätningen döljer påståendet för en av grupperna, så om de rörde sig lika före initiativet går inte att kontrollera.',
     regression: (up: boolean, target: string, comparison: string) =>
       `Målgruppen började ${up ? 'lägre' : 'högre'} än jämförelsegruppen (${target} mot ${comparison} positiva): en del av ${up ? 'en ökning' : 'en nedgång'} kan vara regression mot medelvärdet snarare än initiativet.`,
-    confounded: (name: string, label: string) => `Sammanblandat: "${name}" riktar sig till en överlappande grupp (${label}) under samma period, så de två initiativens effekter går inte att skilja åt här.`,
-    notAGroup: 'Mål- eller jämförelsegruppen är inte en grupp i varje mätning som ingår (färre än k inbjudna, eller enheten fanns inte), så vissa resultat kan inte visas.',
+    confounded: (name: string, label: string) =>
+      `Sammanblandat: "${name}" riktar sig till en överlappande grupp (${label}) under samma period, så de två initiativens effekter går inte att skilja åt här.`,
+    notAGroup:
+      'Mål- eller jämförelsegruppen är inte en grupp i varje mätning som ingår (färre än k inbjudna, eller enheten fanns inte), så vissa resultat kan inte visas.',
   },
 };
 export type ImpactWords = (typeof IMPACT_WORDS)['en'];
@@ -153,7 +179,11 @@ export function didZTest(target: GroupCounts, comparison: GroupCounts): { z: num
   return { z, p: Math.min(1, 2 * normalSurvival(Math.abs(z))) };
 }
 
-const asPair = ({ before, after }: GroupCounts) => [[before.x, before.n], [after.x, after.n]] as const;
+const asPair = ({ before, after }: GroupCounts) =>
+  [
+    [before.x, before.n],
+    [after.x, after.n],
+  ] as const;
 
 /** The difference-in-differences of two groups with its square-and-add interval (Newcombe 2001). */
 export function groupDiffInDiff(target: GroupCounts, comparison: GroupCounts): Interval {
@@ -214,7 +244,11 @@ function describeImpact(
     const hoped = reachOfHope(judged, input);
     if (hoped === undefined) return words.consistent(head);
     const size = words.points(points(input.minChange!));
-    return hoped === 'reached' ? words.consistentReached(head, size) : hoped === 'smaller' ? words.smallerThanHoped(head, size) : words.consistentUnsure(head, size);
+    return hoped === 'reached'
+      ? words.consistentReached(head, size)
+      : hoped === 'smaller'
+        ? words.smallerThanHoped(head, size)
+        : words.consistentUnsure(head, size);
   }
   if (judged.verdict === 'contradicts') return words.contradicts(head);
   const crowded = familySize > 1 && judged.p < DEFAULT_ALPHA ? familySize : undefined;
@@ -292,7 +326,8 @@ export function groupsDisjoint(tree: UnitTree, a: GroupShape, b: GroupShape): bo
   if (a.kind === 'outside') return b.kind === 'group' && contains(tree, a.of, b);
   if (b.kind === 'outside') return contains(tree, b.of, a);
   const unitsApart = a.unitId !== undefined && b.unitId !== undefined && !unitWithin(tree, a.unitId, b.unitId) && !unitWithin(tree, b.unitId, a.unitId);
-  const valuesApart = a.attribute !== undefined && b.attribute !== undefined && a.attribute.name === b.attribute.name && a.attribute.value !== b.attribute.value;
+  const valuesApart =
+    a.attribute !== undefined && b.attribute !== undefined && a.attribute.name === b.attribute.name && a.attribute.value !== b.attribute.value;
   return unitsApart || valuesApart;
 }
 
@@ -350,7 +385,12 @@ export function planInitiative(
     const possible = pTarget + change > 0 && pTarget + change < 1;
     const needed = possible ? Math.ceil(requiredSampleSizeDiD({ pTarget, pComparison: clampShare(input.comparison), change, alpha })) : undefined;
     const neededWords = needed !== undefined && Number.isFinite(needed) ? ` ${words.planNeeded(needed, input.target.n)}` : '';
-    return { detectable, reaches, ...(needed !== undefined && Number.isFinite(needed) ? { neededPerGroup: needed } : {}), words: `${words.planShort(hoped, reach)}${neededWords}` };
+    return {
+      detectable,
+      reaches,
+      ...(needed !== undefined && Number.isFinite(needed) ? { neededPerGroup: needed } : {}),
+      words: `${words.planShort(hoped, reach)}${neededWords}`,
+    };
   });
   const judged = statements.filter((plan) => plan.reaches !== undefined);
   const short = judged.filter((plan) => !plan.reaches);
@@ -362,13 +402,18 @@ export function planInitiative(
   }
   const widest = short.map((plan) => plan.detectable).find((detectable) => detectable.up !== null && detectable.down !== null);
   const suggestions = [
-    ...(Number.isFinite(needed) && !(organization.respondents !== undefined && 2 * needed > organization.respondents) ? [words.suggestPeople(needed, targetN)] : []),
+    ...(Number.isFinite(needed) && !(organization.respondents !== undefined && 2 * needed > organization.respondents)
+      ? [words.suggestPeople(needed, targetN)]
+      : []),
     ...(inputs.length > 1 ? [words.suggestPool(inputs.length)] : []),
     words.suggestWaves,
     words.suggestTarget(widest ? words.reach(signed(widest.down!), signed(widest.up!)) : words.reachNone),
   ];
   const verdict: PlanVerdict = short.length < judged.length ? 'partly' : 'not-yet';
   const head = verdict === 'partly' ? words.planPartly(judged.length - short.length, judged.length) : words.planNot;
-  const tooFew = organization.respondents !== undefined && Number.isFinite(needed) && 2 * needed > organization.respondents ? ` ${words.peopleNotEnough(needed, organization.respondents)}` : '';
+  const tooFew =
+    organization.respondents !== undefined && Number.isFinite(needed) && 2 * needed > organization.respondents
+      ? ` ${words.peopleNotEnough(needed, organization.respondents)}`
+      : '';
   return { verdict, words: `${head}${tooFew}`, suggestions, statements };
 }

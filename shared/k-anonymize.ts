@@ -3,8 +3,8 @@
  * combination (a unit, maybe an ancestor of the person's own, and a subset of their attribute
  * values) covers at least k invitees, so no record singles anyone out among fewer than k colleagues.
  */
-import type { OrgUnit, Profile, ProfileCount } from './org';
-import { UnitTree, profileKey } from './org';
+import type { OrgUnit, Profile, ProfileCount } from './org.ts';
+import { UnitTree, profileKey } from './org.ts';
 
 interface Entry {
   attributes: Record<string, string>;
@@ -26,7 +26,10 @@ export class KAnonymityIndex {
     this.tree = new UnitTree(units);
     for (const unit of units) {
       this.subtree.set(unit.id, []);
-      this.ancestry.set(unit.id, this.tree.ancestry(unit.id).map((u) => u.id));
+      this.ancestry.set(
+        unit.id,
+        this.tree.ancestry(unit.id).map((u) => u.id),
+      );
     }
     for (const { profile, count } of invitees) {
       if (count <= 0) continue;

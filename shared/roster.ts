@@ -75,7 +75,11 @@ export function parseRoster(text: string): ParsedRoster {
     // The column name is reported cut short: the report must stay small whatever the header holds.
     const field = name.slice(0, 40);
     if (!attributeNameSchema.safeParse(name).success) {
-      rejected.push({ line: header.line, field, message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"' });
+      rejected.push({
+        line: header.line,
+        field,
+        message: 'an attribute column name must start with a letter and have at most 40 letters, digits, spaces, "_" or "-"',
+      });
     } else if (PROTOTYPE_NAMES.has(name.toLowerCase())) {
       rejected.push({ line: header.line, field, message: `"${name}" is a reserved name; call the column something else` });
     }

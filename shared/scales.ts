@@ -54,7 +54,7 @@ export function scaleValues(kind: ScaleKind, options: readonly ChoiceOption[] = 
 
 /** Scale points with labels in the requested locale (English when the scale has no such locale). */
 export function scalePoints(kind: ScaleKind, lang: string, options: readonly ChoiceOption[] = []): ScalePoint[] {
-  const pick = <T,>(table: Record<string, T>): T => table[lang] ?? table.en;
+  const pick = <T>(table: Record<string, T>): T => table[lang] ?? table.en;
   switch (kind) {
     case 'agree5':
       return pick(AGREE5_LABELS).map((label, index) => ({ value: index + 1, label }));

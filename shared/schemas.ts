@@ -20,7 +20,11 @@ export const statementSchema = z
     id: statementIdSchema,
     text: localizedText,
     scale: z.enum(SCALE_KINDS),
-    options: z.array(z.object({ id: statementIdSchema, text: localizedText })).min(2).max(20).optional(),
+    options: z
+      .array(z.object({ id: statementIdSchema, text: localizedText }))
+      .min(2)
+      .max(20)
+      .optional(),
     theme: z.string().trim().min(1).max(80),
   })
   .strict()
@@ -55,10 +59,13 @@ export const waveCreateSchema = z
     message: 'must be after opensAt',
     path: ['closesAt'],
   })
-  .refine((w) => !w.remindAt || ((!w.opensAt || Date.parse(w.opensAt) < Date.parse(w.remindAt)) && (!w.closesAt || Date.parse(w.remindAt) < Date.parse(w.closesAt))), {
-    message: 'must fall between opensAt and closesAt',
-    path: ['remindAt'],
-  });
+  .refine(
+    (w) => !w.remindAt || ((!w.opensAt || Date.parse(w.opensAt) < Date.parse(w.remindAt)) && (!w.closesAt || Date.parse(w.remindAt) < Date.parse(w.closesAt))),
+    {
+      message: 'must fall between opensAt and closesAt',
+      path: ['remindAt'],
+    },
+  );
 export type WaveCreate = z.infer<typeof waveCreateSchema>;
 
 export const WAVE_STATUSES = ['draft', 'opening', 'open', 'closing', 'closed'] as const;
@@ -81,7 +88,10 @@ export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 export const rosterQuerySchema = z.object({
   partial: z.enum(['true', 'false']).optional(),
-  upload: z.string().regex(/^roster\/[A-Za-z0-9_-]{16,32}\.csv$/, 'an upload key from POST /api/roster/uploads').optional(),
+  upload: z
+    .string()
+    .regex(/^roster\/[A-Za-z0-9_-]{16,32}\.csv$/, 'an upload key from POST /api/roster/uploads')
+    .optional(),
 });
 
 // ---------- responses of the staff routes (the results views are in api-results.ts) ----------
@@ -107,7 +117,13 @@ export const waveViewSchema = z
     certificate: certificateSchema.optional(),
   })
   .loose();
-export const surveyViewSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), demo: z.boolean().optional(), waves: z.array(waveViewSchema) });
+export const surveyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  demo: z.boolean().optional(),
+  waves: z.array(waveViewSchema),
+});
 export const surveyListSchema = z.object({ surveys: z.array(surveyViewSchema) });
 export const statementListSchema = z.object({ statements: z.array(z.object({ id: z.string() }).loose()) });
 export const jobStartedSchema = z.object({ jobId: z.string(), round: z.number().optional() });

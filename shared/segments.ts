@@ -2,8 +2,8 @@
  * Segments: the only slices of a wave that ever get results. Fixed when the wave opens, from the
  * directory snapshot, so a later reorganization cannot change what a closed wave publishes.
  */
-import type { OrgUnit, Profile, ProfileCount } from './org';
-import { UnitTree } from './org';
+import type { OrgUnit, Profile, ProfileCount } from './org.ts';
+import { UnitTree } from './org.ts';
 
 export type Segment =
   | { id: string; kind: 'unit'; unitId: string }
@@ -83,9 +83,7 @@ export function buildSegments(units: OrgUnit[], invitees: ProfileCount[], k: num
     }
   }
 
-  const unitsByDepth = [...units].sort(
-    (a, b) => ancestorIds(tree, a.id).length - ancestorIds(tree, b.id).length || compare(a.id, b.id),
-  );
+  const unitsByDepth = [...units].sort((a, b) => ancestorIds(tree, a.id).length - ancestorIds(tree, b.id).length || compare(a.id, b.id));
   const pairs = [...attributeValues.entries()]
     .sort(([a], [b]) => compare(a, b))
     .flatMap(([attribute, values]) => [...values].sort(compare).map((value) => ({ attribute, value })));

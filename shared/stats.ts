@@ -5,7 +5,7 @@
  *
  * Each function names its method and source; test/stats.test.ts reproduces the published tables.
  */
-export { normalCdf, normalQuantile, normalSurvival, studentTCdf, studentTQuantile, zForConfidence } from './stats/distributions';
+export { normalCdf, normalQuantile, normalSurvival, studentTCdf, studentTQuantile, zForConfidence } from './stats/distributions.ts';
 export {
   wilson,
   newcombeDiff,
@@ -15,8 +15,8 @@ export {
   type Interval,
   type IntervalOptions,
   type BeforeAfter,
-} from './stats/proportions';
-export { benjaminiHochberg } from './stats/multiplicity';
+} from './stats/proportions.ts';
+export { benjaminiHochberg } from './stats/multiplicity.ts';
 export {
   power2p,
   minimumDetectableEffect,
@@ -28,5 +28,5 @@ export {
   type DetectableChange,
   type PlannedGroup,
   type PowerOptions,
-} from './stats/power';
-export { meanScore, enps, classifyEnps, type ScaleCounts } from './stats/scores';
+} from './stats/power.ts';
+export { meanScore, enps, classifyEnps, type ScaleCounts } from './stats/scores.ts';

@@ -18,7 +18,7 @@ import {
   twoProportionZTest,
   type DetectableChange,
   type Interval,
-} from './stats';
+} from './stats.ts';
 
 /** The verdict, and the key of a cell's colour. */
 export type Verdict = 'rose' | 'fell' | 'noise';

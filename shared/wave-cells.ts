@@ -199,7 +199,11 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   hidden.differencing = modelCells.length * vectors - countVisible(modelCells, vectors, get) - hidden.belowK - hidden.audit;
   const certificate: Certificate = {
     k,
-    method: overApproximations.includes('no-solver') ? 'rules-only' : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods') ? 'over-approximated' : 'exact',
+    method: overApproximations.includes('no-solver')
+      ? 'rules-only'
+      : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods')
+        ? 'over-approximated'
+        : 'exact',
     overApproximations,
     solver: input.audit?.solver.name ?? 'none',
     checked: {

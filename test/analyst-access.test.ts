@@ -35,7 +35,14 @@ afterAll(async () => {
 describe('grants', () => {
   it('lists the unit tree to pick from', async () => {
     const { units } = (await (await rt.staff('/api/staff/units')).json()) as { units: string[] };
-    expect(units).toEqual(['Acme', 'Acme > People', 'Acme > Product', 'Acme > Technology', 'Acme > Technology > Squad Alpha', 'Acme > Technology > Squad Beta']);
+    expect(units).toEqual([
+      'Acme',
+      'Acme > People',
+      'Acme > Product',
+      'Acme > Technology',
+      'Acme > Technology > Squad Alpha',
+      'Acme > Technology > Squad Beta',
+    ]);
   });
 
   it('refuses a unit that does not exist with a 400 naming it, and stores full paths', async () => {
@@ -50,10 +57,13 @@ describe('grants', () => {
   });
 });
 
-describe("the groups a wave offers", () => {
+describe('the groups a wave offers', () => {
   it('an analyst gets exactly the granted unit and what lies below it; an admin everything', async () => {
     expect((await put(['Acme > Technology'])).status).toBe(200);
-    const mine = (await (await rt.staff(`/api/waves/${waveId}/segments`, { role: 'analyst' })).json()) as { wholeOrganization: boolean; segments: Array<{ label: string; query: string }> };
+    const mine = (await (await rt.staff(`/api/waves/${waveId}/segments`, { role: 'analyst' })).json()) as {
+      wholeOrganization: boolean;
+      segments: Array<{ label: string; query: string }>;
+    };
     expect(mine.wholeOrganization).toBe(false);
     expect(mine.segments.map((segment) => segment.label)).toEqual(['Acme > Technology', 'Acme > Technology > Squad Alpha', 'Acme > Technology > Squad Beta']);
     // Every group offered opens; one outside is refused.

@@ -21,7 +21,10 @@ function people(unit: string, count: number, old = 0): PersonRow[] {
 }
 
 /** Open a wave for the roster, answer for each person `answersOf` returns answers for, close it. */
-async function runWave(rows: PersonRow[], answersOf: (person: PersonRow) => Record<string, number | string> | undefined): Promise<{ waveId: string; surveyId: string }> {
+async function runWave(
+  rows: PersonRow[],
+  answersOf: (person: PersonRow) => Record<string, number | string> | undefined,
+): Promise<{ waveId: string; surveyId: string }> {
   const before = rt.mail.length;
   const { waveId, surveyId } = await aWave(rt).withRoster(rows).withK(K).open();
   const byEmail = new Map(rows.map((row) => [row.email, row]));
@@ -53,12 +56,7 @@ describe('one organization, one wave, every view an admin can read', () => {
 
   beforeAll(async () => {
     rt = await startTestRuntime();
-    const rows = [
-      ...people('=Acme > Eng > Alpha', 20, 6),
-      ...people('=Acme > Eng > Beta', 6),
-      ...people('=Acme > Sales', 20, 6),
-      ...people('=Acme > Ops', 9),
-    ];
+    const rows = [...people('=Acme > Eng > Alpha', 20, 6), ...people('=Acme > Eng > Beta', 6), ...people('=Acme > Sales', 20, 6), ...people('=Acme > Ops', 9)];
     // Who answers is fixed by each person's place in their unit, so the suppression is the same on every run.
     const place = (person: PersonRow) => Number(/(\d+)@/.exec(person.email)![1]);
     ({ waveId } = await runWave(rows, (person) => {
@@ -103,7 +101,8 @@ describe('one organization, one wave, every view an admin can read', () => {
       const total = await visibleN(waveId, unitQuery(unit));
       const byValue = await Promise.all(
         ['<1y', '3y+'].map(async (value) => {
-          const query = unit === '=Acme' ? `filter=${encodeURIComponent(`tenure:${value}`)}` : `${unitQuery(unit)}&filter=${encodeURIComponent(`tenure:${value}`)}`;
+          const query =
+            unit === '=Acme' ? `filter=${encodeURIComponent(`tenure:${value}`)}` : `${unitQuery(unit)}&filter=${encodeURIComponent(`tenure:${value}`)}`;
           const response = await rt.staff(`/api/waves/${waveId}/results?${query}`);
           // A 400 means the cell is not a segment at all (under k invited): it publishes nothing.
           return response.status === 400 ? new Map<string, number | undefined>() : visibleN(waveId, query);
@@ -119,7 +118,9 @@ describe('one organization, one wave, every view an admin can read', () => {
   });
 
   it('participation counts obey the same rule: a parent minus its visible children', async () => {
-    const participation = (await (await rt.staff(`/api/waves/${waveId}/participation`)).json()) as { segments: Array<{ label: string; responded: number | string }> };
+    const participation = (await (await rt.staff(`/api/waves/${waveId}/participation`)).json()) as {
+      segments: Array<{ label: string; responded: number | string }>;
+    };
     const responded = new Map(participation.segments.map((segment) => [segment.label, segment.responded]));
     const parentChildren: Array<[string, string[]]> = [
       ['=Acme', ['=Acme > Eng', '=Acme > Sales', '=Acme > Ops']],
@@ -141,7 +142,10 @@ describe('one organization, one wave, every view an admin can read', () => {
         expect(statement.reason).toMatch(/^(below-k|differencing)$/);
         for (const key of ['n', 'counts', 'favorable', 'mean', 'enps'] as const) expect(statement[key], `${statement.id}.${key}`).toBeUndefined();
       } else {
-        expect(Object.values(statement.counts ?? {}).reduce((a, b) => a + b, 0), statement.id).toBe(statement.n);
+        expect(
+          Object.values(statement.counts ?? {}).reduce((a, b) => a + b, 0),
+          statement.id,
+        ).toBe(statement.n);
       }
     }
   });
@@ -167,7 +171,8 @@ describe('a rest-of-organization group or a difference-in-differences that would
   it('hides the impact rather than showing a number that pins down the 3 people outside the target', async () => {
     rt = await startTestRuntime();
     const rows = [...people('Beta > Big', 30), ...people('Beta > Tiny', 6)];
-    const answer = (person: PersonRow) => (person.orgUnit.endsWith('Tiny') && Number(person.email.match(/\d+/)![0]) >= 3 ? undefined : mixed(person.email.length));
+    const answer = (person: PersonRow) =>
+      person.orgUnit.endsWith('Tiny') && Number(person.email.match(/\d+/)![0]) >= 3 ? undefined : mixed(person.email.length);
     const first = await runWave(rows, answer);
     const second = await runWave(rows, answer);
     const created = await rt.staff('/api/initiatives', {
@@ -175,7 +180,10 @@ describe('a rest-of-organization group or a difference-in-differences that would
       body: JSON.stringify({
         name: 'Isolate Tiny',
         hypothesis: 'Big rises',
-        statements: [{ id: 'mgmt-expectations', direction: 'up' }, { id: 'training', direction: 'up' }],
+        statements: [
+          { id: 'mgmt-expectations', direction: 'up' },
+          { id: 'training', direction: 'up' },
+        ],
         target: { unit: 'Beta > Big' },
         baselineWaveIds: [first.waveId],
         followUpWaveIds: [second.waveId],
@@ -194,7 +202,16 @@ describe('a rest-of-organization group or a difference-in-differences that would
     // Naming Tiny as the comparison directly gets no further.
     const direct = await rt.staff('/api/initiatives', {
       method: 'POST',
-      body: JSON.stringify({ name: 'Tiny vs Big', hypothesis: 'x', statements: [{ id: 'training', direction: 'up' }], target: { unit: 'Beta > Big' }, comparison: { unit: 'Beta > Tiny' }, baselineWaveIds: [first.waveId], followUpWaveIds: [second.waveId], phase: 'ship' }),
+      body: JSON.stringify({
+        name: 'Tiny vs Big',
+        hypothesis: 'x',
+        statements: [{ id: 'training', direction: 'up' }],
+        target: { unit: 'Beta > Big' },
+        comparison: { unit: 'Beta > Tiny' },
+        baselineWaveIds: [first.waveId],
+        followUpWaveIds: [second.waveId],
+        phase: 'ship',
+      }),
     });
     expect(direct.status, await direct.clone().text()).toBe(201);
     const directImpact = (await (await rt.staff(`/api/initiatives/${((await direct.json()) as { id: string }).id}/impact`)).json()) as Impact;
@@ -217,7 +234,13 @@ describe('a unanimous small group', () => {
     const rows = [...people('Solo > Ops', 9), ...people('Solo > Rest', 30)];
     const place = (person: PersonRow) => Number(/(\d+)@/.exec(person.email)![1]);
     const { waveId } = await runWave(rows, (person) =>
-      person.orgUnit.endsWith('Ops') ? (place(person) < 8 ? { 'mgmt-expectations': 5, training: 5, enps: 10 } : undefined) : place(person) < 20 ? mixed(place(person)) : undefined,
+      person.orgUnit.endsWith('Ops')
+        ? place(person) < 8
+          ? { 'mgmt-expectations': 5, training: 5, enps: 10 }
+          : undefined
+        : place(person) < 20
+          ? mixed(place(person))
+          : undefined,
     );
     const response = await rt.staff(`/api/waves/${waveId}/results?${unitQuery('Solo > Ops')}`);
     const view = (await response.json()) as WaveResults;
@@ -230,7 +253,9 @@ describe('a unanimous small group', () => {
     expect(csv).not.toMatch(/or more|or less|about \d/);
     // Nor can a comparison or heatmap give the share away: a group under 10 takes no part in one.
     const comparison = (await (await rt.staff(`/api/compare?from=${waveId}&to=${waveId}&${unitQuery('Solo > Ops')}`)).json()) as Comparison;
-    expect(comparison.statements.every((statement) => statement.hidden && statement.reason === 'small-group' && !statement.before && !statement.change)).toBe(true);
+    expect(comparison.statements.every((statement) => statement.hidden && statement.reason === 'small-group' && !statement.before && !statement.change)).toBe(
+      true,
+    );
     const heatmap = (await (await rt.staff(`/api/waves/${waveId}/heatmap?dimension=1`)).json()) as Heatmap;
     const ops = heatmap.segments.find((segment) => segment.label === 'Solo > Ops')!.id;
     for (const cell of heatmap.cells.filter((c) => c.segmentId === ops)) {

@@ -11,7 +11,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
-import { attack, describePin, generateOrganization, harvestEverything, runHarvestOrg, SMALL_ORG, summarize, type HarvestOrg } from './helpers/harvest-attack.ts';
+import {
+  attack,
+  describePin,
+  generateOrganization,
+  harvestEverything,
+  runHarvestOrg,
+  SMALL_ORG,
+  summarize,
+  type HarvestOrg,
+} from './helpers/harvest-attack.ts';
 
 let rt: TestRuntime;
 let org: HarvestOrg;
@@ -32,7 +41,9 @@ describe('the harvesting attacker, through HTTP', () => {
     const harvest = await harvestEverything(rt, org);
     const harvested = performance.now();
     const report = await attack(org, harvest, certified ? {} : { stopAfter: 5 });
-    console.log(`attack-harvest (${certified ? 'certified' : 'no certificate: stopping after 5'}): harvest ${Math.round(harvested - started)} ms, attack ${Math.round(performance.now() - harvested)} ms\n${summarize(report)}`);
+    console.log(
+      `attack-harvest (${certified ? 'certified' : 'no certificate: stopping after 5'}): harvest ${Math.round(harvested - started)} ms, attack ${Math.round(performance.now() - harvested)} ms\n${summarize(report)}`,
+    );
     for (const pin of report.derivations.slice(0, 12)) console.log(`  ${describePin(org, pin)}`);
     // Certification hides much of a small organization; what is left must still be a real harvest.
     expect(report.numbers).toBeGreaterThan(300);

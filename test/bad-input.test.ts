@@ -30,8 +30,18 @@ describe('a submission', () => {
     ['malformed JSON', () => rawPost('/api/responses', '{"token": '), 400, 'body'],
     ['answers of the wrong type', () => rt.post('/api/responses', { token: wave.tokens[0], answers: 'all good' }), 400, 'answers'],
     ['a token that is not a token', () => rt.post('/api/responses', { token: 'abc', answers: {} }), 400, 'token'],
-    ['an unknown statement id', () => rt.post('/api/responses', { token: wave.tokens[0], answers: { 'no-such-statement': 3 } }), 400, 'answers.no-such-statement'],
-    ['an out-of-range value', () => rt.post('/api/responses', { token: wave.tokens[0], answers: { 'mgmt-expectations': 6 } }), 400, 'answers.mgmt-expectations'],
+    [
+      'an unknown statement id',
+      () => rt.post('/api/responses', { token: wave.tokens[0], answers: { 'no-such-statement': 3 } }),
+      400,
+      'answers.no-such-statement',
+    ],
+    [
+      'an out-of-range value',
+      () => rt.post('/api/responses', { token: wave.tokens[0], answers: { 'mgmt-expectations': 6 } }),
+      400,
+      'answers.mgmt-expectations',
+    ],
     ['a number for a comment', () => rt.post('/api/responses', { token: wave.tokens[0], answers: { comment: 5 } }), 400, 'answers.comment'],
     ['an extra field', () => rt.post('/api/responses', { token: wave.tokens[0], answers: {}, email: 'me@acme.test' }), 400, 'body'],
     ['a 1 MB body', () => rawPost('/api/responses', JSON.stringify({ token: wave.tokens[0], answers: { comment: 'x'.repeat(1024 * 1024) } })), 413, 'body'],
@@ -68,7 +78,7 @@ describe('a directory upload', () => {
   });
 
   it('imports the good rows and reports the bad ones with ?partial=true', async () => {
-    const rows = rosterCsv(aRoster(6)) + '\nbroken,Acme > Product,1-3y';
+    const rows = `${rosterCsv(aRoster(6))}\nbroken,Acme > Product,1-3y`;
     const response = await put(rows, '?partial=true');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ imported: 6, rejected: [{ line: 8, field: 'email', message: '"broken" is not an email address' }] });
@@ -93,7 +103,8 @@ describe('staff bodies', () => {
   });
 
   it('refuses a wave with k below 3, unknown statements or an unknown audience unit', async () => {
-    const create = (body: object) => rt.staff(`/api/surveys/${wave.surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name: 'W', statementIds: ['mgmt-expectations'], ...body }) });
+    const create = (body: object) =>
+      rt.staff(`/api/surveys/${wave.surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name: 'W', statementIds: ['mgmt-expectations'], ...body }) });
     const field = async (response: Response) => ((await response.json()) as ErrorBody).error.field;
     expect(await field(await create({ minGroupSize: 2 }))).toBe('minGroupSize');
     expect(await field(await create({ statementIds: ['nope'] }))).toBe('statementIds');

@@ -57,9 +57,12 @@ describe('query strings', () => {
 describe('the directory upload', () => {
   const upload = (csv: string) => ({ method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } });
 
-  it.each(['constructor', 'Constructor', 'toString', 'hasOwnProperty', 'prototype', '__proto__', 'valueOf'])('refuses a column named %s, writing nothing', async (name) => {
-    await expectRejected('/api/roster', upload(`email,orgUnit,${name}\nc@acme.test,Acme > New unit,1\n`), 400, name);
-  });
+  it.each(['constructor', 'Constructor', 'toString', 'hasOwnProperty', 'prototype', '__proto__', 'valueOf'])(
+    'refuses a column named %s, writing nothing',
+    async (name) => {
+      await expectRejected('/api/roster', upload(`email,orgUnit,${name}\nc@acme.test,Acme > New unit,1\n`), 400, name);
+    },
+  );
 
   it('refuses an email longer than 254 characters before writing a unit', async () => {
     const email = `${'e'.repeat(1100)}@acme.test`;
@@ -73,7 +76,10 @@ describe('the directory upload', () => {
   });
 
   it('refuses a row whose attribute is too long, even with ?partial=true: the person is not imported without it', async () => {
-    const response = await rt.staff('/api/roster?partial=true', upload(`email,orgUnit,team\nc@acme.test,Acme > Tech,${'t'.repeat(81)}\nd@acme.test,Acme > Tech,ok\n`));
+    const response = await rt.staff(
+      '/api/roster?partial=true',
+      upload(`email,orgUnit,team\nc@acme.test,Acme > Tech,${'t'.repeat(81)}\nd@acme.test,Acme > Tech,ok\n`),
+    );
     const body = (await response.json()) as { imported: number; rejected: Array<{ line: number; field: string }> };
     expect(body).toMatchObject({ imported: 1, rejected: [{ line: 2, field: 'team' }] });
   });
@@ -83,7 +89,12 @@ describe('the aggregate import', () => {
   it('refuses a statement cell that could be no key, writing nothing', async () => {
     const created = (await (await rt.staff('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Imported' }) })).json()) as { id: string };
     const csv = `statement,n,favorable\n${long},20,50\n`;
-    await expectRejected('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: created.id, name: 'Old', opensAt: '2020-03-01T00:00:00Z', csv }) }, 400, 'csv');
+    await expectRejected(
+      '/api/waves/import',
+      { method: 'POST', body: JSON.stringify({ surveyId: created.id, name: 'Old', opensAt: '2020-03-01T00:00:00Z', csv }) },
+      400,
+      'csv',
+    );
   });
 });
 

@@ -32,7 +32,11 @@ function people(unitId: string, answers: Array<Record<string, number>>, attribut
  * equality rules per count vector, zeros taken as free knowledge, exposure judged by the count).
  */
 async function close(org: GeneratedOrg, respondents: Respondent[], statements: CountedStatement[], mode: 'before' | 'certified') {
-  const tally: Tally = addToTally({}, respondents.map((r) => ({ profileKey: profileKey(r.profile), answers: r.answers })), statements);
+  const tally: Tally = addToTally(
+    {},
+    respondents.map((r) => ({ profileKey: profileKey(r.profile), answers: r.answers })),
+    statements,
+  );
   const segments = buildSegments(org.units, org.invitees, K);
   const solver = await loadMilpSolver();
   const { cells, certificate } = certifyWaveCells({
@@ -111,7 +115,16 @@ describe('the confidentiality certificate against an integer-programming attacke
   // Seeds chosen for shapes: units under k, people sitting directly in parent units, unit × value
   // cells just above k, statements skipped so that answered < responded.
   it.each([12, 15, 16])('leaves nothing to derive on a generated organization (seed %i)', { timeout: 180_000 }, async (seed) => {
-    const org = generateOrg({ seed, depth: 2, fanOut: [2, 3], leafPeople: [3, 9], directChance: 0.5, attributeCount: 2, valuesPerAttribute: [2, 3], missingRate: 0.1 });
+    const org = generateOrg({
+      seed,
+      depth: 2,
+      fanOut: [2, 3],
+      leafPeople: [3, 9],
+      directChance: 0.5,
+      attributeCount: 2,
+      valuesPerAttribute: [2, 3],
+      missingRate: 0.1,
+    });
     const random = seededRandom(seed * 31);
     const respondents: Respondent[] = [];
     for (const { profile, count } of org.invitees) {

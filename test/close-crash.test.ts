@@ -52,7 +52,8 @@ afterAll(async () => {
 });
 
 const boundaries = (waveId: string): Record<string, RequestMatcher> => ({
-  'its lease is taken': ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /SET leaseRun = :run/.test(input.UpdateExpression ?? ''),
+  'its lease is taken': ({ command, input }) =>
+    command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /SET leaseRun = :run/.test(input.UpdateExpression ?? ''),
   ...Object.fromEntries(CLOSE_STAGES.slice(1).map((stage) => [`it enters ${stage}`, enteringCloseStage(waveId, stage)])),
 });
 const BOUNDARIES = Object.keys(boundaries('any'));
@@ -91,31 +92,49 @@ describe('a close run twice at once', () => {
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
   });
 
-  it.each(BOUNDARIES)('a duplicate run takes over from a first run frozen as %s; the first, thawed, writes nothing wrong and fails nothing', async (boundary) => {
-    const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
-    const frozen = await aRunThatDies(rt, boundaries(waveId)[boundary], 'freezes');
-    const first = await launchOn(frozen.deps, 'close-wave', waveId);
-    await frozen.died;
-    await runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
-    expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
-    frozen.thaw();
-    await first.settled();
-    expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
-    expect((await getWave(rt.deps.store, waveId)).status).toBe('closed');
-    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
-    expect(await invitationsLeftWithData(waveId)).toBe(0);
-  });
+  it.each(BOUNDARIES)(
+    'a duplicate run takes over from a first run frozen as %s; the first, thawed, writes nothing wrong and fails nothing',
+    async (boundary) => {
+      const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+      await answerAll(tokens);
+      const frozen = await aRunThatDies(rt, boundaries(waveId)[boundary], 'freezes');
+      const first = await launchOn(frozen.deps, 'close-wave', waveId);
+      await frozen.died;
+      await runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
+      expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
+      frozen.thaw();
+      await first.settled();
+      expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
+      expect((await getWave(rt.deps.store, waveId)).status).toBe('closed');
+      expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+      expect(await invitationsLeftWithData(waveId)).toBe(0);
+    },
+  );
 });
 
 describe('an open that dies at a boundary', () => {
   const OPEN_BOUNDARIES: Record<string, (waveId: string) => RequestMatcher> = {
     'its lease is taken': (waveId) => boundaries(waveId)['its lease is taken'],
-    'the secret is stored': () => ({ command, input }) => command === 'PutCommand' && String(input.Item?.pk).startsWith('SECRET#'),
-    'the snapshot is stored': (waveId) => ({ command, input }) => command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && input.Item?.sk === 'BLOB#snapshot',
-    'the first invitations are written': () => ({ command, input }) => command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes('"INV#'),
-    'the resume point moves': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /openedThrough = :to/.test(input.UpdateExpression ?? ''),
-    'it becomes open': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && input.ExpressionAttributeValues?.[':to'] === 'open',
+    'the secret is stored':
+      () =>
+      ({ command, input }) =>
+        command === 'PutCommand' && String(input.Item?.pk).startsWith('SECRET#'),
+    'the snapshot is stored':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && input.Item?.sk === 'BLOB#snapshot',
+    'the first invitations are written':
+      () =>
+      ({ command, input }) =>
+        command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes('"INV#'),
+    'the resume point moves':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /openedThrough = :to/.test(input.UpdateExpression ?? ''),
+    'it becomes open':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && input.ExpressionAttributeValues?.[':to'] === 'open',
   };
   it.each(Object.keys(OPEN_BOUNDARIES))('resumed after dying as %s: one invitation per person, and the close publishes the same cells', async (boundary) => {
     const { waveId } = await aWave(rt).withRoster(roster).draft();

@@ -36,14 +36,23 @@ async function sealedLeft(waveId: string): Promise<number> {
 
 /** Where a close can be when the held submission goes on: before it starts sealing, or entering each later stage. */
 const CLOSE_POINTS: Record<string, (waveId: string) => RequestMatcher> = {
-  'before sealing': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /SET leaseRun = :run/.test(input.UpdateExpression ?? ''),
+  'before sealing':
+    (waveId) =>
+    ({ command, input }) =>
+      command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /SET leaseRun = :run/.test(input.UpdateExpression ?? ''),
   ...Object.fromEntries(CLOSE_STAGES.slice(1).map((stage) => [`entering ${stage}`, (waveId: string) => enteringCloseStage(waveId, stage)])),
 };
 
 /** Where a submission can be held: after it read "open" and before it wrote, or after it wrote and before its mark. */
 const SUBMISSION_POINTS: Record<string, (waveId: string, token: string) => RequestMatcher> = {
-  'before its response is written': (waveId) => ({ command, input }) => command === 'PutCommand' && String(input.Item?.pk).startsWith(`RESP#${waveId}#`),
-  'between its response and its mark': (_waveId, token) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `INV#${hashToken(token)}` && /answered = :yes/.test(input.UpdateExpression ?? ''),
+  'before its response is written':
+    (waveId) =>
+    ({ command, input }) =>
+      command === 'PutCommand' && String(input.Item?.pk).startsWith(`RESP#${waveId}#`),
+  'between its response and its mark':
+    (_waveId, token) =>
+    ({ command, input }) =>
+      command === 'UpdateCommand' && input.Key?.pk === `INV#${hashToken(token)}` && /answered = :yes/.test(input.UpdateExpression ?? ''),
 };
 
 describe('a submission racing the close', () => {

@@ -48,18 +48,21 @@ describe('one close, however many starts', () => {
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
   });
 
-  it.each(CLOSE_STAGES.filter((stage) => stage !== CLOSE_STAGES[0]))('a second close while the first is entering %s answers the same job and changes nothing', async (stage) => {
-    const { waveId } = await anAnsweredWave();
-    const gate = holdRequest(rt.engine.client, enteringCloseStage(waveId, stage));
-    const first = await postClose(waveId);
-    await gate.reached;
-    const second = await postClose(waveId);
-    expect(second).toEqual(first);
-    gate.release();
-    expect(await jobOutcome(rt, first.jobId!)).toMatchObject({ status: 'done' });
-    expect(await postClose(waveId)).toEqual(first);
-    expect(await cellsBySegment(rt, waveId)).toEqual(reference);
-  });
+  it.each(CLOSE_STAGES.filter((stage) => stage !== CLOSE_STAGES[0]))(
+    'a second close while the first is entering %s answers the same job and changes nothing',
+    async (stage) => {
+      const { waveId } = await anAnsweredWave();
+      const gate = holdRequest(rt.engine.client, enteringCloseStage(waveId, stage));
+      const first = await postClose(waveId);
+      await gate.reached;
+      const second = await postClose(waveId);
+      expect(second).toEqual(first);
+      gate.release();
+      expect(await jobOutcome(rt, first.jobId!)).toMatchObject({ status: 'done' });
+      expect(await postClose(waveId)).toEqual(first);
+      expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+    },
+  );
 });
 
 describe('one open, however many starts', () => {

@@ -48,7 +48,9 @@ describe('the OpenAPI document', () => {
     const registered = registeredRoutes();
     expect(registered.length).toBeGreaterThan(30);
     for (const route of registered) expect(operationOf(route), route).toBeDefined();
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(registered.sort());
   });
 

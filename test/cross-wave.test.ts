@@ -20,7 +20,10 @@ const rows: PersonRow[] = [
 
 /** A wave of the survey with k, where 4 of A and 15 of B answer. */
 async function closedWave(surveyId: string, name: string, k: number): Promise<string> {
-  const created = await rt.staff(`/api/surveys/${surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name, statementIds: STATEMENTS.map((s) => s.id), minGroupSize: k }) });
+  const created = await rt.staff(`/api/surveys/${surveyId}/waves`, {
+    method: 'POST',
+    body: JSON.stringify({ name, statementIds: STATEMENTS.map((s) => s.id), minGroupSize: k }),
+  });
   expect(created.status, await created.clone().text()).toBe(201);
   const { id } = (await created.json()) as { id: string };
   const before = rt.mail.length;
@@ -53,7 +56,9 @@ describe('waves with different k, side by side', () => {
   });
 
   it('the trend hides a group of 4 in the k = 3 wave, because the k = 6 wave stands beside it', async () => {
-    const alone = (await (await rt.staff(`/api/waves/${first}/results?unit=${encodeURIComponent('Acme > A')}`)).json()) as { statements: Array<{ id: string; n?: number }> };
+    const alone = (await (await rt.staff(`/api/waves/${first}/results?unit=${encodeURIComponent('Acme > A')}`)).json()) as {
+      statements: Array<{ id: string; n?: number }>;
+    };
     // On its own the first wave shows the group (4 ≥ its k of 3)…
     expect(alone.statements.find((s) => s.id === 'training')?.n).toBe(4);
     // …but not beside a wave whose k is 6.
@@ -75,7 +80,9 @@ describe('comments follow certified counts only', () => {
     { id: 'A', name: 'A', parentId: 'R' },
     { id: 'B', name: 'B', parentId: 'R' },
   ];
-  const segments = new Map<string, WaveSegment>(units.map((unit) => [unitSegmentId(unit.id), { id: unitSegmentId(unit.id), kind: 'unit', unitId: unit.id, invited: 20 }]));
+  const segments = new Map<string, WaveSegment>(
+    units.map((unit) => [unitSegmentId(unit.id), { id: unitSegmentId(unit.id), kind: 'unit', unitId: unit.id, invited: 20 }]),
+  );
   const context = { tree: new UnitTree(units), segments } as unknown as WaveContext;
 
   it('splits a unit into its children only when every child’s responded count is certified visible', () => {

@@ -31,8 +31,10 @@ describe('directory parsing', () => {
     ]);
   });
 
-  it('reads the optional locale column as the language of a person\'s mail, not as a demographic attribute', () => {
-    const parsed = parseRoster('email,orgUnit,locale,site\na@acme.test,Acme,SV,Lund\nb@acme.test,Acme,,Lund\nc@acme.test,Acme,swedish,Lund\nd@acme.test,Acme,fr,Lund');
+  it("reads the optional locale column as the language of a person's mail, not as a demographic attribute", () => {
+    const parsed = parseRoster(
+      'email,orgUnit,locale,site\na@acme.test,Acme,SV,Lund\nb@acme.test,Acme,,Lund\nc@acme.test,Acme,swedish,Lund\nd@acme.test,Acme,fr,Lund',
+    );
     expect(parsed.attributeNames).toEqual(['site']);
     expect(parsed.people.map((person) => person.locale)).toEqual(['sv', undefined]);
     // "fr" is a language code, but no invitation is written in it: that person would be mailed in English.

@@ -62,11 +62,13 @@ describe('the data folder after a close', () => {
       ['wave secret', Buffer.from(secret)],
       ['wave secret (hex)', Buffer.from(Buffer.from(secret, 'base64url').toString('hex'))],
       ['wave secret (base64)', Buffer.from(Buffer.from(secret, 'base64url').toString('base64'))],
-      ...sealed.flatMap((item): Array<[string, Buffer]> => [
-        // A distinctive stretch of each ciphertext, and the HMAC of the token it was stored under.
-        [`sealed response ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sealed).slice(20, 60))],
-        [`sealed response key ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sk))],
-      ]),
+      ...sealed.flatMap(
+        (item): Array<[string, Buffer]> => [
+          // A distinctive stretch of each ciphertext, and the HMAC of the token it was stored under.
+          [`sealed response ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sealed).slice(20, 60))],
+          [`sealed response key ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sk))],
+        ],
+      ),
       // As an invitation holds it (the directory keeps each person's email as its own key, by design).
       ...invitations.map((item): [string, Buffer] => [`email ${String(item.email)}`, Buffer.from(`"email":{"S":"${String(item.email)}"}`)]),
       // dynalite stores items as JSON of attribute values: the mark as it sits on an invitation.
@@ -85,7 +87,10 @@ describe('the data folder after a close', () => {
       return [...found];
     };
     const before = await Promise.all((await filesUnder(folder)).map(async (file) => ({ file, bytes: await readRaw(file) })));
-    const foundBefore = [...needles.filter(([, needle]) => before.some(({ bytes }) => bytes.includes(needle))).map(([name]) => name), ...before.flatMap(({ bytes }) => invitationLeftovers(bytes))];
+    const foundBefore = [
+      ...needles.filter(([, needle]) => before.some(({ bytes }) => bytes.includes(needle))).map(([name]) => name),
+      ...before.flatMap(({ bytes }) => invitationLeftovers(bytes)),
+    ];
     // The scan can see them while the wave is open (else finding nothing later would prove nothing).
     expect(foundBefore).toEqual(expect.arrayContaining(['wave secret', 'answered mark', 'invitation profile', `email ${String(invitations[0].email)}`]));
 
@@ -99,7 +104,13 @@ describe('the data folder after a close', () => {
       const bytes = await readRaw(file);
       for (const [name, needle] of needles) {
         const at = bytes.indexOf(needle);
-        if (at >= 0) found.push(`${name} in ${file.slice(folder.length)}: …${bytes.subarray(Math.max(0, at - 120), at + 60).toString('latin1').replaceAll(/[^\x20-\x7e]/g, '.')}…`);
+        if (at >= 0)
+          found.push(
+            `${name} in ${file.slice(folder.length)}: …${bytes
+              .subarray(Math.max(0, at - 120), at + 60)
+              .toString('latin1')
+              .replaceAll(/[^\x20-\x7e]/g, '.')}…`,
+          );
       }
       for (const leftover of invitationLeftovers(bytes)) found.push(`${leftover} in ${file.slice(folder.length)}`);
     }

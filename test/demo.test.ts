@@ -25,7 +25,9 @@ afterAll(async () => {
 
 function favorableShare(cell: SegmentCell, statementId: string): number {
   const { counts, n } = cell.statements[statementId];
-  const favorable = Object.entries(counts).filter(([value]) => favorability('agree5', Number(value)) === 'favorable').reduce((sum, [, count]) => sum + count, 0);
+  const favorable = Object.entries(counts)
+    .filter(([value]) => favorability('agree5', Number(value)) === 'favorable')
+    .reduce((sum, [, count]) => sum + count, 0);
   return favorable / n;
 }
 
@@ -54,7 +56,8 @@ describe('the demo organization', () => {
     const [w2014, w2015] = surveys.find((survey) => survey.name === 'Annual survey')!.waves;
     const before = await technologyAndRest(w2014.id);
     const after = await technologyAndRest(w2015.id);
-    const points = (statement: string, group: 'technology' | 'rest') => Math.round(100 * (favorableShare(after[group], statement) - favorableShare(before[group], statement)));
+    const points = (statement: string, group: 'technology' | 'rest') =>
+      Math.round(100 * (favorableShare(after[group], statement) - favorableShare(before[group], statement)));
     expect(after.technology.invited).toBe(150);
     expect(points('mgmt-expectations', 'technology')).toBe(4);
     expect(points('training', 'technology')).toBe(6);
@@ -69,7 +72,9 @@ describe('the demo organization', () => {
     expect(((await (await rt.staff('/api/surveys')).json()) as { surveys: unknown[] }).surveys).toEqual([]);
     expect(((await (await rt.staff('/api/roster')).json()) as { people: number }).people).toBe(0);
     expect(((await (await rt.staff('/api/statements')).json()) as { statements: unknown[] }).statements).toEqual([]);
-    const left = await rt.deps.store.doc.send(new QueryCommand({ TableName: rt.deps.store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'INITIATIVE' } }));
+    const left = await rt.deps.store.doc.send(
+      new QueryCommand({ TableName: rt.deps.store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'INITIATIVE' } }),
+    );
     expect(left.Items).toEqual([]);
     expect(((await (await rt.app.request('/api/config')).json()) as { demo: boolean }).demo).toBe(false);
   });
@@ -77,7 +82,10 @@ describe('the demo organization', () => {
 
 describe('the API description', () => {
   it('is OpenAPI 3 with request schemas generated from the zod schemas', async () => {
-    const document = (await (await rt.staff('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+    const document = (await (await rt.staff('/api/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
+    };
     expect(document.openapi).toMatch(/^3\./);
     const submission = document.paths['/api/responses'].post.requestBody!.content['application/json'].schema;
     expect(Object.keys(submission.properties!)).toEqual(['token', 'answers']);

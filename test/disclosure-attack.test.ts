@@ -15,13 +15,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ProfileCount } from '../shared/org';
-import { UnitTree } from '../shared/org';
-import { complementId, decideVisibility } from '../shared/disclosure';
-import type { Segment } from '../shared/segments';
-import { buildSegments, countBySegment, unitSegmentId } from '../shared/segments';
-import type { GeneratedOrg } from './fixtures/org-builder';
-import { anOrg, orgArbitrary, sampleRespondents } from './fixtures/org-builder';
+import type { ProfileCount } from '../shared/org.ts';
+import { UnitTree } from '../shared/org.ts';
+import { complementId, decideVisibility } from '../shared/disclosure.ts';
+import type { Segment } from '../shared/segments.ts';
+import { buildSegments, countBySegment, unitSegmentId } from '../shared/segments.ts';
+import type { GeneratedOrg } from './fixtures/org-builder.ts';
+import { anOrg, orgArbitrary, sampleRespondents } from './fixtures/org-builder.ts';
 import { propertyParameters } from './helpers/properties.ts';
 
 const MISSING = '\u0000missing';
@@ -261,7 +261,10 @@ function attack(options: {
     const row = groupRow(group);
     const outsideRow = new Map(everyoneRow);
     for (const [column, coefficient] of row) outsideRow.set(column, (outsideRow.get(column) ?? 0) - coefficient);
-    for (const [name, candidate] of [[group.name, row], [`everyone but ${group.name}`, outsideRow]] as const) {
+    for (const [name, candidate] of [
+      [group.name, row],
+      [`everyone but ${group.name}`, outsideRow],
+    ] as const) {
       for (const [column, coefficient] of candidate) if (coefficient === 0) candidate.delete(column);
       const size = valueOf(candidate);
       if (size > 0 && size < k && space.contains(candidate)) findings.push({ group: name, size });
@@ -304,8 +307,16 @@ const shapes = fc.tuple(
 
 describe('an attacker solving every visible count as equations', () => {
   it('finds the 3 people sitting directly in a unit when only counts under k are hidden', () => {
-    const org = anOrg().unit('team', 'root').unit('a', 'team').unit('b', 'team').unit('other', 'root')
-      .people('a', 12).people('b', 8).people('team', 3).people('other', 10).build();
+    const org = anOrg()
+      .unit('team', 'root')
+      .unit('a', 'team')
+      .unit('b', 'team')
+      .unit('other', 'root')
+      .people('a', 12)
+      .people('b', 8)
+      .people('team', 3)
+      .people('other', 10)
+      .build();
     const segments = buildSegments(org.units, org.invitees, 5);
     const visibility = primaryOnly(segments, org, org.invitees, 5);
     expect(attack({ org, segments, visibility, counts: org.invitees, k: 5 })).toContainEqual({ group: 'direct team', size: 3 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Visibility } from '../shared/disclosure';
-import { complementId, decideVisibility } from '../shared/disclosure';
-import { UnitTree } from '../shared/org';
-import { attributeSegmentId, buildSegments, countBySegment, unitAttributeSegmentId, unitSegmentId } from '../shared/segments';
-import type { GeneratedOrg } from './fixtures/org-builder';
-import { anOrg, generateOrg, sampleRespondents } from './fixtures/org-builder';
+import type { Visibility } from '../shared/disclosure.ts';
+import { complementId, decideVisibility } from '../shared/disclosure.ts';
+import { UnitTree } from '../shared/org.ts';
+import { attributeSegmentId, buildSegments, countBySegment, unitAttributeSegmentId, unitSegmentId } from '../shared/segments.ts';
+import type { GeneratedOrg } from './fixtures/org-builder.ts';
+import { anOrg, generateOrg, sampleRespondents } from './fixtures/org-builder.ts';
 
 const K = 5;
 const u = unitSegmentId;
@@ -109,7 +109,10 @@ describe('decideVisibility', () => {
     const everyone = respondents.reduce((sum, c) => sum + c.count, 0);
     let hidden = 0;
     for (const segment of segments) {
-      for (const [id, n] of [[segment.id, values.get(segment.id)!], [complementId(segment.id), everyone - values.get(segment.id)!]] as const) {
+      for (const [id, n] of [
+        [segment.id, values.get(segment.id)!],
+        [complementId(segment.id), everyone - values.get(segment.id)!],
+      ] as const) {
         const visibilityOf = visibility.get(id)!;
         if (n > 0 && n < K) expect(visibilityOf).toEqual(belowK);
         if (!visibilityOf.visible) hidden++;
@@ -131,7 +134,16 @@ describe('decideVisibility', () => {
   });
 
   it('decides every segment and complement of a 200-unit, 10,000-respondent wave, showing no cell under k', () => {
-    const org = generateOrg({ seed: 5, depth: 3, fanOut: [2, 8], maxUnits: 200, leafPeople: [30, 110], attributeCount: 3, valuesPerAttribute: [3, 5], missingRate: 0.05 });
+    const org = generateOrg({
+      seed: 5,
+      depth: 3,
+      fanOut: [2, 8],
+      maxUnits: 200,
+      leafPeople: [30, 110],
+      attributeCount: 3,
+      valuesPerAttribute: [3, 5],
+      missingRate: 0.05,
+    });
     const respondents = sampleRespondents(org.invitees, 0.8, 1);
     const segments = buildSegments(org.units, org.invitees, K);
     expect(segments.length).toBeGreaterThan(1500);

@@ -58,7 +58,11 @@ describe('npm start', () => {
     await waitFor(first, 'Baseline is running at');
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);
     const auth = { authorization: `Bearer ${signInToken(first.output())}`, 'content-type': 'application/json' };
-    const created = await fetch(`http://127.0.0.1:${port}/api/surveys`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Kept across restarts' }) });
+    const created = await fetch(`http://127.0.0.1:${port}/api/surveys`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Kept across restarts' }),
+    });
     expect(created.status).toBe(201);
 
     const second = start(await freePort());

@@ -60,7 +60,9 @@ describe('exactly once', () => {
   it('takes 500 concurrent submissions with distinct tokens: 500 responses, and the close stores exactly what was sent', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(520).open();
     const answers = tokens.slice(0, 500).map((_, index) => anAnswer(index));
-    const statuses = await Promise.all(tokens.slice(0, 500).map((token, index) => rt.post('/api/responses', { token, answers: answers[index] }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      tokens.slice(0, 500).map((token, index) => rt.post('/api/responses', { token, answers: answers[index] }).then((r) => r.status)),
+    );
     expect(statuses.filter((status) => status === 201)).toHaveLength(500);
     expect(await countSealed(waveId)).toBe(500);
 
@@ -73,7 +75,9 @@ describe('exactly once', () => {
 
   it('answers 50 concurrent submissions of one token with exactly one 201 and 49 409s', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(20).open();
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => rt.post('/api/responses', { token: tokens[3], answers: anAnswer(3) }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, () => rt.post('/api/responses', { token: tokens[3], answers: anAnswer(3) }).then((r) => r.status)),
+    );
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(49);
     expect(await countSealed(waveId)).toBe(1);
@@ -123,9 +127,18 @@ describe('exactly once', () => {
 
   // A process killed at these points (the run's client fails from there on), then the embedded start-up resumes its job.
   const CRASH_POINTS: Record<string, (waveId: string) => RequestMatcher> = {
-    'sealing shard 7 recorded': (waveId) => ({ command, input }) => command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && JSON.stringify(input.ExpressionAttributeValues?.[':shard']) === '[7]',
-    'the first cell stored': (waveId) => ({ command, input }) => command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && String(input.Item?.sk).startsWith('CELL#'),
-    'a page of sealed responses deleted': (waveId) => ({ command, input }) => command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes(`RESP#${waveId}`),
+    'sealing shard 7 recorded':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && JSON.stringify(input.ExpressionAttributeValues?.[':shard']) === '[7]',
+    'the first cell stored':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'PutCommand' && input.Item?.pk === `WAVE#${waveId}` && String(input.Item?.sk).startsWith('CELL#'),
+    'a page of sealed responses deleted':
+      (waveId) =>
+      ({ command, input }) =>
+        command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes(`RESP#${waveId}`),
   };
   it.each(Object.keys(CRASH_POINTS))('resumes a close killed at "%s" with the same counts as an uninterrupted close', async (point) => {
     const roster = aRoster(120);
@@ -138,7 +151,11 @@ describe('exactly once', () => {
     expect((await closeWave(rt, uninterrupted.waveId)).status).toBe('done');
 
     const doomed = await aRunThatDies(rt, CRASH_POINTS[point](interrupted.waveId));
-    const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', interrupted.waveId);
+    const jobId = await launchJob(
+      { ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } },
+      'close-wave',
+      interrupted.waveId,
+    );
     await doomed.died;
     expect((await rt.staff(`/api/waves/${interrupted.waveId}`).then((r) => r.json())).status).toBe('closing');
     expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
@@ -146,7 +163,8 @@ describe('exactly once', () => {
 
     expect(await cellsBySegment(rt, interrupted.waveId)).toEqual(await cellsBySegment(rt, uninterrupted.waveId));
     let anonymous = 0;
-    for (let shard = 0; shard < SHARD_COUNT; shard++) for await (const page of anonymousResponsePages(rt.deps.store, interrupted.waveId, shard)) anonymous += page.length;
+    for (let shard = 0; shard < SHARD_COUNT; shard++)
+      for await (const page of anonymousResponsePages(rt.deps.store, interrupted.waveId, shard)) anonymous += page.length;
     expect(anonymous).toBe(90);
   });
 });
@@ -215,7 +233,10 @@ describe('confidentiality of what is stored and logged', () => {
       expect((await submitFromPhone(tokens[i], anAnswer(i))).status).toBe(201);
     }
     expect((await closeWave(rt, waveId)).status).toBe('done');
-    const stored = JSON.stringify([...(await scanAll(rt.deps.store.tables.main)).filter((item) => /^(ANON|COMMENT|WAVE)#/.test(String(item.pk))), ...(await scanAll(rt.deps.store.tables.ephemeral))]);
+    const stored = JSON.stringify([
+      ...(await scanAll(rt.deps.store.tables.main)).filter((item) => /^(ANON|COMMENT|WAVE)#/.test(String(item.pk))),
+      ...(await scanAll(rt.deps.store.tables.ephemeral)),
+    ]);
     const logs = rt.logLines.join('\n');
     expect(rt.logLines.length).toBeGreaterThan(25);
     for (const token of tokens) {

@@ -32,7 +32,9 @@ describe('one owner per entity’s keys', () => {
 describe('bounded caches', () => {
   it('no module keeps a process-wide Map (a cache: use LruCache with a stated size)', () => {
     const moduleLevelCollection = /^(export )?(const|let) \w+ = new Map\b/m;
-    expect([...sourceFiles('functions'), ...sourceFiles('shared')].filter((file) => moduleLevelCollection.test(readFileSync(join(root, file), 'utf8')))).toEqual([]);
+    expect(
+      [...sourceFiles('functions'), ...sourceFiles('shared')].filter((file) => moduleLevelCollection.test(readFileSync(join(root, file), 'utf8'))),
+    ).toEqual([]);
   });
 
   it('an LruCache keeps its limit and drops the least recently used entry', () => {

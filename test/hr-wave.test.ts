@@ -22,7 +22,10 @@ describe('a draft wave', () => {
   it('keeps the statement order HR chose, in the questionnaire too', async () => {
     const { surveyId, waveId } = await aWave(rt).draft();
     const order = ['comment', 'training', 'enps', 'mgmt-expectations'];
-    const edited = await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ name: 'Spring, edited', statementIds: order, minGroupSize: 5 }) });
+    const edited = await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, {
+      method: 'PUT',
+      body: json({ name: 'Spring, edited', statementIds: order, minGroupSize: 5 }),
+    });
     expect(edited.status, await edited.clone().text()).toBe(200);
     expect(((await edited.json()) as PublicWave).statementIds).toEqual(order);
     const before = rt.mail.length;
@@ -32,20 +35,31 @@ describe('a draft wave', () => {
     const questionnaire = (await (await rt.post('/api/questionnaire', { token })).json()) as { statements: { id: string }[] };
     expect(questionnaire.statements.map((statement) => statement.id)).toEqual(order);
     // Opened, it is no longer a draft: neither edited nor deleted.
-    expect((await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ name: 'x', statementIds: order, minGroupSize: 5 }) })).status).toBe(409);
+    expect(
+      (await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ name: 'x', statementIds: order, minGroupSize: 5 }) })).status,
+    ).toBe(409);
     expect((await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'DELETE' })).status).toBe(409);
   });
 
   it('can be scheduled, rescheduled without dates, and deleted', async () => {
     const { surveyId, waveId } = await aWave(rt).draft();
     const statementIds = ['mgmt-expectations'];
-    const scheduled = { name: 'Autumn', statementIds, minGroupSize: 5, opensAt: '2031-09-01T08:00:00Z', closesAt: '2031-09-15T16:00:00Z', remindAt: '2031-09-13T08:00:00Z' };
+    const scheduled = {
+      name: 'Autumn',
+      statementIds,
+      minGroupSize: 5,
+      opensAt: '2031-09-01T08:00:00Z',
+      closesAt: '2031-09-15T16:00:00Z',
+      remindAt: '2031-09-13T08:00:00Z',
+    };
     const put = await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json(scheduled) });
     expect(((await put.json()) as PublicWave).remindAt).toBe('2031-09-13T08:00:00Z');
     const late = await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ ...scheduled, remindAt: '2031-09-16T08:00:00Z' }) });
     expect(late.status).toBe(400);
     expect(((await late.json()) as { error: { field: string } }).error.field).toBe('remindAt');
-    const unscheduled = (await (await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ name: 'Autumn', statementIds, minGroupSize: 5 }) })).json()) as PublicWave;
+    const unscheduled = (await (
+      await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'PUT', body: json({ name: 'Autumn', statementIds, minGroupSize: 5 }) })
+    ).json()) as PublicWave;
     expect(unscheduled.opensAt).toBeUndefined();
     expect(unscheduled.remindAt).toBeUndefined();
     expect((await rt.staff(`/api/surveys/${surveyId}/waves/${waveId}`, { method: 'DELETE' })).status).toBe(204);
@@ -77,7 +91,11 @@ describe('an open wave', () => {
     const mailed = rt.mail.slice(before);
     const swedish = rt.tokens()[before + mailed.findIndex((message) => message.subject.includes('enkätlänk'))];
     const ask = (body: object, browser = 'en-GB,en') =>
-      rt.app.request('/api/questionnaire', { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': browser }, body: json({ token: swedish, ...body }) });
+      rt.app.request('/api/questionnaire', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': browser },
+        body: json({ token: swedish, ...body }),
+      });
     expect(((await (await ask({})).json()) as { lang: string }).lang).toBe('sv');
     expect(((await (await ask({ lang: 'en' })).json()) as { lang: string }).lang).toBe('en');
   });
@@ -103,7 +121,13 @@ describe('the people directory', () => {
   it('says what is in force: when, how many people, units, attributes and languages', async () => {
     const rows = aRoster(6).map((person, index) => ({ ...person, locale: index < 2 ? 'sv' : '' }));
     expect((await rt.staff('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: rosterCsv(rows) })).status).toBe(200);
-    const inForce = (await (await rt.staff('/api/roster')).json()) as { people: number; units: number; attributes: string[]; locales: Record<string, number>; uploadedAt: string };
+    const inForce = (await (await rt.staff('/api/roster')).json()) as {
+      people: number;
+      units: number;
+      attributes: string[];
+      locales: Record<string, number>;
+      uploadedAt: string;
+    };
     expect(inForce).toMatchObject({ people: 6, units: 4, attributes: ['tenure'], locales: { sv: 2, '': 4 } });
     expect(Date.now() - Date.parse(inForce.uploadedAt)).toBeLessThan(60_000);
   });
@@ -116,9 +140,21 @@ describe('removing the demo', () => {
     await putStatement(rt.deps.store, demoStatement('demo-unused'));
     const createdAt = new Date().toISOString();
     await putSurvey(rt.deps.store, { id: 'demo-survey', name: 'Demo survey', createdAt, demo: true });
-    await putWave(rt.deps.store, { id: 'demo-wave', surveyId: 'demo-survey', name: 'Demo wave', statementIds: ['demo-used', 'demo-unused'], k: 5, status: 'draft', createdAt, demo: true });
+    await putWave(rt.deps.store, {
+      id: 'demo-wave',
+      surveyId: 'demo-survey',
+      name: 'Demo wave',
+      statementIds: ['demo-used', 'demo-unused'],
+      k: 5,
+      status: 'draft',
+      createdAt,
+      demo: true,
+    });
     // The organization's own wave, created under the demo survey, uses one demo statement.
-    const own = await rt.staff('/api/surveys/demo-survey/waves', { method: 'POST', body: json({ name: 'Ours', statementIds: ['demo-used', STATEMENTS[0].id], minGroupSize: 5 }) });
+    const own = await rt.staff('/api/surveys/demo-survey/waves', {
+      method: 'POST',
+      body: json({ name: 'Ours', statementIds: ['demo-used', STATEMENTS[0].id], minGroupSize: 5 }),
+    });
     expect(own.status).toBe(201);
 
     await removeDemo(rt.deps);
@@ -129,10 +165,16 @@ describe('removing the demo', () => {
     expect(bank.map((statement) => statement.id)).not.toContain('demo-unused');
     const survey = (await (await rt.staff('/api/surveys/demo-survey')).json()) as { waves: PublicWave[] };
     expect(survey.waves.map((wave) => wave.name)).toEqual(['Ours']);
-    const reused = await rt.staff('/api/statements', { method: 'POST', body: json({ id: 'demo-unused', text: { en: 'Something else entirely' }, scale: 'agree5', theme: 'Other' }) });
+    const reused = await rt.staff('/api/statements', {
+      method: 'POST',
+      body: json({ id: 'demo-unused', text: { en: 'Something else entirely' }, scale: 'agree5', theme: 'Other' }),
+    });
     expect(reused.status).toBe(409);
     // A retired id cannot be put into a wave either.
-    const retiredInWave = await rt.staff('/api/surveys/demo-survey/waves', { method: 'POST', body: json({ name: 'Again', statementIds: ['demo-unused'], minGroupSize: 5 }) });
+    const retiredInWave = await rt.staff('/api/surveys/demo-survey/waves', {
+      method: 'POST',
+      body: json({ name: 'Again', statementIds: ['demo-unused'], minGroupSize: 5 }),
+    });
     expect(retiredInWave.status).toBe(400);
   });
 });

@@ -32,7 +32,10 @@ function aggregatesCsv(shares: Record<string, Record<string, number>>, sizes: Re
 }
 
 async function importWave(name: string, opensAt: string, shares: Record<string, Record<string, number>>): Promise<string> {
-  const response = await rt.staff('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId, name, minGroupSize: 5, opensAt, csv: aggregatesCsv(shares, { Tech: 400, Rest: 600 }) }) });
+  const response = await rt.staff('/api/waves/import', {
+    method: 'POST',
+    body: JSON.stringify({ surveyId, name, minGroupSize: 5, opensAt, csv: aggregatesCsv(shares, { Tech: 400, Rest: 600 }) }),
+  });
   expect(response.status, await response.clone().text()).toBe(201);
   return ((await response.json()) as { waveId: string }).waveId;
 }
@@ -69,7 +72,12 @@ afterAll(async () => {
 
 describe('impact', () => {
   it('a clear rise in the target against a flat comparison is consistent with the hypothesis, and says no more', async () => {
-    const created = await createInitiative({ statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.03 }, { id: 'training', direction: 'up' }] });
+    const created = await createInitiative({
+      statements: [
+        { id: 'mgmt-expectations', direction: 'up', minChange: 0.03 },
+        { id: 'training', direction: 'up' },
+      ],
+    });
     expect(created.status, await created.clone().text()).toBe(201);
     const initiative = (await created.json()) as Initiative;
     expect(initiative.comparisonLabel).toBe('Everyone outside Org > Tech');
@@ -80,7 +88,9 @@ describe('impact', () => {
     expect(clear.did!.lower).toBeGreaterThan(0);
     expect(clear.did!.verdict).toBe('consistent');
     expect(clear.did!.hoped).toBe('reached');
-    expect(clear.did!.words).toMatch(/^Consistent with the hypothesis and at least the 3 points hoped for: the target rose 12 points more than the comparison group \(95% interval \+\d+ to \+\d+\)\.$/);
+    expect(clear.did!.words).toMatch(
+      /^Consistent with the hypothesis and at least the 3 points hoped for: the target rose 12 points more than the comparison group \(95% interval \+\d+ to \+\d+\)\.$/,
+    );
     expect(training.did!.hoped).toBeUndefined();
     expect(clear.parallelTrends).toMatchObject({ checked: true, ok: true });
     expect(clear.regressionToMean).toMatch(/started lower than the comparison group \(40% vs 50% favorable\)/);
@@ -91,7 +101,9 @@ describe('impact', () => {
   });
 
   it('a change against the expected direction contradicts the hypothesis', async () => {
-    const created = (await (await createInitiative({ name: 'Calm', statements: [{ id: 'mgmt-expectations', direction: 'down' }], target: { unit: 'Org > Tech' } })).json()) as Initiative;
+    const created = (await (
+      await createInitiative({ name: 'Calm', statements: [{ id: 'mgmt-expectations', direction: 'down' }], target: { unit: 'Org > Tech' } })
+    ).json()) as Initiative;
     const impact = (await (await rt.staff(`/api/initiatives/${created.id}/impact`)).json()) as Impact;
     expect(impact.statements[0].did!.verdict).toBe('contradicts');
     expect(impact.statements[0].did!.words).toMatch(/^Contradicts the hypothesis/);
@@ -158,7 +170,11 @@ describe('groups that cannot overlap (pure)', () => {
     { id: 'squad', name: 'Squad', parentId: 'tech' },
     { id: 'rest', name: 'Rest', parentId: 'root' },
   ]);
-  const group = (unitId?: string, attribute?: [string, string]): GroupShape => ({ kind: 'group', unitId, ...(attribute ? { attribute: { name: attribute[0], value: attribute[1] } } : {}) });
+  const group = (unitId?: string, attribute?: [string, string]): GroupShape => ({
+    kind: 'group',
+    unitId,
+    ...(attribute ? { attribute: { name: attribute[0], value: attribute[1] } } : {}),
+  });
   it.each([
     [group('tech'), group('rest'), true],
     [group('tech'), group('squad'), false],
@@ -173,7 +189,11 @@ describe('groups that cannot overlap (pure)', () => {
   });
 
   it('judges a family together: a change that passes alone can be noise among many', () => {
-    const input = { direction: 'up' as const, target: { before: { x: 40, n: 100 }, after: { x: 54, n: 100 } }, comparison: { before: { x: 50, n: 100 }, after: { x: 50, n: 100 } } };
+    const input = {
+      direction: 'up' as const,
+      target: { before: { x: 40, n: 100 }, after: { x: 54, n: 100 } },
+      comparison: { before: { x: 50, n: 100 }, after: { x: 50, n: 100 } },
+    };
     const flat = { ...input, target: { before: { x: 40, n: 100 }, after: { x: 40, n: 100 } } };
     const [alone] = judgeImpacts([input]);
     const [crowded] = judgeImpacts([input, flat, flat, flat, flat]);
@@ -191,7 +211,7 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     return { initiative, impact };
   };
 
-  it('with no follow-up: the baseline levels with intervals, the planner\'s verdict, and what would make the change detectable', async () => {
+  it("with no follow-up: the baseline levels with intervals, the planner's verdict, and what would make the change detectable", async () => {
     const { impact } = await planned([
       { id: 'mgmt-expectations', direction: 'up', minChange: 0.03 },
       { id: 'training', direction: 'up', minChange: 0.03 },
@@ -206,9 +226,13 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     expect(clear.baseline!.target!.favorable.lower).toBeLessThan(0.52);
     expect(clear.baseline!.comparison!.n).toBe(600);
     expect(clear.plan!.reaches).toBe(false);
-    expect(clear.plan!.words).toMatch(/^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About \d+ respondents in the target/);
+    expect(clear.plan!.words).toMatch(
+      /^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About \d+ respondents in the target/,
+    );
     expect(impact.plan!.verdict).toBe('not-yet');
-    expect(impact.plan!.words).toMatch(/More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000 respondents\./);
+    expect(impact.plan!.words).toMatch(
+      /More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000 respondents\./,
+    );
     expect(impact.plan!.suggestions.join('\n')).toMatch(/pooling the hypothesis's 2 statements into one index/);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/more waves/);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/a larger target/);
@@ -229,11 +253,17 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
 
   it('a draft follow-up is a normal state in words; edits are kept with their dates and never rewrite the registration', async () => {
     const { initiative } = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.03 }]);
-    const draft = await rt.staff(`/api/surveys/${surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Next pulse', statementIds: ['mgmt-expectations'], minGroupSize: 5 }) });
+    const draft = await rt.staff(`/api/surveys/${surveyId}/waves`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Next pulse', statementIds: ['mgmt-expectations'], minGroupSize: 5 }),
+    });
     expect(draft.status, await draft.clone().text()).toBe(201);
     const draftId = ((await draft.json()) as { id: string }).id;
 
-    const edited = await rt.staff(`/api/initiatives/${initiative.id}`, { method: 'PATCH', body: JSON.stringify({ followUpWaveIds: [draftId], hypothesis: 'Clearer expectations in Tech, sharper wording' }) });
+    const edited = await rt.staff(`/api/initiatives/${initiative.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ followUpWaveIds: [draftId], hypothesis: 'Clearer expectations in Tech, sharper wording' }),
+    });
     expect(edited.status, await edited.clone().text()).toBe(200);
     const after = (await edited.json()) as Initiative;
     expect(after.createdAt).toBe(initiative.createdAt);
@@ -250,17 +280,25 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     expect(impact.pending).toMatch(/^The follow-up wave “Next pulse” is a draft: it has not opened yet/);
     expect(impact.registration.words).toMatch(/before the follow-up opened/);
     // The registration time cannot be sent in an edit.
-    expect((await rt.staff(`/api/initiatives/${initiative.id}`, { method: 'PATCH', body: JSON.stringify({ createdAt: '2000-01-01T00:00:00.000Z' }) })).status).toBe(400);
+    expect(
+      (await rt.staff(`/api/initiatives/${initiative.id}`, { method: 'PATCH', body: JSON.stringify({ createdAt: '2000-01-01T00:00:00.000Z' }) })).status,
+    ).toBe(400);
   });
 
   it('registered after the follow-up closed is exploratory, and the verdict weighs the change against the smallest worth having', async () => {
-    const created = await createInitiative({ name: 'Afterthought', baselineWaveIds: [waves.w2014], followUpWaveIds: [waves.w2015], statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.2 }] });
+    const created = await createInitiative({
+      name: 'Afterthought',
+      baselineWaveIds: [waves.w2014],
+      followUpWaveIds: [waves.w2015],
+      statements: [{ id: 'mgmt-expectations', direction: 'up', minChange: 0.2 }],
+    });
     const impact = (await (await rt.staff(`/api/initiatives/${((await created.json()) as Initiative).id}/impact`)).json()) as Impact;
     expect(impact.status).toBe('judged');
     expect(impact.registration).toMatchObject({ timing: 'after-results' });
     expect(impact.registration.words).toMatch(/after the follow-up's results were known: exploratory/);
     expect(impact.statements[0].did!.hoped).toBe('smaller');
-    expect(impact.statements[0].did!.words).toMatch(/^Real but smaller than hoped: the target rose 12 points more than the comparison group .*; the group hoped for at least 20 points\.$/);
+    expect(impact.statements[0].did!.words).toMatch(
+      /^Real but smaller than hoped: the target rose 12 points more than the comparison group .*; the group hoped for at least 20 points\.$/,
+    );
   });
 });
-

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Profile } from '../shared/org';
-import { UnitTree } from '../shared/org';
-import { buildKAnonymityIndex, coverage, kAnonymize } from '../shared/k-anonymize';
-import { anOrg, generateOrg, orgArbitrary, sampleRespondents } from './fixtures/org-builder';
+import type { Profile } from '../shared/org.ts';
+import { UnitTree } from '../shared/org.ts';
+import { buildKAnonymityIndex, coverage, kAnonymize } from '../shared/k-anonymize.ts';
+import { anOrg, orgArbitrary } from './fixtures/org-builder.ts';
 import { propertyParameters } from './helpers/properties.ts';
 
 /** Counted person by person, independently of the index. */

@@ -67,7 +67,8 @@ const isUpdate = (command: string) => command === 'UpdateCommand' || command ===
 const isWaveCheckpoint = (command: string, input: Record<string, unknown>) =>
   isUpdate(command) && String(input.UpdateExpression).includes('openedThrough') && String(input.ConditionExpression).includes(':opening');
 const isInvitationWrite = (command: string, input: Record<string, unknown>) =>
-  (command === 'BatchWriteCommand' || command === 'BatchWriteItemCommand') && Object.keys((input.RequestItems ?? {}) as object).includes(rt.deps.store.tables.ephemeral);
+  (command === 'BatchWriteCommand' || command === 'BatchWriteItemCommand') &&
+  Object.keys((input.RequestItems ?? {}) as object).includes(rt.deps.store.tables.ephemeral);
 const isReminderMark = (command: string, input: Record<string, unknown>) => isUpdate(command) && String(input.UpdateExpression).includes('remindedRound');
 
 describe('a resumed open', () => {
@@ -117,7 +118,9 @@ describe('a resumed reminder round', () => {
     for (let i = 0; i < answered; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
     const reminders: MailMessage[] = [];
     const removeCrash = crash.request ? crashAtRequest(...crash.request) : () => {};
-    await expect(remindWave(withMailer(aCrashingMailer(reminders, crash.crashAtSend)), waveId, 1, { jobId: `remind-${waveId}` })).rejects.toThrow(/process killed/);
+    await expect(remindWave(withMailer(aCrashingMailer(reminders, crash.crashAtSend)), waveId, 1, { jobId: `remind-${waveId}` })).rejects.toThrow(
+      /process killed/,
+    );
     removeCrash();
     expect(reminders.length).toBeGreaterThan(MAIL_BATCH);
 

@@ -9,7 +9,11 @@ const testRoot = resolve(import.meta.dirname);
 
 async function testFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? testFiles(join(folder, entry.name)) : Promise.resolve(entry.name.endsWith('.ts') ? [join(folder, entry.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? testFiles(join(folder, entry.name)) : Promise.resolve(entry.name.endsWith('.ts') ? [join(folder, entry.name)] : []),
+    ),
+  );
   return nested.flat();
 }
 
@@ -34,7 +38,10 @@ describe('property tests', () => {
   it('run the same cases twice with the same seed (a failure reproduces)', () => {
     const seen = (): number[] => {
       const values: number[] = [];
-      fc.assert(fc.property(fc.integer(), (value) => void values.push(value)), propertyParameters(20));
+      fc.assert(
+        fc.property(fc.integer(), (value) => void values.push(value)),
+        propertyParameters(20),
+      );
       return values;
     };
     expect(propertyParameters().seed).toBe(Number(process.env.PROPERTY_SEED ?? 20261129));

@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { commentsSchema, comparisonSchema, heatmapSchema, impactSchema, participationSchema, planSchema, trendSchema, waveResultsSchema } from '../shared/api-results.ts';
+import {
+  commentsSchema,
+  comparisonSchema,
+  heatmapSchema,
+  impactSchema,
+  participationSchema,
+  planSchema,
+  trendSchema,
+  waveResultsSchema,
+} from '../shared/api-results.ts';
 import { PUBLISHED, type PublishedView } from '../shared/publishable.ts';
 import { numberPaths } from './helpers/schema-numbers.ts';
 
@@ -24,8 +33,14 @@ describe('the publishable set', () => {
   it.each(Object.keys(SCHEMAS) as PublishedView[])('%s: every number its schema can carry is listed, and nothing else', (view) => {
     const inSchema = numberPaths(SCHEMAS[view]).sort();
     const listed = Object.keys(PUBLISHED[view]).sort();
-    expect(inSchema.filter((path) => !listed.includes(path)), 'numbers in the schema that publishable.ts does not list').toEqual([]);
-    expect(listed.filter((path) => !inSchema.includes(path)), 'listed numbers no schema has').toEqual([]);
+    expect(
+      inSchema.filter((path) => !listed.includes(path)),
+      'numbers in the schema that publishable.ts does not list',
+    ).toEqual([]);
+    expect(
+      listed.filter((path) => !inSchema.includes(path)),
+      'listed numbers no schema has',
+    ).toEqual([]);
   });
 
   it('finds a field added to a view (the check has teeth)', async () => {

@@ -31,11 +31,23 @@ describe('reminders', () => {
 
     const first = await remind(waveId);
     expect(first.round).toBe(1);
-    const notAnswered = invitations.slice(5).map((message) => message.to).sort();
+    const notAnswered = invitations
+      .slice(5)
+      .map((message) => message.to)
+      .sort();
     expect(rt.mail.map((message) => message.to).sort()).toEqual(notAnswered);
     expect(rt.mail.every((message) => message.subject.startsWith('Reminder: ') || message.subject.startsWith('Påminnelse: '))).toBe(true);
-    expect(rt.mail.filter((message) => message.subject.startsWith('Påminnelse: ')).map((message) => message.to).sort()).toEqual(
-      invitations.slice(5).filter((message) => message.subject.includes('enkätlänk')).map((message) => message.to).sort(),
+    expect(
+      rt.mail
+        .filter((message) => message.subject.startsWith('Påminnelse: '))
+        .map((message) => message.to)
+        .sort(),
+    ).toEqual(
+      invitations
+        .slice(5)
+        .filter((message) => message.subject.includes('enkätlänk'))
+        .map((message) => message.to)
+        .sort(),
     );
     // The reminder links are the same personal links as the invitations.
     expect(rt.mail.map((message) => /\/r#(\S+)/.exec(message.text)![1]).sort()).toEqual(tokens.slice(5).sort());

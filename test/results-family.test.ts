@@ -45,12 +45,25 @@ const pOf = (favorable: number) => twoProportionZTest(favorable, 100, 50, 100).p
 beforeAll(async () => {
   rt = await startTestRuntime();
   for (const id of STATEMENTS) {
-    const created = await rt.staff('/api/statements', { method: 'POST', body: JSON.stringify({ id, text: { en: `Statement ${id}` }, scale: 'agree5', theme: 'Family' }) });
+    const created = await rt.staff('/api/statements', {
+      method: 'POST',
+      body: JSON.stringify({ id, text: { en: `Statement ${id}` }, scale: 'agree5', theme: 'Family' }),
+    });
     expect(created.status).toBe(201);
   }
   const survey = (await (await rt.staff('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Families' }) })).json()) as { id: string };
-  before = await importWave(survey.id, '2016', '2016-03-01T00:00:00.000Z', csv(() => 50));
-  after = await importWave(survey.id, '2017', '2017-03-01T00:00:00.000Z', csv((statement, unit) => AFTER[statement][unit]));
+  before = await importWave(
+    survey.id,
+    '2016',
+    '2016-03-01T00:00:00.000Z',
+    csv(() => 50),
+  );
+  after = await importWave(
+    survey.id,
+    '2017',
+    '2017-03-01T00:00:00.000Z',
+    csv((statement, unit) => AFTER[statement][unit]),
+  );
 });
 afterAll(async () => {
   await rt?.stop();
@@ -72,12 +85,21 @@ describe('the fixture', () => {
 describe('the heatmap judges every change in the map as one family', () => {
   it('calls no cell rose or fell and colors none when each passes alone but not across the map', async () => {
     // Two waves run here (imported waves do not share their units, so their heatmap has no changes).
-    const people = ['Org > A', 'Org > B'].flatMap((unit) => Array.from({ length: 100 }, (_, j) => ({ email: `${unit.slice(-1).toLowerCase()}${String(j).padStart(3, '0')}@family.test`, unit, j })));
-    const roster = await rt.staff('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: ['email,orgUnit', ...people.map((p) => `${p.email},${p.unit}`)].join('\n') });
+    const people = ['Org > A', 'Org > B'].flatMap((unit) =>
+      Array.from({ length: 100 }, (_, j) => ({ email: `${unit.slice(-1).toLowerCase()}${String(j).padStart(3, '0')}@family.test`, unit, j })),
+    );
+    const roster = await rt.staff('/api/roster', {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: ['email,orgUnit', ...people.map((p) => `${p.email},${p.unit}`)].join('\n'),
+    });
     expect(roster.status).toBe(200);
     const survey = (await (await rt.staff('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Run here' }) })).json()) as { id: string };
     const runWave = async (name: string, favorable: (statement: string, unit: string) => number) => {
-      const created = await rt.staff(`/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name, statementIds: STATEMENTS, minGroupSize: 5 }) });
+      const created = await rt.staff(`/api/surveys/${survey.id}/waves`, {
+        method: 'POST',
+        body: JSON.stringify({ name, statementIds: STATEMENTS, minGroupSize: 5 }),
+      });
       const { id } = (await created.json()) as { id: string };
       const mailed = rt.mail.length;
       expect((await rt.staff(`/api/waves/${id}/open`, { method: 'POST' })).status).toBe(202);

@@ -60,8 +60,16 @@ describe('importing a wave of aggregates', () => {
   });
 
   it('% favorable only: shares with intervals, no distribution, and a trend across imported waves', async () => {
-    const first = await importCsv('2016', 'statement,unit,n,favorable\ntraining,,200,40\ntraining,Org > A,100,35\ntraining,Org > B,100,45', '2016-03-01T00:00:00.000Z');
-    const second = await importCsv('2017', 'statement,unit,n,favorable\ntraining,,210,50\ntraining,Org > A,105,52\ntraining,Org > B,105,48', '2017-03-01T00:00:00.000Z');
+    const first = await importCsv(
+      '2016',
+      'statement,unit,n,favorable\ntraining,,200,40\ntraining,Org > A,100,35\ntraining,Org > B,100,45',
+      '2016-03-01T00:00:00.000Z',
+    );
+    const second = await importCsv(
+      '2017',
+      'statement,unit,n,favorable\ntraining,,210,50\ntraining,Org > A,105,52\ntraining,Org > B,105,48',
+      '2017-03-01T00:00:00.000Z',
+    );
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     const { waveId } = (await second.json()) as { waveId: string };
@@ -118,7 +126,6 @@ describe('the names other vendors give the columns, and the field period', () =>
   });
 });
 
-
 describe('an imported baseline among native waves (the demo organization)', () => {
   let demo: TestRuntime;
   let annual: { id: string; waves: Array<{ id: string; name: string }> };
@@ -132,10 +139,13 @@ describe('an imported baseline among native waves (the demo organization)', () =
     await demo?.stop();
   });
 
-  it('a 2013 import entered after 2014 and 2015 precedes them in year over year, trend and impact, on the directory\'s own units', async () => {
+  it("a 2013 import entered after 2014 and 2015 precedes them in year over year, trend and impact, on the directory's own units", async () => {
     // Unit paths without the top unit ("Technology") name the directory's units.
     const csv = ['Statement,Org unit,n,% favorable', 'training,,300,40', 'training,Technology,120,30', 'training,Product,60,45'].join('\n');
-    const response = await demo.staff('/api/waves/import', { method: 'POST', body: JSON.stringify({ surveyId: annual.id, name: '2013 (vendor)', opensAt: '2013-03-04', closesAt: '2013-03-22', csv }) });
+    const response = await demo.staff('/api/waves/import', {
+      method: 'POST',
+      body: JSON.stringify({ surveyId: annual.id, name: '2013 (vendor)', opensAt: '2013-03-04', closesAt: '2013-03-22', csv }),
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     const imported = ((await response.json()) as { waveId: string }).waveId;
     const wave2014 = annual.waves.find((wave) => wave.name === '2014')!.id;
@@ -144,7 +154,9 @@ describe('an imported baseline among native waves (the demo organization)', () =
     const yoy = (await (await demo.staff(`/api/waves/${wave2014}/compare-previous?unit=${encodeURIComponent('Soundwave > Technology')}`)).json()) as Comparison;
     expect(yoy.from.id).toBe(imported);
     expect(yoy.basis).toBe('year-over-year');
-    const trend = (await (await demo.staff(`/api/surveys/${annual.id}/trend?statement=training&unit=${encodeURIComponent('Soundwave > Technology')}`)).json()) as Trend;
+    const trend = (await (
+      await demo.staff(`/api/surveys/${annual.id}/trend?statement=training&unit=${encodeURIComponent('Soundwave > Technology')}`)
+    ).json()) as Trend;
     expect(trend.points.map((point) => point.waveName)).toEqual(['2013 (vendor)', '2014', '2015']);
 
     const registered = await demo.staff('/api/initiatives', {

@@ -44,25 +44,36 @@ describe('year over year in Technology (the story)', () => {
     expect(view.from.responseRate).toBeCloseTo(0.8, 1);
     expect(view.to.responseRate).toBeCloseTo(0.8, 1);
     const byId = new Map(view.statements.map((statement) => [statement.id, statement]));
-    for (const [id, expected] of [['mgmt-expectations', 4], ['training', 6]] as const) {
+    for (const [id, expected] of [
+      ['mgmt-expectations', 4],
+      ['training', 6],
+    ] as const) {
       const change = byId.get(id)!.change!;
       expect(points(change.estimate)).toBe(expected);
       expect(change.lower).toBeLessThan(change.estimate);
       expect(change.upper).toBeGreaterThan(change.estimate);
       // ~120 respondents a year: a 4–6 point change is within noise, and the words say so without over-claiming.
       expect(change.verdict).toBe('noise');
-      expect(change.words).toMatch(new RegExp(`^rose ${expected} points \\(95% interval −\\d+ to \\+\\d+\\): can't tell from noise; only changes beyond −\\d+ / \\+\\d+ points are detectable here$`));
+      expect(change.words).toMatch(
+        new RegExp(
+          `^rose ${expected} points \\(95% interval −\\d+ to \\+\\d+\\): can't tell from noise; only changes beyond −\\d+ / \\+\\d+ points are detectable here$`,
+        ),
+      );
       expect(change.detectable.up!).toBeGreaterThan(change.estimate);
       expect(change.q).toBeGreaterThanOrEqual(change.p);
     }
   });
 
   it('words the statements and the verdicts in Swedish for a Swedish reader', async () => {
-    const response = await rt.staff(`/api/waves/${wave2015}/compare-previous?unit=${encodeURIComponent(TECHNOLOGY)}`, { headers: { 'accept-language': 'sv-SE,sv;q=0.9' } });
+    const response = await rt.staff(`/api/waves/${wave2015}/compare-previous?unit=${encodeURIComponent(TECHNOLOGY)}`, {
+      headers: { 'accept-language': 'sv-SE,sv;q=0.9' },
+    });
     const view = (await response.json()) as Comparison;
     const clear = view.statements.find((statement) => statement.id === 'mgmt-expectations')!;
     expect(clear.text).toBe('Ledningen gör sina förväntningar tydliga');
-    expect(clear.change!.words).toMatch(/^steg 4 procentenheter \(95 % intervall −\d+ till \+\d+\): går inte att skilja från slumpen; bara förändringar bortom −\d+ \/ \+\d+ procentenheter kan upptäckas här$/);
+    expect(clear.change!.words).toMatch(
+      /^steg 4 procentenheter \(95 % intervall −\d+ till \+\d+\): går inte att skilja från slumpen; bara förändringar bortom −\d+ \/ \+\d+ procentenheter kan upptäckas här$/,
+    );
     // An explicit ?lang= wins over the header.
     const english = await getJson<Comparison>(`/api/waves/${wave2015}/compare-previous?unit=${encodeURIComponent(TECHNOLOGY)}&lang=en`);
     expect(english.statements.find((statement) => statement.id === 'mgmt-expectations')!.change!.words).toMatch(/^rose 4 points/);
@@ -90,7 +101,9 @@ describe('Career Steps', () => {
       expect(points(statement.did!.estimate)).toBe(expected);
       expect(statement.did!.lower).toBeLessThan(0);
       expect(statement.did!.verdict).toBe('noise');
-      expect(statement.did!.words).toMatch(/^Can't tell from noise: the target rose \d points more than the comparison group \(95% interval −\d+ to \+\d+\); only differences beyond/);
+      expect(statement.did!.words).toMatch(
+        /^Can't tell from noise: the target rose \d points more than the comparison group \(95% interval −\d+ to \+\d+\); only differences beyond/,
+      );
       expect(statement.did!.words).not.toMatch(/caus/i);
       expect(statement.parallelTrends).toEqual({ checked: false, words: expect.stringMatching(/Only one baseline wave/) });
       // Technology started 7–8 points below the rest: the note says a rise may be regression to the mean.
@@ -99,7 +112,9 @@ describe('Career Steps', () => {
     const swedish = (await (await rt.staff(`/api/initiatives/${careerSteps.id}/impact`, { headers: { 'accept-language': 'sv' } })).json()) as Impact;
     const [clear] = swedish.statements;
     expect(clear.text).toBe('Ledningen gör sina förväntningar tydliga');
-    expect(clear.did!.words).toMatch(/^Går inte att skilja från slumpen: målgruppen steg 4 procentenheter mer än jämförelsegruppen \(95 % intervall −\d+ till \+\d+\); bara skillnader bortom/);
+    expect(clear.did!.words).toMatch(
+      /^Går inte att skilja från slumpen: målgruppen steg 4 procentenheter mer än jämförelsegruppen \(95 % intervall −\d+ till \+\d+\); bara skillnader bortom/,
+    );
     expect(clear.parallelTrends!.words).toMatch(/^Bara en baslinjemätning/);
     expect(clear.regressionToMean).toMatch(/regression mot medelvärdet/);
   });
@@ -194,7 +209,15 @@ describe('analysts see only the units granted to them', () => {
       return rt.app.request(path, { ...init, headers });
     };
     expect((await analyst(`/api/waves/${wave2015}/results?unit=Technology`)).status).toBe(403);
-    expect((await analyst('/api/staff/analyst-7/grants', { method: 'PUT', body: JSON.stringify({ units: ['Soundwave'] }), headers: { 'content-type': 'application/json' } })).status).toBe(403);
+    expect(
+      (
+        await analyst('/api/staff/analyst-7/grants', {
+          method: 'PUT',
+          body: JSON.stringify({ units: ['Soundwave'] }),
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(403);
     const granted = await rt.staff('/api/staff/analyst-7/grants', { method: 'PUT', body: JSON.stringify({ units: [TECHNOLOGY] }) });
     expect(granted.status).toBe(200);
     expect(await getJson<{ units: string[] }>('/api/staff/analyst-7/grants')).toEqual({ units: [TECHNOLOGY] });
@@ -202,7 +225,12 @@ describe('analysts see only the units granted to them', () => {
     expect((await analyst(`/api/waves/${wave2015}/results?unit=Technology`)).status).toBe(200);
     expect((await analyst(`/api/waves/${wave2015}/results?unit=${encodeURIComponent('Technology > Playback')}`)).status).toBe(200);
     expect((await analyst(`/api/waves/${wave2015}/compare-previous?unit=Technology`)).status).toBe(200);
-    for (const outside of [`/api/waves/${wave2015}/results?unit=Product`, `/api/waves/${wave2015}/results`, `/api/waves/${wave2015}/results?filter=location:Stockholm`, `/api/compare?from=${wave2014}&to=${wave2015}&unit=Design`]) {
+    for (const outside of [
+      `/api/waves/${wave2015}/results?unit=Product`,
+      `/api/waves/${wave2015}/results`,
+      `/api/waves/${wave2015}/results?filter=location:Stockholm`,
+      `/api/compare?from=${wave2014}&to=${wave2015}&unit=Design`,
+    ]) {
       expect((await analyst(outside)).status, outside).toBe(403);
     }
     const map = (await (await analyst(`/api/waves/${wave2015}/heatmap?dimension=2`)).json()) as Heatmap;
@@ -211,8 +239,19 @@ describe('analysts see only the units granted to them', () => {
     // Initiatives: the target inside the grants, compared with everyone outside it, is readable; naming another unit is not.
     const { initiatives } = await getJson<{ initiatives: Array<{ id: string; name: string }> }>('/api/initiatives');
     expect((await analyst(`/api/initiatives/${initiatives.find((i) => i.name === 'Career Steps')!.id}/impact`)).status).toBe(200);
-    const againstProduct = { name: 'Tech vs Product', hypothesis: 'x', statements: [{ id: 'training', direction: 'up' }], target: { unit: TECHNOLOGY }, comparison: { unit: 'Soundwave > Product' }, baselineWaveIds: [wave2014], followUpWaveIds: [wave2015], phase: 'think' };
-    expect((await analyst('/api/initiatives', { method: 'POST', body: JSON.stringify(againstProduct), headers: { 'content-type': 'application/json' } })).status).toBe(403);
+    const againstProduct = {
+      name: 'Tech vs Product',
+      hypothesis: 'x',
+      statements: [{ id: 'training', direction: 'up' }],
+      target: { unit: TECHNOLOGY },
+      comparison: { unit: 'Soundwave > Product' },
+      baselineWaveIds: [wave2014],
+      followUpWaveIds: [wave2015],
+      phase: 'think',
+    };
+    expect(
+      (await analyst('/api/initiatives', { method: 'POST', body: JSON.stringify(againstProduct), headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(403);
     // Participation and wave management stay admin only.
     expect((await analyst(`/api/waves/${wave2015}/participation`)).status).toBe(403);
   });

@@ -11,7 +11,12 @@ afterEach(async () => {
   await rt.stop();
 });
 
-type Participation = { status: string; invited: number; responded: number | '<k'; segments: Array<{ label: string; invited: number | '<k'; responded: number | '<k' }> };
+type Participation = {
+  status: string;
+  invited: number;
+  responded: number | '<k';
+  segments: Array<{ label: string; invited: number | '<k'; responded: number | '<k' }>;
+};
 
 describe('participation while a wave is open', () => {
   it('counts answered invitations per segment and shows "<k" where fewer than k answered', async () => {
@@ -35,7 +40,10 @@ describe('scheduled transitions', () => {
     const { surveyId, waveId: unscheduled } = await aWave(rt).withRoster(10).draft();
     const opensAt = new Date(Date.now() + 60_000).toISOString();
     const closesAt = new Date(Date.now() + 120_000).toISOString();
-    const created = await rt.staff(`/api/surveys/${surveyId}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Scheduled', statementIds: ['mgmt-expectations'], opensAt, closesAt }) });
+    const created = await rt.staff(`/api/surveys/${surveyId}/waves`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Scheduled', statementIds: ['mgmt-expectations'], opensAt, closesAt }),
+    });
     const { id } = (await created.json()) as { id: string };
     const status = async (waveId: string) => ((await (await rt.staff(`/api/waves/${waveId}`)).json()) as { status: string }).status;
 

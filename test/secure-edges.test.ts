@@ -38,7 +38,12 @@ function expectSecureHeaders(response: Response) {
 
 describe('security headers', () => {
   it('are on every API answer of the staff app, a 401 and a 404 included', async () => {
-    for (const response of [await rt.app.request('/api/health'), await rt.app.request('/api/surveys'), await rt.staff('/api/surveys'), await rt.app.request('/api/nothing-here')]) {
+    for (const response of [
+      await rt.app.request('/api/health'),
+      await rt.app.request('/api/surveys'),
+      await rt.staff('/api/surveys'),
+      await rt.app.request('/api/nothing-here'),
+    ]) {
       expectSecureHeaders(response);
     }
   });
@@ -58,13 +63,16 @@ describe('security headers', () => {
 });
 
 describe('unknown API paths', () => {
-  it.each(['/api/anything', '/api', '/api/waves-but-not', '/api/openapi.json/x'])('%s answers a JSON 404 in the embedded site, not the dashboard', async (path) => {
-    const site = createSite(rt.app, webRoot);
-    const response = await site.request(path);
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not-found');
-  });
+  it.each(['/api/anything', '/api', '/api/waves-but-not', '/api/openapi.json/x'])(
+    '%s answers a JSON 404 in the embedded site, not the dashboard',
+    async (path) => {
+      const site = createSite(rt.app, webRoot);
+      const response = await site.request(path);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not-found');
+    },
+  );
 });
 
 describe('bearer tokens', () => {
@@ -75,23 +83,28 @@ describe('bearer tokens', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/expiry/);
   });
 
-  it.each(['/api/surveys', '/api/surveys/abc', '/api/roster', '/api/initiatives', '/api/staff/someone/grants'])('checks the signature of %s once', async (path) => {
-    const token = await rt.token('admin');
-    const verify = vi.spyOn(crypto.subtle, 'verify');
-    try {
-      await rt.app.request(path, { headers: { authorization: `Bearer ${token}` } });
-      expect(verify).toHaveBeenCalledTimes(1);
-    } finally {
-      verify.mockRestore();
-    }
-  });
+  it.each(['/api/surveys', '/api/surveys/abc', '/api/roster', '/api/initiatives', '/api/staff/someone/grants'])(
+    'checks the signature of %s once',
+    async (path) => {
+      const token = await rt.token('admin');
+      const verify = vi.spyOn(crypto.subtle, 'verify');
+      try {
+        await rt.app.request(path, { headers: { authorization: `Bearer ${token}` } });
+        expect(verify).toHaveBeenCalledTimes(1);
+      } finally {
+        verify.mockRestore();
+      }
+    },
+  );
 });
 
 describe('npm run token', () => {
   it('says why it cannot sign for a data folder no server has used (a --memory server), and creates no key', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'baseline-token-'));
     try {
-      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'functions/local/token.ts', '--role', 'admin'], { env: { ...process.env, DATA_DIR: empty } });
+      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'functions/local/token.ts', '--role', 'admin'], {
+        env: { ...process.env, DATA_DIR: empty },
+      });
       await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/No signing key in .*--memory/s) });
       expect(await readdir(empty)).toEqual([]);
     } finally {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UnitTree, profileKey } from '../shared/org';
-import {
-  attributeSegmentId,
-  buildSegments,
-  countBySegment,
-  segmentsOfProfile,
-  unitAttributeSegmentId,
-  unitSegmentId,
-} from '../shared/segments';
-import { anOrg, generateOrg, sampleRespondents } from './fixtures/org-builder';
+import { UnitTree } from '../shared/org.ts';
+import { attributeSegmentId, buildSegments, countBySegment, segmentsOfProfile, unitAttributeSegmentId, unitSegmentId } from '../shared/segments.ts';
+import { anOrg, generateOrg, sampleRespondents } from './fixtures/org-builder.ts';
 
 const acme = () =>
   anOrg()
@@ -39,9 +32,7 @@ describe('buildSegments', () => {
   it('keeps only segments with at least k invitees', () => {
     const org = acme();
     const ids = buildSegments(org.units, org.invitees, 5).map((s) => s.id);
-    expect(ids).toEqual(
-      expect.arrayContaining([unitSegmentId('web'), unitSegmentId('sales'), attributeSegmentId('site', 'Bergen')]),
-    );
+    expect(ids).toEqual(expect.arrayContaining([unitSegmentId('web'), unitSegmentId('sales'), attributeSegmentId('site', 'Bergen')]));
     expect(ids).not.toContain(unitSegmentId('data')); // 3 people
     expect(ids).not.toContain(unitAttributeSegmentId('web', 'site', 'Bergen')); // 2 people
     for (const segment of buildSegments(org.units, org.invitees, 5)) expect(segment.invited).toBeGreaterThanOrEqual(5);

@@ -34,8 +34,14 @@ async function tokens() {
   const now = Math.floor(Date.now() / 1000);
   const forger = await createSigningKey();
   // Same key id as the real key, but signed with another private key: the signature must fail.
-  const forged = await sign({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: 'mallory', roles: ['admin'], exp: now + 600 }, { ...forger.privateJwk, kid: rt.signingKey.publicJwk.kid });
-  const expired = await sign({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: 'late', roles: ['admin'], iat: now - 7200, exp: now - 3600 }, rt.signingKey.privateJwk);
+  const forged = await sign(
+    { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: 'mallory', roles: ['admin'], exp: now + 600 },
+    { ...forger.privateJwk, kid: rt.signingKey.publicJwk.kid },
+  );
+  const expired = await sign(
+    { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: 'late', roles: ['admin'], iat: now - 7200, exp: now - 3600 },
+    rt.signingKey.privateJwk,
+  );
   const otherAudience = await sign({ iss: LOCAL_ISSUER, aud: 'someone-else', sub: 'x', roles: ['admin'], exp: now + 600 }, rt.signingKey.privateJwk);
   const analyst = await signLocalToken(rt.signingKey, { role: 'analyst' });
   return { forged, expired, otherAudience, analyst };

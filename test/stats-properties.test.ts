@@ -1,17 +1,7 @@
 /** Properties every interval and test must keep for any counts a survey can produce (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  benjaminiHochberg,
-  diffInDiff,
-  enps,
-  meanScore,
-  minimumDetectableEffect,
-  newcombeDiff,
-  power2p,
-  twoProportionZTest,
-  wilson,
-} from '../shared/stats';
+import { benjaminiHochberg, diffInDiff, enps, meanScore, minimumDetectableEffect, newcombeDiff, power2p, twoProportionZTest, wilson } from '../shared/stats.ts';
 import { propertyParameters } from './helpers/properties.ts';
 
 /** x favourable out of n respondents, n from 1 to 5,000. */
@@ -78,8 +68,14 @@ describe('interval properties', () => {
   it('a difference-in-differences interval lies in −2..2, contains the estimate, is wider than the target change alone, and flips when target and comparison swap', () => {
     fc.assert(
       fc.property(count, count, count, count, ([tb, ntb], [ta, nta], [cb, ncb], [ca, nca]) => {
-        const target = [[tb, ntb], [ta, nta]] as const;
-        const comparison = [[cb, ncb], [ca, nca]] as const;
+        const target = [
+          [tb, ntb],
+          [ta, nta],
+        ] as const;
+        const comparison = [
+          [cb, ncb],
+          [ca, nca],
+        ] as const;
         const did = diffInDiff({ target, comparison });
         expect(did.lower).toBeGreaterThanOrEqual(-2);
         expect(did.upper).toBeLessThanOrEqual(2);

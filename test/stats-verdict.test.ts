@@ -1,8 +1,8 @@
 /** The one verdict rule: the word and the cell colour come from the same judgement. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minimumDetectableEffect, twoProportionZTest } from '../shared/stats';
-import { describeChange, judgeChange, judgeChanges, type ChangeCell } from '../shared/verdict';
+import { minimumDetectableEffect, twoProportionZTest } from '../shared/stats.ts';
+import { describeChange, judgeChange, judgeChanges, type ChangeCell } from '../shared/verdict.ts';
 import { propertyParameters } from './helpers/properties.ts';
 
 const cell = (xBefore: number, nBefore: number, xAfter: number, nAfter: number): ChangeCell => ({
@@ -71,7 +71,12 @@ describe('judgeChanges', () => {
 
   it('the word and the colour key agree for any family (property)', () => {
     const aCell = fc
-      .tuple(fc.integer({ min: 5, max: 3000 }), fc.integer({ min: 5, max: 3000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
+      .tuple(
+        fc.integer({ min: 5, max: 3000 }),
+        fc.integer({ min: 5, max: 3000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+      )
       .map(([nBefore, nAfter, before, after]) => cell(Math.round(before * nBefore), nBefore, Math.round(after * nAfter), nAfter));
     fc.assert(
       fc.property(fc.array(fc.option(aCell, { nil: null }), { minLength: 1, maxLength: 40 }), (cells) => {

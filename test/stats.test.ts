@@ -21,7 +21,7 @@ import {
   studentTQuantile,
   twoProportionZTest,
   wilson,
-} from '../shared/stats';
+} from '../shared/stats.ts';
 
 const limits = (interval: { lower: number; upper: number }) => [interval.lower, interval.upper];
 
@@ -154,7 +154,12 @@ describe('twoProportionZTest', () => {
   });
 
   it("z² is the Pearson chi-square of the 2×2 table, as R's prop.test(correct = FALSE) reports", () => {
-    for (const [x1, n1, x2, n2] of [[56, 70, 48, 80], [9, 10, 3, 10], [5, 56, 0, 29], [83, 86, 90, 93]]) {
+    for (const [x1, n1, x2, n2] of [
+      [56, 70, 48, 80],
+      [9, 10, 3, 10],
+      [5, 56, 0, 29],
+      [83, 86, 90, 93],
+    ]) {
       const observed = [x1, n1 - x1, x2, n2 - x2];
       const total = n1 + n2;
       const yes = (x1 + x2) / total;
@@ -175,10 +180,7 @@ describe('benjaminiHochberg', () => {
   // four smallest. Adjusted values as R p.adjust(method = "BH") and the SciPy documentation of
   // false_discovery_control print them for this example.
   const published = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1];
-  const adjusted = [
-    0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645, 0.0765, 0.486, 0.58118182, 0.714875, 0.75323077,
-    0.81321429, 1,
-  ];
+  const adjusted = [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714, 0.06385714, 0.0645, 0.0765, 0.486, 0.58118182, 0.714875, 0.75323077, 0.81321429, 1];
 
   it('reproduces the adjusted values of the 1995 example and its four discoveries', () => {
     const q = benjaminiHochberg(published);
@@ -278,19 +280,46 @@ describe('diffInDiff', () => {
   // Comparison change 0: both distances √(2 · 0.0962²) = 0.1360.
   // DiD 0.10: lower 0.10 − √(0.1373² + 0.1360²) = −0.0933; upper 0.10 + √(0.1321² + 0.1360²) = 0.2896.
   it('target 50/100 → 60/100 against a comparison flat at 50/100 (Newcombe 2001 square-and-add)', () => {
-    const did = diffInDiff({ target: [[50, 100], [60, 100]], comparison: [[50, 100], [50, 100]] });
+    const did = diffInDiff({
+      target: [
+        [50, 100],
+        [60, 100],
+      ],
+      comparison: [
+        [50, 100],
+        [50, 100],
+      ],
+    });
     expect(did.estimate).toBeCloseTo(0.1, 12);
     expectLimits(did, -0.0933, 0.2896, 3);
   });
 
   it('with a flat comparison of a million, is the target change with its Newcombe interval', () => {
-    const did = diffInDiff({ target: [[50, 100], [60, 100]], comparison: [[500_000, 1_000_000], [500_000, 1_000_000]] });
+    const did = diffInDiff({
+      target: [
+        [50, 100],
+        [60, 100],
+      ],
+      comparison: [
+        [500_000, 1_000_000],
+        [500_000, 1_000_000],
+      ],
+    });
     const change = newcombeDiff(60, 100, 50, 100);
     expectLimits(did, change.lower, change.upper, 2);
   });
 
   it('subtracts the comparison change: both groups rising 10 points is no difference', () => {
-    const did = diffInDiff({ target: [[40, 100], [50, 100]], comparison: [[400, 1000], [500, 1000]] });
+    const did = diffInDiff({
+      target: [
+        [40, 100],
+        [50, 100],
+      ],
+      comparison: [
+        [400, 1000],
+        [500, 1000],
+      ],
+    });
     expect(did.estimate).toBeCloseTo(0, 12);
     expect(did.lower).toBeLessThan(0);
     expect(did.upper).toBeGreaterThan(0);

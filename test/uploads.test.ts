@@ -31,13 +31,20 @@ beforeAll(async () => {
       objects.delete(path);
       response.writeHead(204).end();
     } else {
-      response.writeHead(404, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
+      response
+        .writeHead(404, { 'content-type': 'application/xml' })
+        .end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
     }
   });
   await new Promise<void>((resolve) => bucketServer.listen(0, '127.0.0.1', resolve));
   const { port } = bucketServer.address() as AddressInfo;
   rt = await startTestRuntime();
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, region: 'eu-north-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    region: 'eu-north-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   rt.deps.files = createS3FileStore(client, 'uploads');
 });
 afterAll(async () => {
@@ -71,7 +78,12 @@ describe('presigned uploads and exports', () => {
     expect(exported.status).toBe(303);
     const rows = parseCsv(await (await fetch(exported.headers.get('location')!)).text());
     expect(rows[0].fields).toEqual(['email', 'link']);
-    expect(rows.slice(1).map((row) => row.fields[1].split('#')[1]).sort()).toEqual([...tokens].sort());
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row.fields[1].split('#')[1])
+        .sort(),
+    ).toEqual([...tokens].sort());
     // Recorded in the audit log, and shown on the wave as "links exported".
     const audit = await listAudit(rt.deps.store);
     expect(audit.filter((entry) => entry.waveId === waveId)).toEqual([expect.objectContaining({ action: 'invitation-links-exported', actor: 'local-admin' })]);

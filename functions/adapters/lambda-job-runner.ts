@@ -17,11 +17,13 @@ export interface LambdaJobRunnerOptions {
 export function createLambdaJobRunner({ client, functionName }: LambdaJobRunnerOptions): JobRunner {
   return {
     async start(job: JobRequest) {
-      const result = await client.send(new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(job)),
-      }));
+      const result = await client.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(job)),
+        }),
+      );
       if (result.StatusCode !== 202) throw new Error(`the job function did not accept job ${job.id} (status ${result.StatusCode})`);
     },
   };

@@ -8,7 +8,8 @@ const URL_LIFETIME_SECONDS = 15 * 60;
 
 export function createS3FileStore(client: S3Client, bucket: string): FileStore {
   return {
-    createUploadUrl: (key, contentType) => getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), { expiresIn: URL_LIFETIME_SECONDS }),
+    createUploadUrl: (key, contentType) =>
+      getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), { expiresIn: URL_LIFETIME_SECONDS }),
     async take(key) {
       try {
         const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -22,7 +23,9 @@ export function createS3FileStore(client: S3Client, bucket: string): FileStore {
     },
     async publish(key, body, contentType, fileName) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: `attachment; filename="${fileName}"` }), { expiresIn: URL_LIFETIME_SECONDS });
+      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: `attachment; filename="${fileName}"` }), {
+        expiresIn: URL_LIFETIME_SECONDS,
+      });
     },
   };
 }

@@ -19,9 +19,11 @@ export interface SesMailerOptions {
 export function createSesMailer(options: SesMailerOptions): Mailer {
   let rate: Promise<number> | undefined;
   let nextSlot = 0;
-  const sendingRate = () => (rate ??= options.maxSendRate !== undefined
-    ? Promise.resolve(options.maxSendRate)
-    : options.client.send(new GetAccountCommand({})).then((account) => account.SendQuota?.MaxSendRate ?? 1));
+  const sendingRate = () =>
+    (rate ??=
+      options.maxSendRate !== undefined
+        ? Promise.resolve(options.maxSendRate)
+        : options.client.send(new GetAccountCommand({})).then((account) => account.SendQuota?.MaxSendRate ?? 1));
 
   /** Reserve the next free slot and wait for it; concurrent callers queue up one interval apart. */
   const waitForSlot = async () => {
@@ -35,17 +37,19 @@ export function createSesMailer(options: SesMailerOptions): Mailer {
   return {
     async send(message) {
       await waitForSlot();
-      await options.client.send(new SendEmailCommand({
-        FromEmailAddress: options.from,
-        Destination: { ToAddresses: [message.to] },
-        ConfigurationSetName: options.configurationSet,
-        Content: {
-          Simple: {
-            Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+      await options.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: options.from,
+          Destination: { ToAddresses: [message.to] },
+          ConfigurationSetName: options.configurationSet,
+          Content: {
+            Simple: {
+              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+            },
           },
-        },
-      }));
+        }),
+      );
     },
   };
 }

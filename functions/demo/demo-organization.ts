@@ -50,7 +50,12 @@ const agree = (id: string, en: string, sv: string, theme: string): Statement => 
 
 export const DEMO_STATEMENTS: Statement[] = [
   agree('mgmt-expectations', 'Management makes its expectations clear', 'Ledningen gör sina förväntningar tydliga', 'Leadership'),
-  agree('training', 'I am offered training or development to further myself professionally', 'Jag erbjuds utbildning eller utveckling för att växa professionellt', 'Growth'),
+  agree(
+    'training',
+    'I am offered training or development to further myself professionally',
+    'Jag erbjuds utbildning eller utveckling för att växa professionellt',
+    'Growth',
+  ),
   agree('career-path', 'I can see a path for my career here', 'Jag ser en karriärväg för mig här', 'Growth'),
   agree('feedback', 'I get useful feedback on my work', 'Jag får användbar återkoppling på mitt arbete', 'Growth'),
   agree('manager-support', 'My manager supports me when I need it', 'Min chef stöttar mig när jag behöver det', 'Leadership'),
@@ -61,7 +66,15 @@ export const DEMO_STATEMENTS: Statement[] = [
   agree('belonging', 'I feel I belong here', 'Jag känner att jag hör hemma här', 'Belonging'),
   agree('recognition', 'Good work is recognized here', 'Bra arbete uppmärksammas här', 'Engagement'),
   agree('pride', 'I am proud to work here', 'Jag är stolt över att arbeta här', 'Engagement'),
-  { id: 'enps', text: { en: 'How likely are you to recommend Soundwave as a place to work?', sv: 'Hur troligt är det att du skulle rekommendera Soundwave som arbetsplats?' }, scale: 'enps', theme: 'Engagement' },
+  {
+    id: 'enps',
+    text: {
+      en: 'How likely are you to recommend Soundwave as a place to work?',
+      sv: 'Hur troligt är det att du skulle rekommendera Soundwave som arbetsplats?',
+    },
+    scale: 'enps',
+    theme: 'Engagement',
+  },
   { id: 'comments', text: { en: 'Anything else you want to tell us?', sv: 'Något mer du vill berätta?' }, scale: 'text', theme: 'Comments' },
 ];
 

@@ -45,8 +45,14 @@ export async function removeDemo(deps: AppDeps): Promise<{ removed: { surveys: n
   await deleteDemoInitiatives(store);
   const demoStatements = (await listStatements(store)).filter((statement) => statement.demo);
   const statements = demoStatements.filter((statement) => !kept.has(statement.id));
-  await retireStatements(store, statements.map((statement) => statement.id));
-  await adoptStatements(store, demoStatements.filter((statement) => kept.has(statement.id)).map((statement) => statement.id));
+  await retireStatements(
+    store,
+    statements.map((statement) => statement.id),
+  );
+  await adoptStatements(
+    store,
+    demoStatements.filter((statement) => kept.has(statement.id)).map((statement) => statement.id),
+  );
   const pointer = await getRosterPointer(store);
   const people = pointer?.demo ? pointer.count : 0;
   if (pointer?.demo) await clearRoster(store);

@@ -48,7 +48,14 @@ export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
   await putSurvey(deps.store, annual);
   const annualWaveIds: string[] = [];
   for (const year of [2014, 2015] as const) {
-    const wave = await createWave(deps, annual.id, String(year), DEMO_STATEMENTS.map((s) => s.id), `${year}-03-03T08:00:00.000Z`, `${year}-03-21T17:00:00.000Z`);
+    const wave = await createWave(
+      deps,
+      annual.id,
+      String(year),
+      DEMO_STATEMENTS.map((s) => s.id),
+      `${year}-03-03T08:00:00.000Z`,
+      `${year}-03-21T17:00:00.000Z`,
+    );
     await runToEnd(seeding, 'open-wave', wave.id);
     await answerAnnual(seeding, wave, year, people);
     await runToEnd(seeding, 'close-wave', wave.id);
@@ -66,7 +73,12 @@ export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
     'speak-up': random() < 0.65 ? 5 : 2,
     enps: Math.floor(random() * 11),
   }));
-  await seedDemoInitiatives(deps, { annualSurveyId: annual.id, wave2014Id: annualWaveIds[0], wave2015Id: annualWaveIds[1], technologyUnitPath: `${DEMO_ROOT} > Technology` });
+  await seedDemoInitiatives(deps, {
+    annualSurveyId: annual.id,
+    wave2014Id: annualWaveIds[0],
+    wave2015Id: annualWaveIds[1],
+    technologyUnitPath: `${DEMO_ROOT} > Technology`,
+  });
   return { surveys: [annual.name, pulse.name] };
 }
 

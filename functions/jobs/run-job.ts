@@ -61,7 +61,10 @@ export async function launchJob(deps: AppDeps, kind: JobKind, waveId: string, ex
   const { to } = WAVE_JOBS[which];
   const reached = wave.status === to || (which === 'open' ? wave.status === 'open' : wave.status === 'closed');
   if (!reached) {
-    throw new ConflictError('wrong-status', `wave ${waveId} is ${wave.status}; only ${which === 'open' ? 'a draft' : 'an open'} wave ${which === 'open' ? 'opens' : 'closes'}`);
+    throw new ConflictError(
+      'wrong-status',
+      `wave ${waveId} is ${wave.status}; only ${which === 'open' ? 'a draft' : 'an open'} wave ${which === 'open' ? 'opens' : 'closes'}`,
+    );
   }
   const existing = wave[WAVE_JOBS[which].field] ?? (wave.status === to ? await adoptWaveJob(deps.store, waveId, which, id) : undefined);
   if (!existing) throw new ConflictError('wrong-status', `wave ${waveId} is ${wave.status} already`);

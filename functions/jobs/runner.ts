@@ -29,9 +29,7 @@ export function createInProcessRunner() {
     async start(job: JobRequest) {
       if (!handler) throw new Error('job runner started before a handler was bound');
       const run = handler;
-      const promise: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => run(job))
-        .finally(() => running.delete(promise));
+      const promise: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(job)).finally(() => running.delete(promise));
       running.add(promise);
     },
     async idle() {

@@ -15,9 +15,16 @@ import { createStore } from '../store/client.ts';
 
 /** The variables every entry point reads; infra/ sets them on each function (test/infra checks it). */
 export const COMMON_ENV = [
-  'MAIN_TABLE_NAME', 'EPHEMERAL_TABLE_NAME', 'PUBLIC_BASE_URL',
-  'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUTH_ROLES_CLAIM', 'AUTH_DOMAIN', 'AUTH_REDIRECT_URI',
-  'SUBMISSION_DEADLINE_MS', 'CLOSE_GRACE_MS',
+  'MAIN_TABLE_NAME',
+  'EPHEMERAL_TABLE_NAME',
+  'PUBLIC_BASE_URL',
+  'AUTH_ISSUER',
+  'AUTH_CLIENT_ID',
+  'AUTH_ROLES_CLAIM',
+  'AUTH_DOMAIN',
+  'AUTH_REDIRECT_URI',
+  'SUBMISSION_DEADLINE_MS',
+  'CLOSE_GRACE_MS',
 ] as const;
 export const STAFF_ENV = ['JOBS_FUNCTION_NAME', 'UPLOADS_BUCKET'] as const;
 export const JOBS_ENV = ['MAIL_FROM', 'SES_CONFIGURATION_SET'] as const;

@@ -36,7 +36,11 @@ const server = dynalite({ ...(workerData.path ? { path: workerData.path } : {}),
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message === 'stop') server.close(() => parentPort.postMessage({ stopped: true }));
-  if (message === 'compact') void compact().then(() => parentPort.postMessage({ compacted: true }), (error) => parentPort.postMessage({ compacted: false, error: String(error) }));
+  if (message === 'compact')
+    void compact().then(
+      () => parentPort.postMessage({ compacted: true }),
+      (error) => parentPort.postMessage({ compacted: false, error: String(error) }),
+    );
 });
 
 /**
@@ -66,10 +70,16 @@ async function compact() {
   await Promise.all([...openResources].filter(([, openedAt]) => openedAt <= asked).map(([resource]) => resource.close().catch(() => {})));
   const compactAll = () => db.compactRange(...EVERYTHING, { keyEncoding: 'buffer' });
   for (let round = 0; round < 2; round++) {
-    await batch([{ type: 'put', key: LOW, value: 0 }, { type: 'put', key: HIGH, value: 0 }]);
+    await batch([
+      { type: 'put', key: LOW, value: 0 },
+      { type: 'put', key: HIGH, value: 0 },
+    ]);
     await compactAll();
   }
-  await batch([{ type: 'del', key: LOW }, { type: 'del', key: HIGH }]);
+  await batch([
+    { type: 'del', key: LOW },
+    { type: 'del', key: HIGH },
+  ]);
   await compactAll();
   await compactAll();
 }

@@ -58,7 +58,14 @@ export function localAuthConfig(key: SigningKey): AuthConfig {
 export async function signLocalToken(key: SigningKey, options: { role: StaffRole; subject?: string; hours?: number }): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign(
-    { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: options.subject ?? `local-${options.role}`, roles: [options.role], iat: now, exp: now + (options.hours ?? 12) * 3600 },
+    {
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_AUDIENCE,
+      sub: options.subject ?? `local-${options.role}`,
+      roles: [options.role],
+      iat: now,
+      exp: now + (options.hours ?? 12) * 3600,
+    },
     key.privateJwk,
   );
 }

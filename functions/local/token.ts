@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { STAFF_ROLES, type StaffRole } from '../auth.ts';
 import { readSigningKey, signLocalToken } from './signing-key.ts';
 
-const { values } = parseArgs({ options: { role: { type: 'string', default: 'admin' }, subject: { type: 'string' }, hours: { type: 'string', default: '12' } } });
+const { values } = parseArgs({
+  options: { role: { type: 'string', default: 'admin' }, subject: { type: 'string' }, hours: { type: 'string', default: '12' } },
+});
 if (!(STAFF_ROLES as readonly string[]).includes(values.role!)) {
   console.error(`--role must be one of ${STAFF_ROLES.join(', ')}`);
   process.exit(2);

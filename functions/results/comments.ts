@@ -55,17 +55,29 @@ export async function buildComments(deps: AppDeps, waveId: string, query: { stat
     throw new ValidationError(`statement: "${query.statement}" is not a comment statement of this wave`, 'statement');
   }
   const unitSegments = [...context.segments.values()].filter((segment) => segment.kind === 'unit');
-  const cells = await getCellsByIds(deps.store, waveId, unitSegments.map((segment) => segment.id));
+  const cells = await getCellsByIds(
+    deps.store,
+    waveId,
+    unitSegments.map((segment) => segment.id),
+  );
   const readable = readableUnits(context, (unitId) => {
     const cell = cells.get(unitSegmentId(unitId));
     if (!cell) return 0;
     return cell.invitedVisible && cell.respondedVisible ? cell.responded : undefined;
   });
-  const units = [...readable].filter((unitId) => mayRead(reader, context, unitSegmentId(unitId))).map((unitId) => ({ id: unitSegmentId(unitId), label: labelOf(context, unitSegmentId(unitId)) }));
+  const units = [...readable]
+    .filter((unitId) => mayRead(reader, context, unitSegmentId(unitId)))
+    .map((unitId) => ({ id: unitSegmentId(unitId), label: labelOf(context, unitSegmentId(unitId)) }));
   const segment = { id: segmentId, label: labelOf(context, segmentId) };
   const unitId = [...readable].find((id) => unitSegmentId(id) === segmentId);
   if (!unitId) {
-    return { segment, hidden: true, reason: `fewer than ${COMMENT_MIN_RESPONDENTS} respondents in this group, or in what would be left by comparing it with a group it contains`, comments: [], units };
+    return {
+      segment,
+      hidden: true,
+      reason: `fewer than ${COMMENT_MIN_RESPONDENTS} respondents in this group, or in what would be left by comparing it with a group it contains`,
+      comments: [],
+      units,
+    };
   }
   const comments: Comments['comments'] = [];
   for await (const page of commentPages(deps.store, waveId)) {

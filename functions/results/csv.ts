@@ -16,19 +16,74 @@ export function resultsCsv(view: WaveResults): string {
     ['statement', 'text', 'n', '% favorable', 'lower', 'upper', '% neutral', '% unfavorable', 'mean', 'eNPS', 'note'],
   ];
   for (const s of view.statements) {
-    rows.push([s.id, s.text, s.n, ...est(s.favorable), pct(s.neutral?.estimate), pct(s.unfavorable?.estimate), s.mean ? Math.round(s.mean.estimate * 100) / 100 : undefined, s.enps ? Math.round(s.enps.estimate * 100) : undefined, hiddenNote(s.hidden, s.reason)]);
+    rows.push([
+      s.id,
+      s.text,
+      s.n,
+      ...est(s.favorable),
+      pct(s.neutral?.estimate),
+      pct(s.unfavorable?.estimate),
+      s.mean ? Math.round(s.mean.estimate * 100) / 100 : undefined,
+      s.enps ? Math.round(s.enps.estimate * 100) : undefined,
+      hiddenNote(s.hidden, s.reason),
+    ]);
   }
   return toCsv(rows);
 }
 
 export function comparisonCsv(view: Comparison): string {
   const rows: Cell[][] = [
-    ['from', view.from.name, 'response rate %', pct(view.from.responseRate), 'to', view.to.name, 'response rate %', pct(view.to.responseRate), 'group', view.segment.label, 'k', view.k],
-    ['statement', 'text', 'n before', '% favorable before', 'n after', '% favorable after', 'change (points)', 'lower', 'upper', 'p', 'q', 'verdict', 'detectable down', 'detectable up', 'words', 'note'],
+    [
+      'from',
+      view.from.name,
+      'response rate %',
+      pct(view.from.responseRate),
+      'to',
+      view.to.name,
+      'response rate %',
+      pct(view.to.responseRate),
+      'group',
+      view.segment.label,
+      'k',
+      view.k,
+    ],
+    [
+      'statement',
+      'text',
+      'n before',
+      '% favorable before',
+      'n after',
+      '% favorable after',
+      'change (points)',
+      'lower',
+      'upper',
+      'p',
+      'q',
+      'verdict',
+      'detectable down',
+      'detectable up',
+      'words',
+      'note',
+    ],
   ];
   for (const s of view.statements) {
     const c = s.change;
-    rows.push([s.id, s.text, s.before?.n, pct(s.before?.favorable.estimate), s.after?.n, pct(s.after?.favorable.estimate), ...est(c), c?.p, c?.q, c?.verdict, pct(c?.detectable.down ?? undefined), pct(c?.detectable.up ?? undefined), c?.words, hiddenNote(s.hidden, s.reason)]);
+    rows.push([
+      s.id,
+      s.text,
+      s.before?.n,
+      pct(s.before?.favorable.estimate),
+      s.after?.n,
+      pct(s.after?.favorable.estimate),
+      ...est(c),
+      c?.p,
+      c?.q,
+      c?.verdict,
+      pct(c?.detectable.down ?? undefined),
+      pct(c?.detectable.up ?? undefined),
+      c?.words,
+      hiddenNote(s.hidden, s.reason),
+    ]);
   }
   return toCsv(rows);
 }
@@ -38,7 +93,17 @@ export function heatmapCsv(view: Heatmap): string {
   const statements = new Map(view.statements.map((statement) => [statement.id, statement.text]));
   const rows: Cell[][] = [['statement', 'text', 'group', 'n', '% favorable', 'change (points)', 'lower', 'upper', 'q', 'verdict', 'note']];
   for (const cell of view.cells) {
-    rows.push([cell.statementId, statements.get(cell.statementId), segments.get(cell.segmentId), cell.n, pct(cell.favorable?.estimate), ...est(cell.change), cell.change?.q, cell.change?.verdict, hiddenNote(cell.hidden, cell.reason) ?? (cell.changeReason ? `no change: ${cell.changeReason}` : undefined)]);
+    rows.push([
+      cell.statementId,
+      statements.get(cell.statementId),
+      segments.get(cell.segmentId),
+      cell.n,
+      pct(cell.favorable?.estimate),
+      ...est(cell.change),
+      cell.change?.q,
+      cell.change?.verdict,
+      hiddenNote(cell.hidden, cell.reason) ?? (cell.changeReason ? `no change: ${cell.changeReason}` : undefined),
+    ]);
   }
   return toCsv(rows);
 }
@@ -48,17 +113,46 @@ export function trendCsv(view: Trend): string {
     ['survey', view.survey.name, 'statement', view.statement.text, 'group', view.segment.label],
     ['wave', 'opens', 'k', 'response rate %', 'n', '% favorable', 'lower', 'upper', 'note'],
   ];
-  for (const point of view.points) rows.push([point.waveName, point.opensAt, point.k, pct(point.responseRate), point.n, ...est(point.favorable), hiddenNote(point.hidden, point.reason)]);
+  for (const point of view.points)
+    rows.push([point.waveName, point.opensAt, point.k, pct(point.responseRate), point.n, ...est(point.favorable), hiddenNote(point.hidden, point.reason)]);
   return toCsv(rows);
 }
 
 export function impactCsv(view: Impact): string {
   const rows: Cell[][] = [
     ['initiative', view.initiative.name, 'target', view.initiative.targetLabel, 'comparison', view.initiative.comparisonLabel, 'k', view.k],
-    ['statement', 'text', 'expected', 'target change (points)', 'comparison change (points)', 'difference-in-differences', 'lower', 'upper', 'q', 'verdict', 'words', 'moved alike before', 'regression to the mean', 'note'],
+    [
+      'statement',
+      'text',
+      'expected',
+      'target change (points)',
+      'comparison change (points)',
+      'difference-in-differences',
+      'lower',
+      'upper',
+      'q',
+      'verdict',
+      'words',
+      'moved alike before',
+      'regression to the mean',
+      'note',
+    ],
   ];
   for (const s of view.statements) {
-    rows.push([s.id, s.text, s.direction, pct(s.target?.change.estimate), pct(s.comparison?.change.estimate), ...est(s.did), s.did?.q, s.did?.verdict, s.did?.words, s.parallelTrends?.words, s.regressionToMean, hiddenNote(s.hidden, s.reason)]);
+    rows.push([
+      s.id,
+      s.text,
+      s.direction,
+      pct(s.target?.change.estimate),
+      pct(s.comparison?.change.estimate),
+      ...est(s.did),
+      s.did?.q,
+      s.did?.verdict,
+      s.did?.words,
+      s.parallelTrends?.words,
+      s.regressionToMean,
+      hiddenNote(s.hidden, s.reason),
+    ]);
   }
   for (const warning of view.warnings) rows.push(['warning', warning]);
   return toCsv(rows);

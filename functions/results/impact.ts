@@ -72,7 +72,10 @@ function resolveGroups(context: WaveContext, target: Slice, comparison: Slice | 
   const other = findSegmentId(context, comparison);
   if (!other.id) throw new ValidationError(`comparison.${other.field}: ${other.problem}`, `comparison.${other.field}`);
   if (!groupsDisjoint(context.tree, shapeOf(context, found.id), shapeOf(context, other.id))) {
-    throw new ValidationError('comparison: the comparison group overlaps the target; choose a group with nobody in the target (the default is everyone outside it)', 'comparison');
+    throw new ValidationError(
+      'comparison: the comparison group overlaps the target; choose a group with nobody in the target (the default is everyone outside it)',
+      'comparison',
+    );
   }
   return { targetId: found.id, comparisonId: other.id };
 }
@@ -95,7 +98,11 @@ async function assertFollowUpsAfter(deps: AppDeps, baseline: Wave[], followUpWav
 }
 
 /** Register an initiative; 400 naming the field when a wave, statement or group is wrong. */
-export async function createInitiative(deps: AppDeps, input: InitiativeCreate, extra: { demo?: boolean; reader?: Reader; registeredAt?: string } = {}): Promise<Initiative> {
+export async function createInitiative(
+  deps: AppDeps,
+  input: InitiativeCreate,
+  extra: { demo?: boolean; reader?: Reader; registeredAt?: string } = {},
+): Promise<Initiative> {
   const load = async (ids: string[], field: string) =>
     Promise.all(
       ids.map((id, index) =>
@@ -113,7 +120,8 @@ export async function createInitiative(deps: AppDeps, input: InitiativeCreate, e
   if (extra.reader) assertMayReadInitiative(extra.reader, context, targetId, comparisonId);
   const asked = new Set((last.statements ?? []).map((statement) => statement.id));
   input.statements.forEach((statement, index) => {
-    if (!asked.has(statement.id)) throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
+    if (!asked.has(statement.id))
+      throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
   });
   const initiative: Initiative = {
     ...input,
@@ -143,7 +151,10 @@ async function confoundingWarnings(
   for (const other of await listInitiatives(deps.store)) {
     if (other.id === initiative.id) continue;
     const waves = await Promise.all([...other.baselineWaveIds, ...other.followUpWaveIds].map((id) => getWave(deps.store, id).catch(() => undefined)));
-    const times = waves.filter((wave) => wave !== undefined).map(when).sort();
+    const times = waves
+      .filter((wave) => wave !== undefined)
+      .map(when)
+      .sort();
     if (times.length === 0 || !periodsOverlap(period, { from: times[0], to: times[times.length - 1] })) continue;
     const found = findSegmentId(context, other.target);
     const overlaps = found.id ? !groupsDisjoint(context.tree, shapeOf(context, targetId), shapeOf(context, found.id)) : true;
@@ -174,7 +185,11 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
   const registration = registrationOf(initiative.createdAt, judgedWave ?? followUpWaves[followUpWaves.length - 1], pageWords);
   const notClosedBaseline = baselineWaves.find((wave) => wave.status !== 'closed');
   if (notClosedBaseline) {
-    return plannedImpact(deps, initiative, baselineWaves, followUpWaves, registration, { pending: pageWords.baselineNotClosed(notClosedBaseline.name, notClosedBaseline.status), reader: opts.reader, lang: opts.lang });
+    return plannedImpact(deps, initiative, baselineWaves, followUpWaves, registration, {
+      pending: pageWords.baselineNotClosed(notClosedBaseline.name, notClosedBaseline.status),
+      reader: opts.reader,
+      lang: opts.lang,
+    });
   }
   if (!judgedWave) {
     const next = followUpWaves[followUpWaves.length - 1];
@@ -218,16 +233,30 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
   const rows = initiative.statements.map((wanted) => {
     const statement = statementOf(after, wanted.id) ?? statementOf(before, wanted.id);
     const ref = statement ? statementRef(statement, opts.lang) : { id: wanted.id, text: wanted.id, theme: '', scale: 'agree5' };
-    const parts = [countOf(before, 'targetId', wanted.id), countOf(after, 'targetId', wanted.id), countOf(before, 'comparisonId', wanted.id), countOf(after, 'comparisonId', wanted.id)];
+    const parts = [
+      countOf(before, 'targetId', wanted.id),
+      countOf(after, 'targetId', wanted.id),
+      countOf(before, 'comparisonId', wanted.id),
+      countOf(after, 'comparisonId', wanted.id),
+    ];
     const missing = parts.find((part) => !part.count);
     const base = { ...ref, direction: wanted.direction, ...(wanted.minChange !== undefined ? { minChange: wanted.minChange } : {}) };
     if (missing) return { base, reason: missing.reason ?? 'differencing', input: undefined };
     const [tb, ta, cb, ca] = parts.map((part) => part.count as Count);
-    const input: ImpactInput = { direction: wanted.direction, minChange: wanted.minChange, target: { before: tb, after: ta }, comparison: { before: cb, after: ca } };
+    const input: ImpactInput = {
+      direction: wanted.direction,
+      minChange: wanted.minChange,
+      target: { before: tb, after: ta },
+      comparison: { before: cb, after: ca },
+    };
     return { base, reason: undefined, input };
   });
   const present = rows.filter((row) => row.input !== undefined);
-  const judged = judgeImpacts(present.map((row) => row.input!), undefined, words);
+  const judged = judgeImpacts(
+    present.map((row) => row.input!),
+    undefined,
+    words,
+  );
 
   const statements: ImpactStatement[] = rows.map((row) => {
     if (!row.input) return { ...row.base, hidden: true, reason: row.reason };
@@ -240,7 +269,17 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
       const earliestComparison = countOf(first, 'comparisonId', row.base.id).count;
       shown.parallelTrends =
         earliestTarget && earliestComparison
-          ? { checked: true, ...checkParallelTrends({ target: { before: earliestTarget, after: row.input.target.before }, comparison: { before: earliestComparison, after: row.input.comparison.before } }, undefined, words) }
+          ? {
+              checked: true,
+              ...checkParallelTrends(
+                {
+                  target: { before: earliestTarget, after: row.input.target.before },
+                  comparison: { before: earliestComparison, after: row.input.comparison.before },
+                },
+                undefined,
+                words,
+              ),
+            }
           : { checked: false, words: words.hiddenBaseline };
     } else {
       shown.parallelTrends = { checked: false, words: words.unchecked };
@@ -264,8 +303,14 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
     baseline: baselineContexts.map((context) => waveRef(context.wave, undefined)),
     followUp: { ...waveRef(after.wave, undefined), status: after.wave.status },
     responseRates: {
-      target: { before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.targetId), k).responseRate, after: afterIds && waveRef(after.wave, afterCells.get(afterIds.targetId), k).responseRate },
-      comparison: { before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.comparisonId), k).responseRate, after: afterIds && waveRef(after.wave, afterCells.get(afterIds.comparisonId), k).responseRate },
+      target: {
+        before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.targetId), k).responseRate,
+        after: afterIds && waveRef(after.wave, afterCells.get(afterIds.targetId), k).responseRate,
+      },
+      comparison: {
+        before: beforeIds && waveRef(before.wave, beforeCells.get(beforeIds.comparisonId), k).responseRate,
+        after: afterIds && waveRef(after.wave, afterCells.get(afterIds.comparisonId), k).responseRate,
+      },
     },
     statements,
     warnings,
@@ -279,24 +324,28 @@ const REGISTRATION_WORDS = {
     registeredNoFollowUp: (date: string) => `Registered on ${date}, before any follow-up wave: a hypothesis set before the data existed.`,
     during: (date: string) => `Registered on ${date}, while the follow-up was running and before any of its results were shown.`,
     after: (date: string) => `Registered on ${date}, after the follow-up's results were known: exploratory, not a test of a hypothesis set beforehand.`,
-    noFollowUp: 'No follow-up wave yet. This page shows the baseline and whether the hoped-for change will be detectable; the verdict comes once a follow-up wave has closed.',
+    noFollowUp:
+      'No follow-up wave yet. This page shows the baseline and whether the hoped-for change will be detectable; the verdict comes once a follow-up wave has closed.',
     followUpPending: (name: string, status: string) =>
       status === 'draft'
         ? `The follow-up wave “${name}” is a draft: it has not opened yet. The verdict comes once it has run and closed; until then, this is the plan.`
         : `The follow-up wave “${name}” is ${status === 'open' ? 'open' : 'closing'}: no results are shown while people answer. The verdict comes once it has closed.`,
-    baselineNotClosed: (name: string, status: string) => `The baseline wave “${name}” is ${status === 'draft' ? 'a draft' : status}: its levels, and the plan, come once it has closed.`,
+    baselineNotClosed: (name: string, status: string) =>
+      `The baseline wave “${name}” is ${status === 'draft' ? 'a draft' : status}: its levels, and the plan, come once it has closed.`,
   },
   sv: {
     before: (date: string) => `Registrerad ${date}, innan uppföljningen öppnade: en hypotes satt innan data fanns.`,
     registeredNoFollowUp: (date: string) => `Registrerad ${date}, före någon uppföljning: en hypotes satt innan data fanns.`,
     during: (date: string) => `Registrerad ${date}, medan uppföljningen pågick och innan några av dess resultat visades.`,
     after: (date: string) => `Registrerad ${date}, efter att uppföljningens resultat var kända: utforskande, inte en prövning av en hypotes satt i förväg.`,
-    noFollowUp: 'Ingen uppföljning ännu. Sidan visar baslinjen och om den förändring man hoppas på kommer att kunna upptäckas; utlåtandet kommer när en uppföljning har stängt.',
+    noFollowUp:
+      'Ingen uppföljning ännu. Sidan visar baslinjen och om den förändring man hoppas på kommer att kunna upptäckas; utlåtandet kommer när en uppföljning har stängt.',
     followUpPending: (name: string, status: string) =>
       status === 'draft'
         ? `Uppföljningen ”${name}” är ett utkast: den har inte öppnat än. Utlåtandet kommer när den har genomförts och stängt; till dess är detta planen.`
         : `Uppföljningen ”${name}” ${status === 'open' ? 'är öppen' : 'håller på att stänga'}: inga resultat visas medan folk svarar. Utlåtandet kommer när den har stängt.`,
-    baselineNotClosed: (name: string, status: string) => `Baslinjemätningen ”${name}” är ${status === 'draft' ? 'ett utkast' : status === 'open' ? 'öppen' : status}: dess nivåer, och planen, kommer när den har stängt.`,
+    baselineNotClosed: (name: string, status: string) =>
+      `Baslinjemätningen ”${name}” är ${status === 'draft' ? 'ett utkast' : status === 'open' ? 'öppen' : status}: dess nivåer, och planen, kommer när den har stängt.`,
   },
 };
 
@@ -345,7 +394,11 @@ async function plannedImpact(
     const statement = (last.statements ?? []).find((candidate) => candidate.id === statementId);
     return statement ? statementRef(statement, opts.lang) : { id: statementId, text: statementId, theme: '', scale: 'agree5' };
   };
-  const plain = initiative.statements.map((wanted) => ({ ...refOf(wanted.id), direction: wanted.direction, ...(wanted.minChange !== undefined ? { minChange: wanted.minChange } : {}) }));
+  const plain = initiative.statements.map((wanted) => ({
+    ...refOf(wanted.id),
+    direction: wanted.direction,
+    ...(wanted.minChange !== undefined ? { minChange: wanted.minChange } : {}),
+  }));
   if (last.status !== 'closed') return { ...base, statements: plain };
 
   const context = await loadClosedWave(deps, last.id);
@@ -367,14 +420,20 @@ async function plannedImpact(
   });
   const present = counted.filter((entry) => entry.target.count && entry.comparison.count);
   const plan = planInitiative(
-    present.map((entry) => ({ direction: entry.wanted.direction, minChange: entry.wanted.minChange, target: entry.target.count!, comparison: entry.comparison.count! })),
+    present.map((entry) => ({
+      direction: entry.wanted.direction,
+      minChange: entry.wanted.minChange,
+      target: entry.target.count!,
+      comparison: entry.comparison.count!,
+    })),
     { respondents: last.responded },
     undefined,
     words,
   );
   const side = (count: Count) => ({ n: count.n, favorable: wilson(count.x, count.n) });
   const statements: ImpactStatement[] = counted.map((entry) => {
-    if (!entry.target.count || !entry.comparison.count) return { ...entry.row, hidden: true, reason: entry.target.reason ?? entry.comparison.reason ?? 'differencing' };
+    if (!entry.target.count || !entry.comparison.count)
+      return { ...entry.row, hidden: true, reason: entry.target.reason ?? entry.comparison.reason ?? 'differencing' };
     return {
       ...entry.row,
       baseline: { target: side(entry.target.count), comparison: side(entry.comparison.count) },
@@ -404,7 +463,8 @@ export async function updateInitiative(deps: AppDeps, id: string, edit: Initiati
   if (edit.statements) {
     const asked = new Set((last.statements ?? []).map((statement) => statement.id));
     edit.statements.forEach((statement, index) => {
-      if (!asked.has(statement.id)) throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
+      if (!asked.has(statement.id))
+        throw new ValidationError(`statements.${index}.id: the baseline wave did not ask "${statement.id}"`, `statements.${index}.id`);
     });
   }
   await editInitiative(deps.store, id, edit as Record<string, unknown>, new Date().toISOString());

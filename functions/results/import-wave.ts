@@ -35,7 +35,8 @@ const csvError = (line: number, message: string) => new ValidationError(`csv: li
 
 /** The columns of the one documented format (README "Importing a survey run elsewhere"), in the template's order. */
 const CANONICAL = ['statement', 'unit', 'n', 'favorable'] as const;
-export const IMPORT_COLUMNS_HELP = 'statement, unit (empty for the whole organization), n, and either favorable (% favorable, 0 to 100) or one count per scale point (1, 2, 3, 4, 5)';
+export const IMPORT_COLUMNS_HELP =
+  'statement, unit (empty for the whole organization), n, and either favorable (% favorable, 0 to 100) or one count per scale point (1, 2, 3, 4, 5)';
 
 /**
  * The names people give these columns in other vendors' exports ("Statement", "statementId",
@@ -48,7 +49,23 @@ const ALIASES: Record<string, (typeof CANONICAL)[number]> = Object.fromEntries(
       ['statement', ['statement', 'statementid', 'question', 'questionid', 'item', 'itemid']],
       ['unit', ['unit', 'orgunit', 'unitpath', 'orgunitpath', 'organizationalunit', 'organisationalunit', 'organizationunit', 'organisationunit', 'orgunitid']],
       ['n', ['n', 'respondents', 'responses', 'answers']],
-      ['favorable', ['favorable', 'favourable', '%favorable', '%favourable', 'favorable%', 'favourable%', 'percentfavorable', 'percentfavourable', 'pctfavorable', 'favorablepercent', 'favorable(%)', 'favourable(%)']],
+      [
+        'favorable',
+        [
+          'favorable',
+          'favourable',
+          '%favorable',
+          '%favourable',
+          'favorable%',
+          'favourable%',
+          'percentfavorable',
+          'percentfavourable',
+          'pctfavorable',
+          'favorablepercent',
+          'favorable(%)',
+          'favourable(%)',
+        ],
+      ],
     ] as const
   ).flatMap(([canonical, names]) => names.map((name) => [name, canonical])),
 );
@@ -56,7 +73,11 @@ const ALIASES: Record<string, (typeof CANONICAL)[number]> = Object.fromEntries(
 /** A cell echoed in an error, cut short: a 5,000-character cell is not repeated back. */
 const shown = (text: string) => `"${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
 
-const fold = (name: string) => name.trim().toLowerCase().replace(/[\s_.\-]+/g, '');
+const fold = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_.-]+/g, '');
 
 /** Column name (canonical, or a scale point as written) → index; a column given twice is a 400, empty trailing headers are ignored. */
 function readHeader(fields: string[], line: number): Map<string, number> {
@@ -68,7 +89,8 @@ function readHeader(fields: string[], line: number): Map<string, number> {
     if (header.has(name)) throw csvError(line, `two columns mean "${name}": "${fields[header.get(name)!].trim()}" and "${field.trim()}"`);
     header.set(name, index);
   });
-  if (!header.has('statement') || !header.has('n')) throw csvError(line, `the header needs the columns statement and n; the columns are ${IMPORT_COLUMNS_HELP}`);
+  if (!header.has('statement') || !header.has('n'))
+    throw csvError(line, `the header needs the columns statement and n; the columns are ${IMPORT_COLUMNS_HELP}`);
   return header;
 }
 
@@ -89,7 +111,10 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
   const column = (name: string) => header.get(name) ?? -1;
   const statementIds = [...new Set(records.slice(1).map((record) => record.fields[column('statement')]?.trim() ?? ''))];
   // Only well-formed ids are looked up (a 5,000-character cell is no key); the rest are reported as unknown below.
-  const bank = await getStatements(deps.store, statementIds.filter((id) => STATEMENT_ID_PATTERN.test(id)));
+  const bank = await getStatements(
+    deps.store,
+    statementIds.filter((id) => STATEMENT_ID_PATTERN.test(id)),
+  );
   const unknownStatement = records.slice(1).find((record) => !bank.has(record.fields[column('statement')]?.trim() ?? ''));
   if (unknownStatement) throw csvError(unknownStatement.line, `unknown statement ${shown(unknownStatement.fields[column('statement')]?.trim() ?? '')}`);
   const pointColumns = new Set([...bank.values()].flatMap((statement) => scaleValues(statement.scale, statement.options).map(String)));
@@ -106,7 +131,12 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     if (statement.scale === 'text') throw csvError(record.line, `"${statement.id}" is a comment statement; comments are not imported`);
     const n = Number(get('n'));
     if (!Number.isInteger(n) || n < 0) throw csvError(record.line, 'n must be a whole number of respondents');
-    const path = get('unit') === '' ? [] : get('unit').split('>').map((part) => part.trim());
+    const path =
+      get('unit') === ''
+        ? []
+        : get('unit')
+            .split('>')
+            .map((part) => part.trim());
     const counts: PointCounts = {};
     let favorableOnly = false;
     const points = scaleValues(statement.scale, statement.options).map(String);
@@ -124,7 +154,8 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
       // "45", "45%" and "45,5" (a decimal comma, as Swedish exports write it) are the same kind of number.
       const share = Number(get('favorable').replace(/%$/, '').trim().replace(',', '.'));
       if (!(share >= 0 && share <= 100)) throw csvError(record.line, 'favorable must be a percentage from 0 to 100');
-      if (!points.some((point) => favorability(statement.scale, Number(point)) !== undefined)) throw csvError(record.line, `"${statement.id}" has no favorable side`);
+      if (!points.some((point) => favorability(statement.scale, Number(point)) !== undefined))
+        throw csvError(record.line, `"${statement.id}" has no favorable side`);
       favorableOnly = true;
       const x = Math.round((share / 100) * n);
       if (x > 0) counts[IMPORTED_FAVORABLE] = x;
@@ -139,10 +170,14 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
   const existing = await listUnits(deps.store);
   const roots = existing.filter((unit) => unit.parentId === null);
   const rootNames = new Set(rows.filter((row) => row.path.length > 0).map((row) => row.path[0]));
-  if (roots.length !== 1 && rootNames.size > 1) throw new ValidationError(`csv: every unit path must start at the same top unit; found ${[...rootNames].join(', ')}`, 'csv');
+  if (roots.length !== 1 && rootNames.size > 1)
+    throw new ValidationError(`csv: every unit path must start at the same top unit; found ${[...rootNames].join(', ')}`, 'csv');
   const rootName = roots.length === 1 ? roots[0].name : ([...rootNames][0] ?? 'Organization');
   const fullPath = (path: string[]) => (path.length === 0 || path[0] !== rootName ? [rootName, ...path] : path);
-  const { unitIdOf, created } = resolveUnits(existing, rows.map((row) => fullPath(row.path)));
+  const { unitIdOf, created } = resolveUnits(
+    existing,
+    rows.map((row) => fullPath(row.path)),
+  );
   const known = new Map<string, OrgUnit>();
   for (const unit of [...existing, ...created]) known.set(unit.id, unit);
   const usedIds = new Set<string>();
@@ -170,7 +205,8 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     if (!unitRows.has(rootId)) throw new ValidationError(`csv: "${statementId}" needs a row for the whole organization (an empty unit)`, 'csv');
     for (const [unitId, row] of unitRows) {
       const unit = known.get(unitId)!;
-      if (unit.parentId && !unitRows.has(unit.parentId)) throw csvError(row.line, `"${statementId}" also needs a row for ${fullPath(row.path).slice(0, -1).join(UNIT_PATH_SEPARATOR)}, the unit above`);
+      if (unit.parentId && !unitRows.has(unit.parentId))
+        throw csvError(row.line, `"${statementId}" also needs a row for ${fullPath(row.path).slice(0, -1).join(UNIT_PATH_SEPARATOR)}, the unit above`);
       const direct: PointCounts = { ...countsOf(row) };
       let directN = row.n;
       for (const child of childrenOf(unitId)) {
@@ -179,7 +215,8 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
         directN -= childRow.n;
         for (const [point, count] of Object.entries(countsOf(childRow))) direct[point] = (direct[point] ?? 0) - count;
       }
-      if (directN < 0 || Object.values(direct).some((count) => count < 0)) throw csvError(row.line, `the units below ${fullPath(row.path).join(UNIT_PATH_SEPARATOR)} add up to more than its own row`);
+      if (directN < 0 || Object.values(direct).some((count) => count < 0))
+        throw csvError(row.line, `the units below ${fullPath(row.path).join(UNIT_PATH_SEPARATOR)} add up to more than its own row`);
       for (const point of Object.keys(direct)) if (direct[point] === 0) delete direct[point];
       const key = profileKey({ unitId, attributes: {} });
       const entry = (tally[key] ??= { respondents: 0, statements: {} });

@@ -31,7 +31,11 @@ export async function getShareTable(deps: AppDeps, context: WaveContext): Promis
       table[id] = {
         ...(cell.invitedVisible && !context.wave.imported ? { invited: cell.invited } : {}),
         ...(cell.invitedVisible && cell.respondedVisible ? { responded: cell.responded } : {}),
-        statements: Object.fromEntries(statements.filter((statement) => cell.statements[statement.id]).map((statement) => [statement.id, toShareCell(statement.scale, cell.statements[statement.id])])),
+        statements: Object.fromEntries(
+          statements
+            .filter((statement) => cell.statements[statement.id])
+            .map((statement) => [statement.id, toShareCell(statement.scale, cell.statements[statement.id])]),
+        ),
       };
     }
     await putWaveBlob(deps.store, waveId, BLOB, table);

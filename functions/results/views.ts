@@ -78,7 +78,10 @@ export async function buildComparison(
     const b = comparableCount(statement, after?.statements[statement.id], k);
     return { statement, a, b, cell: a.count && b.count ? ({ before: a.count, after: b.count } satisfies ChangeCell) : null };
   });
-  const judged = judgeChanges(pairs.map((pair) => pair.cell), { lang: opts.lang });
+  const judged = judgeChanges(
+    pairs.map((pair) => pair.cell),
+    { lang: opts.lang },
+  );
   return {
     from: waveRef(from.wave, before, k),
     to: waveRef(to.wave, after, k),
@@ -130,13 +133,23 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
   const dimensions = dimensionsOf(context);
   const wanted = dimensionId ?? dimensions[0]?.id;
   const dimension = dimensions.find((candidate) => candidate.id === wanted);
-  if (!dimension) throw new ValidationError(`dimension: this wave has no org level or attribute "${wanted}"; choose one of ${dimensions.map((d) => d.id).join(', ')}`, 'dimension');
+  if (!dimension)
+    throw new ValidationError(
+      `dimension: this wave has no org level or attribute "${wanted}"; choose one of ${dimensions.map((d) => d.id).join(', ')}`,
+      'dimension',
+    );
   const segmentIds = dimension.segmentIds.filter((id) => mayRead(opts.reader, context, id));
   if (segmentIds.length === 0 && !opts.reader.admin) assertMayRead(opts.reader, context, dimension.segmentIds.slice(0, 1));
 
   const previous = await findPreviousWave(deps, context.wave);
   // Both waves are closed, so the same map for the same readable segments is the same answer: keep the last few.
-  const memoKey = [waveId, previous?.wave.id ?? '', dimension.id, opts.lang, segmentIds.length === dimension.segmentIds.length ? '*' : segmentIds.join(',')].join('\u0000');
+  const memoKey = [
+    waveId,
+    previous?.wave.id ?? '',
+    dimension.id,
+    opts.lang,
+    segmentIds.length === dimension.segmentIds.length ? '*' : segmentIds.join(','),
+  ].join('\u0000');
   const remembered = heatmaps.get(memoKey);
   if (remembered) return remembered;
   const k = Math.max(context.wave.k, previous?.wave.k ?? 0);
@@ -157,13 +170,18 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
         layout.push({ base, change: null });
         continue;
       }
-      const before = previousAsked.has(statement.id) ? comparableShare(previousTable[segmentId]?.statements[statement.id], k) : { reason: 'not-asked' as const };
+      const before = previousAsked.has(statement.id)
+        ? comparableShare(previousTable[segmentId]?.statements[statement.id], k)
+        : { reason: 'not-asked' as const };
       const after = comparableShare(cell, k);
       const change = before.count && after.count ? { before: before.count, after: after.count } : null;
       layout.push({ base, change, changeReason: change ? undefined : (before.reason ?? after.reason) });
     }
   }
-  const judged = judgeChanges(layout.map((entry) => entry.change), { lang: opts.lang });
+  const judged = judgeChanges(
+    layout.map((entry) => entry.change),
+    { lang: opts.lang },
+  );
   const heatmap: Heatmap = {
     wave: waveRef(context.wave, undefined),
     ...(previous ? { previous: waveRef(previous.wave, undefined) } : {}),
@@ -177,7 +195,12 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
         entry?.invited && entry.responded !== undefined && (entry.responded === 0 || entry.responded >= k) ? entry.responded / entry.invited : undefined;
       const now = rate(table[id]);
       const before = previousTable ? rate(previousTable[id]) : undefined;
-      return { id, label: labelOf(context, id), ...(now !== undefined ? { responseRate: now } : {}), ...(before !== undefined ? { previousResponseRate: before } : {}) };
+      return {
+        id,
+        label: labelOf(context, id),
+        ...(now !== undefined ? { responseRate: now } : {}),
+        ...(before !== undefined ? { previousResponseRate: before } : {}),
+      };
     }),
     cells: layout.map(({ base, changeReason }, index) => {
       const change = judged[index];
@@ -198,7 +221,8 @@ export async function buildTrend(deps: AppDeps, surveyId: string, statementId: s
   const statement = asked[asked.length - 1];
   // A trend sets waves side by side: the larger k of them applies to every point.
   const k = Math.max(...waves.map((wave) => wave.k));
-  if (statement.scale === 'text' || statement.scale === 'choice') throw new ValidationError(`statement: "${statementId}" has no favorable side to trend`, 'statement');
+  if (statement.scale === 'text' || statement.scale === 'choice')
+    throw new ValidationError(`statement: "${statementId}" has no favorable side to trend`, 'statement');
 
   const points: TrendPoint[] = [];
   let label: string | undefined;
@@ -223,13 +247,19 @@ export async function buildTrend(deps: AppDeps, surveyId: string, statementId: s
     }
     const shown = describeStatement(waveStatement, cell?.statements[statementId], opts.lang, k);
     if (shown.hidden) points.push({ ...base, hidden: true, reason: shown.reason });
-    else points.push({ ...base, ...(rate !== undefined ? { responseRate: rate } : {}), n: shown.n, ...(shown.favorable ? { favorable: shown.favorable } : {}) });
+    else
+      points.push({ ...base, ...(rate !== undefined ? { responseRate: rate } : {}), n: shown.n, ...(shown.favorable ? { favorable: shown.favorable } : {}) });
   }
   if (!anyGroup) {
     const field = slice.filter ? 'filter' : 'unit';
     throw new ValidationError(`${field}: not a group of any closed wave of this survey`, field);
   }
-  return { survey: { id: survey.id, name: survey.name }, statement: { id: statement.id, text: localize(statement.text, opts.lang) }, segment: { label: label ?? '' }, points };
+  return {
+    survey: { id: survey.id, name: survey.name },
+    statement: { id: statement.id, text: localize(statement.text, opts.lang) },
+    segment: { label: label ?? '' },
+    points,
+  };
 }
 
 /** GET /api/waves/:id/compare-previous. */

@@ -74,7 +74,10 @@ export function findSegmentId(context: WaveContext, slice: Partial<Slice>): { id
       : attributeSegmentId(attribute.name, attribute.value)
     : unitSegmentId(unitId ?? context.tree.root.id);
   if (!context.segments.has(id)) {
-    return { field: attribute ? 'filter' : 'unit', problem: 'not a group of this wave: results exist only for the groups fixed when it opened (at least k invited)' };
+    return {
+      field: attribute ? 'filter' : 'unit',
+      problem: 'not a group of this wave: results exist only for the groups fixed when it opened (at least k invited)',
+    };
   }
   return { id, field: attribute ? 'filter' : 'unit' };
 }

@@ -5,7 +5,12 @@ import { removeDemo } from '../demo/remove-demo.ts';
 import type { AppDeps } from '../deps.ts';
 
 export const demoRouteDefs = {
-  remove: staffRoute(ADMIN, { method: 'delete', path: '/', summary: 'remove the demo organization', responses: { 200: jsonContent(demoRemovedSchema, 'what was removed'), ...errorResponses } }),
+  remove: staffRoute(ADMIN, {
+    method: 'delete',
+    path: '/',
+    summary: 'remove the demo organization',
+    responses: { 200: jsonContent(demoRemovedSchema, 'what was removed'), ...errorResponses },
+  }),
 };
 
 export function demoRoutes(deps: AppDeps) {

@@ -29,7 +29,12 @@ async function listUnitPaths(deps: AppDeps): Promise<string[]> {
 function resolveGrantedUnits(granted: string[], paths: string[]): string[] {
   const known = new Set(paths);
   const root = paths[0];
-  const normalized = granted.map((path) => path.split('>').map((part) => part.trim()).join(UNIT_PATH_SEPARATOR));
+  const normalized = granted.map((path) =>
+    path
+      .split('>')
+      .map((part) => part.trim())
+      .join(UNIT_PATH_SEPARATOR),
+  );
   const full = normalized.map((path) => (known.has(path) || root === undefined ? path : `${root}${UNIT_PATH_SEPARATOR}${path}`));
   const unknown = normalized.filter((_, index) => !known.has(full[index]));
   if (unknown.length > 0) throw new ValidationError(`units: no such org unit${unknown.length > 1 ? 's' : ''} in the directory: ${unknown.join(', ')}`, 'units');

@@ -1,5 +1,12 @@
 /** Initiatives: register, list, and read the impact page. */
-import { impactQuerySchema, impactSchema, initiativeCreateSchema, initiativeEditSchema, initiativeListSchema, initiativeSchema } from '../../shared/api-results.ts';
+import {
+  impactQuerySchema,
+  impactSchema,
+  initiativeCreateSchema,
+  initiativeEditSchema,
+  initiativeListSchema,
+  initiativeSchema,
+} from '../../shared/api-results.ts';
 import { createContractApp, errorResponses, initiativeIdParams, jsonBody, jsonContent, jsonOrCsvContent, STAFF, staffRoute } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
 import { preferredLang } from '../http.ts';
@@ -12,7 +19,12 @@ import { listSurveys } from '../store/waves.ts';
 import { respondWith } from './results.ts';
 
 export const initiativeRouteDefs = {
-  list: staffRoute(STAFF, { method: 'get', path: '/', summary: 'initiatives', responses: { 200: jsonContent(initiativeListSchema, 'initiatives'), ...errorResponses } }),
+  list: staffRoute(STAFF, {
+    method: 'get',
+    path: '/',
+    summary: 'initiatives',
+    responses: { 200: jsonContent(initiativeListSchema, 'initiatives'), ...errorResponses },
+  }),
   create: staffRoute(STAFF, {
     method: 'post',
     path: '/',
@@ -37,24 +49,33 @@ export const initiativeRouteDefs = {
 };
 
 export function initiativeRoutes(deps: AppDeps) {
-  return createContractApp()
-    .openapi(initiativeRouteDefs.list, async (c) => {
-      // The demo's initiatives go with the demo: once its surveys are removed they are not listed (their waves are gone).
-      const [initiatives, surveys, reader, units] = await Promise.all([listInitiatives(deps.store), listSurveys(deps.store), readerOf(deps, c.get('staff')), listUnits(deps.store)]);
-      const demoPresent = surveys.some((survey) => survey.demo);
-      // An analyst sees only initiatives whose target and comparison lie inside their grants.
-      const rootPath = units.find((unit) => unit.parentId === null)?.name ?? '';
-      const shown = initiatives.filter((initiative) => (demoPresent || !initiative.demo) && mayReadInitiativeSlices(reader, rootPath, initiative));
-      return c.json({ initiatives: shown });
-    })
-    .openapi(initiativeRouteDefs.create, async (c) => c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201))
-    // A later edit: kept in the history with its date; the registration time and text never change.
-    .openapi(initiativeRouteDefs.edit, async (c) =>
-      c.json(await updateInitiative(deps, c.req.param('initiativeId'), c.req.valid('json'), await readerOf(deps, c.get('staff')))),
-    )
-    .openapi(initiativeRouteDefs.impact, async (c) => {
-      const { format, lang } = c.req.valid('query');
-      const view = await buildImpact(deps, c.req.param('initiativeId'), { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
-      return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`);
-    });
+  return (
+    createContractApp()
+      .openapi(initiativeRouteDefs.list, async (c) => {
+        // The demo's initiatives go with the demo: once its surveys are removed they are not listed (their waves are gone).
+        const [initiatives, surveys, reader, units] = await Promise.all([
+          listInitiatives(deps.store),
+          listSurveys(deps.store),
+          readerOf(deps, c.get('staff')),
+          listUnits(deps.store),
+        ]);
+        const demoPresent = surveys.some((survey) => survey.demo);
+        // An analyst sees only initiatives whose target and comparison lie inside their grants.
+        const rootPath = units.find((unit) => unit.parentId === null)?.name ?? '';
+        const shown = initiatives.filter((initiative) => (demoPresent || !initiative.demo) && mayReadInitiativeSlices(reader, rootPath, initiative));
+        return c.json({ initiatives: shown });
+      })
+      .openapi(initiativeRouteDefs.create, async (c) =>
+        c.json(await createInitiative(deps, c.req.valid('json'), { reader: await readerOf(deps, c.get('staff')) }), 201),
+      )
+      // A later edit: kept in the history with its date; the registration time and text never change.
+      .openapi(initiativeRouteDefs.edit, async (c) =>
+        c.json(await updateInitiative(deps, c.req.param('initiativeId'), c.req.valid('json'), await readerOf(deps, c.get('staff')))),
+      )
+      .openapi(initiativeRouteDefs.impact, async (c) => {
+        const { format, lang } = c.req.valid('query');
+        const view = await buildImpact(deps, c.req.param('initiativeId'), { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+        return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`);
+      })
+  );
 }

@@ -1,6 +1,14 @@
 /** Results of closed waves: one group's results, the comparison with the previous wave, the heatmap, and a survey's trend. */
 import type { Context } from 'hono';
-import { comparisonSchema, heatmapQuerySchema, heatmapSchema, sliceQuerySchema, trendQuerySchema, trendSchema, waveResultsSchema } from '../../shared/api-results.ts';
+import {
+  comparisonSchema,
+  heatmapQuerySchema,
+  heatmapSchema,
+  sliceQuerySchema,
+  trendQuerySchema,
+  trendSchema,
+  waveResultsSchema,
+} from '../../shared/api-results.ts';
 import { createContractApp, errorResponses, jsonOrCsvContent, STAFF, staffRoute, surveyIdParams, waveIdParams } from '../contract.ts';
 import type { AppDeps } from '../deps.ts';
 import { preferredLang } from '../http.ts';
@@ -13,7 +21,11 @@ export function respondWith<T>(c: Context, format: string | undefined, view: T, 
   if (format !== 'csv') return c.json(view);
   // Names come from wave and initiative names: keep the header plain ASCII with nothing to break out of the quotes.
   const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 120);
-  return c.body(toCsv(view), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${safe}.csv"`, 'cache-control': 'no-store' });
+  return c.body(toCsv(view), 200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${safe}.csv"`,
+    'cache-control': 'no-store',
+  });
 }
 
 export const resultsRouteDefs = {
@@ -57,7 +69,10 @@ export function resultsRoutes(deps: AppDeps) {
     })
     .openapi(resultsRouteDefs.comparePrevious, async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildCompareToPrevious(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+      const view = await buildCompareToPrevious(deps, c.req.param('waveId'), slice, {
+        reader: await readerOf(deps, c.get('staff')),
+        lang: preferredLang(c, lang),
+      });
       return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`);
     })
     .openapi(resultsRouteDefs.heatmap, async (c) => {
@@ -71,7 +86,10 @@ export function resultsRoutes(deps: AppDeps) {
 export function trendRoutes(deps: AppDeps) {
   return createContractApp().openapi(resultsRouteDefs.trend, async (c) => {
     const { format, lang, statement, ...slice } = c.req.valid('query');
-    const view = await buildTrend(deps, c.req.param('surveyId'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
+    const view = await buildTrend(deps, c.req.param('surveyId'), statement, slice, {
+      reader: await readerOf(deps, c.get('staff')),
+      lang: preferredLang(c, lang),
+    });
     return respondWith(c, format, view, trendCsv, `trend-${statement}`);
   });
 }

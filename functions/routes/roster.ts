@@ -9,7 +9,12 @@ import { BaselineError, ConflictError } from '../errors.ts';
 import { getRosterPointer, replaceRoster } from '../store/roster.ts';
 
 export const rosterRouteDefs = {
-  summary: staffRoute(ADMIN, { method: 'get', path: '/', summary: 'the directory in force: how many people, which attributes', responses: { 200: jsonContent(rosterSummarySchema, 'the directory'), ...errorResponses } }),
+  summary: staffRoute(ADMIN, {
+    method: 'get',
+    path: '/',
+    summary: 'the directory in force: how many people, which attributes',
+    responses: { 200: jsonContent(rosterSummarySchema, 'the directory'), ...errorResponses },
+  }),
   uploadUrl: staffRoute(ADMIN, {
     method: 'post',
     path: '/uploads',
@@ -19,9 +24,14 @@ export const rosterRouteDefs = {
   replace: staffRoute(ADMIN, {
     method: 'put',
     path: '/',
-    summary: 'replace the people directory (the body, or a file uploaded through POST /api/roster/uploads); a bad row refuses the whole file unless ?partial=true',
+    summary:
+      'replace the people directory (the body, or a file uploaded through POST /api/roster/uploads); a bad row refuses the whole file unless ?partial=true',
     request: { query: rosterQuerySchema, body: { content: { 'text/csv': { schema: z.string() } } } },
-    responses: { 200: jsonContent(rosterReportSchema, 'imported, with the rows left out'), 400: jsonContent(rosterReportSchema, 'nothing imported: every rejected row'), ...errorResponses },
+    responses: {
+      200: jsonContent(rosterReportSchema, 'imported, with the rows left out'),
+      400: jsonContent(rosterReportSchema, 'nothing imported: every rejected row'),
+      ...errorResponses,
+    },
   }),
 };
 
@@ -41,7 +51,8 @@ export function rosterRoutes(deps: AppDeps) {
     })
     .openapi(rosterRouteDefs.uploadUrl, async (c) => {
       // A directory larger than a request body may be: PUT it to the URL, then PUT /api/roster?upload=<key>.
-      if (!deps.files) throw new ConflictError('uploads-not-configured', 'this installation takes the directory directly: PUT /api/roster with a text/csv body');
+      if (!deps.files)
+        throw new ConflictError('uploads-not-configured', 'this installation takes the directory directly: PUT /api/roster with a text/csv body');
       const key = `roster/${randomId(16)}.csv`;
       return c.json({ key, uploadUrl: await deps.files.createUploadUrl(key, 'text/csv'), method: 'PUT', contentType: 'text/csv' }, 201);
     })

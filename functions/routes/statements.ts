@@ -5,7 +5,12 @@ import type { AppDeps } from '../deps.ts';
 import { listStatements, putStatement } from '../store/statements.ts';
 
 export const statementRouteDefs = {
-  list: staffRoute(STAFF, { method: 'get', path: '/', summary: 'the statement bank', responses: { 200: jsonContent(statementListSchema, 'every statement'), ...errorResponses } }),
+  list: staffRoute(STAFF, {
+    method: 'get',
+    path: '/',
+    summary: 'the statement bank',
+    responses: { 200: jsonContent(statementListSchema, 'every statement'), ...errorResponses },
+  }),
   add: staffRoute(ADMIN, {
     method: 'post',
     path: '/',

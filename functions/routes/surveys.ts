@@ -1,13 +1,32 @@
 /** Survey programs and their waves; a draft wave can be edited, deleted, and asked how many it would invite. */
 import type { OrgUnit } from '../../shared/org.ts';
-import { inviteesSchema, surveyCreateSchema, surveyListSchema, surveyViewSchema, waveCreateSchema, waveViewSchema, type WaveCreate } from '../../shared/schemas.ts';
+import {
+  inviteesSchema,
+  surveyCreateSchema,
+  surveyListSchema,
+  surveyViewSchema,
+  waveCreateSchema,
+  waveViewSchema,
+  type WaveCreate,
+} from '../../shared/schemas.ts';
 import { ADMIN, createContractApp, errorResponses, jsonBody, jsonContent, STAFF, staffRoute, surveyIdParams, surveyWaveParams } from '../contract.ts';
 import { randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { getRosterPointer, listUnits, type RosterPointer } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
-import { deleteDraftWave, getSurvey, getWave, listSurveys, listWavesOfSurvey, putSurvey, putWave, transitionWave, type Survey, type Wave } from '../store/waves.ts';
+import {
+  deleteDraftWave,
+  getSurvey,
+  getWave,
+  listSurveys,
+  listWavesOfSurvey,
+  putSurvey,
+  putWave,
+  transitionWave,
+  type Survey,
+  type Wave,
+} from '../store/waves.ts';
 import { resolveAudience } from '../waves/open-wave.ts';
 
 /** What the API shows of a wave: never its statement snapshot or resume points. */
@@ -21,7 +40,12 @@ async function withWaves(deps: AppDeps, survey: Survey) {
 }
 
 export const surveyRouteDefs = {
-  list: staffRoute(STAFF, { method: 'get', path: '/', summary: 'survey programs with their waves', responses: { 200: jsonContent(surveyListSchema, 'every survey'), ...errorResponses } }),
+  list: staffRoute(STAFF, {
+    method: 'get',
+    path: '/',
+    summary: 'survey programs with their waves',
+    responses: { 200: jsonContent(surveyListSchema, 'every survey'), ...errorResponses },
+  }),
   create: staffRoute(ADMIN, {
     method: 'post',
     path: '/',
@@ -67,50 +91,52 @@ export const surveyRouteDefs = {
 };
 
 export function surveyRoutes(deps: AppDeps) {
-  return createContractApp()
-    .openapi(surveyRouteDefs.list, async (c) => {
-      const surveys = await listSurveys(deps.store);
-      return c.json({ surveys: await Promise.all(surveys.map((survey) => withWaves(deps, survey))) });
-    })
-    .openapi(surveyRouteDefs.create, async (c) => {
-      const survey: Survey = { id: randomId(), name: c.req.valid('json').name, createdAt: new Date().toISOString() };
-      await putSurvey(deps.store, survey);
-      return c.json({ ...survey, waves: [] }, 201);
-    })
-    .openapi(surveyRouteDefs.get, async (c) => c.json(await withWaves(deps, await getSurvey(deps.store, c.req.param('surveyId')))))
-    .openapi(surveyRouteDefs.createWave, async (c) => {
-      const survey = await getSurvey(deps.store, c.req.param('surveyId'));
-      const body = c.req.valid('json');
-      await checkWaveBody(deps, body);
-      const wave: Wave = { id: randomId(), surveyId: survey.id, ...draftFields(body), status: 'draft', createdAt: new Date().toISOString() };
-      await putWave(deps.store, wave);
-      return c.json(publicWave(wave), 201);
-    })
-    // A draft is edited whole (the form sends every field); once it opens, nothing here changes it.
-    .openapi(surveyRouteDefs.editWave, async (c) => {
-      const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
-      const body = c.req.valid('json');
-      await checkWaveBody(deps, body);
-      const fields = draftFields(body);
-      const cleared = (['audience', 'opensAt', 'closesAt', 'remindAt'] as const).filter((name) => fields[name] === undefined);
-      for (const name of cleared) delete fields[name];
-      const updated = await transitionWave(deps.store, wave.id, ['draft'], 'draft', fields, cleared);
-      return c.json(publicWave(updated));
-    })
-    .openapi(surveyRouteDefs.deleteWave, async (c) => {
-      const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
-      await deleteDraftWave(deps.store, wave.id);
-      return c.body(null, 204);
-    })
-    // How many people opening this draft would invite, from the directory in force (for the open dialog).
-    .openapi(surveyRouteDefs.invitees, async (c) => {
-      const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
-      const [pointer, units] = await Promise.all([getRosterPointer(deps.store), listUnits(deps.store)]);
-      return c.json({ invitees: countAudience(units, pointer, resolveAudience(units, wave.audience)) });
-    });
+  return (
+    createContractApp()
+      .openapi(surveyRouteDefs.list, async (c) => {
+        const surveys = await listSurveys(deps.store);
+        return c.json({ surveys: await Promise.all(surveys.map((survey) => withWaves(deps, survey))) });
+      })
+      .openapi(surveyRouteDefs.create, async (c) => {
+        const survey: Survey = { id: randomId(), name: c.req.valid('json').name, createdAt: new Date().toISOString() };
+        await putSurvey(deps.store, survey);
+        return c.json({ ...survey, waves: [] }, 201);
+      })
+      .openapi(surveyRouteDefs.get, async (c) => c.json(await withWaves(deps, await getSurvey(deps.store, c.req.param('surveyId')))))
+      .openapi(surveyRouteDefs.createWave, async (c) => {
+        const survey = await getSurvey(deps.store, c.req.param('surveyId'));
+        const body = c.req.valid('json');
+        await checkWaveBody(deps, body);
+        const wave: Wave = { id: randomId(), surveyId: survey.id, ...draftFields(body), status: 'draft', createdAt: new Date().toISOString() };
+        await putWave(deps.store, wave);
+        return c.json(publicWave(wave), 201);
+      })
+      // A draft is edited whole (the form sends every field); once it opens, nothing here changes it.
+      .openapi(surveyRouteDefs.editWave, async (c) => {
+        const wave = await getWave(deps.store, c.req.param('waveId'));
+        if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
+        const body = c.req.valid('json');
+        await checkWaveBody(deps, body);
+        const fields = draftFields(body);
+        const cleared = (['audience', 'opensAt', 'closesAt', 'remindAt'] as const).filter((name) => fields[name] === undefined);
+        for (const name of cleared) delete fields[name];
+        const updated = await transitionWave(deps.store, wave.id, ['draft'], 'draft', fields, cleared);
+        return c.json(publicWave(updated));
+      })
+      .openapi(surveyRouteDefs.deleteWave, async (c) => {
+        const wave = await getWave(deps.store, c.req.param('waveId'));
+        if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
+        await deleteDraftWave(deps.store, wave.id);
+        return c.body(null, 204);
+      })
+      // How many people opening this draft would invite, from the directory in force (for the open dialog).
+      .openapi(surveyRouteDefs.invitees, async (c) => {
+        const wave = await getWave(deps.store, c.req.param('waveId'));
+        if (wave.surveyId !== c.req.param('surveyId')) throw new NotFoundError(`wave ${wave.id}`);
+        const [pointer, units] = await Promise.all([getRosterPointer(deps.store), listUnits(deps.store)]);
+        return c.json({ invitees: countAudience(units, pointer, resolveAudience(units, wave.audience)) });
+      })
+  );
 }
 
 /** The statements exist and the audience's units are in the directory: a 400 naming the field otherwise. */

@@ -31,7 +31,9 @@ export const waveRouteDefs = {
   remind: waveRoute('post', '/remind', 'job: mail a reminder to those who have not answered (nobody is told who they are)', {
     202: jsonContent(jobStartedSchema, 'the job to poll and the round'),
   }),
-  participation: waveRoute('get', '/participation', 'invited and responded per segment; below k shown as "<k"', { 200: jsonContent(participationSchema, 'participation') }),
+  participation: waveRoute('get', '/participation', 'invited and responded per segment; below k shown as "<k"', {
+    200: jsonContent(participationSchema, 'participation'),
+  }),
   invitations: waveRoute('get', '/invitations.csv', 'email,link for self-distribution (audited); the cloud answers 303 to a download link', {
     200: { description: 'the links', content: { 'text/csv': { schema: z.string() } } },
     303: { description: 'a short-lived download link (cloud)' },
@@ -39,41 +41,47 @@ export const waveRouteDefs = {
 };
 
 export function waveRoutes(deps: AppDeps) {
-  return createContractApp()
-    .openapi(waveRouteDefs.get, async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('waveId')))))
-    // One open and one close per wave, however often they are asked for: a second request (a double
-    // click, a retry, the schedule) answers the same job, and starts it again only if its runner died.
-    .openapi(waveRouteDefs.open, async (c) => {
-      const { delivery } = c.req.valid('query');
-      if (delivery) await setWaveDelivery(deps.store, c.req.param('waveId'), delivery);
-      return c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('waveId')) }, 202);
-    })
-    .openapi(waveRouteDefs.close, async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('waveId')) }, 202))
-    .openapi(waveRouteDefs.remind, async (c) => {
-      const wave = await getWave(deps.store, c.req.param('waveId'));
-      if (wave.status !== 'open') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; reminders go out only while a wave is open`);
-      const round = await countReminderRound(deps.store, wave.id);
-      return c.json({ jobId: await launchJob(deps, 'remind-wave', wave.id, { round }), round }, 202);
-    })
-    .openapi(waveRouteDefs.participation, async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('waveId')))))
-    .openapi(waveRouteDefs.invitations, async (c) => {
-      const wave = await getWave(deps.store, c.req.param('waveId'));
-      const secret = wave.status === 'open' ? await getWaveSecret(deps.store, wave.id) : undefined;
-      if (!secret) throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; links exist only while a wave is open`);
-      const keys = deriveWaveKeys(secret, wave.id);
-      const rows: string[][] = [['email', 'link']];
-      for (let shard = 0; shard < SHARD_COUNT; shard++) {
-        for await (const page of invitationPages(deps.store, wave.id, shard)) {
-          for (const invitation of page) rows.push([invitation.email, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`]);
+  return (
+    createContractApp()
+      .openapi(waveRouteDefs.get, async (c) => c.json(publicWave(await getWave(deps.store, c.req.param('waveId')))))
+      // One open and one close per wave, however often they are asked for: a second request (a double
+      // click, a retry, the schedule) answers the same job, and starts it again only if its runner died.
+      .openapi(waveRouteDefs.open, async (c) => {
+        const { delivery } = c.req.valid('query');
+        if (delivery) await setWaveDelivery(deps.store, c.req.param('waveId'), delivery);
+        return c.json({ jobId: await launchJob(deps, 'open-wave', c.req.param('waveId')) }, 202);
+      })
+      .openapi(waveRouteDefs.close, async (c) => c.json({ jobId: await launchJob(deps, 'close-wave', c.req.param('waveId')) }, 202))
+      .openapi(waveRouteDefs.remind, async (c) => {
+        const wave = await getWave(deps.store, c.req.param('waveId'));
+        if (wave.status !== 'open') throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; reminders go out only while a wave is open`);
+        const round = await countReminderRound(deps.store, wave.id);
+        return c.json({ jobId: await launchJob(deps, 'remind-wave', wave.id, { round }), round }, 202);
+      })
+      .openapi(waveRouteDefs.participation, async (c) => c.json(await getParticipation(deps, await getWave(deps.store, c.req.param('waveId')))))
+      .openapi(waveRouteDefs.invitations, async (c) => {
+        const wave = await getWave(deps.store, c.req.param('waveId'));
+        const secret = wave.status === 'open' ? await getWaveSecret(deps.store, wave.id) : undefined;
+        if (!secret) throw new ConflictError('wrong-status', `wave ${wave.id} is ${wave.status}; links exist only while a wave is open`);
+        const keys = deriveWaveKeys(secret, wave.id);
+        const rows: string[][] = [['email', 'link']];
+        for (let shard = 0; shard < SHARD_COUNT; shard++) {
+          for await (const page of invitationPages(deps.store, wave.id, shard)) {
+            for (const invitation of page) rows.push([invitation.email, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`]);
+          }
         }
-      }
-      await appendAudit(deps.store, { at: new Date().toISOString(), action: 'invitation-links-exported', actor: c.get('staff').subject, waveId: wave.id });
-      await countLinksExported(deps.store, wave.id);
-      const fileName = `invitations-${wave.id}.csv`;
-      if (deps.files) {
-        // Too large for a Lambda response at scale: hand over a short-lived download link instead.
-        return c.redirect(await deps.files.publish(`exports/${randomId(16)}.csv`, toCsv(rows), 'text/csv; charset=utf-8', fileName), 303);
-      }
-      return c.body(toCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store' });
-    });
+        await appendAudit(deps.store, { at: new Date().toISOString(), action: 'invitation-links-exported', actor: c.get('staff').subject, waveId: wave.id });
+        await countLinksExported(deps.store, wave.id);
+        const fileName = `invitations-${wave.id}.csv`;
+        if (deps.files) {
+          // Too large for a Lambda response at scale: hand over a short-lived download link instead.
+          return c.redirect(await deps.files.publish(`exports/${randomId(16)}.csv`, toCsv(rows), 'text/csv; charset=utf-8', fileName), 303);
+        }
+        return c.body(toCsv(rows), 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${fileName}"`,
+          'cache-control': 'no-store',
+        });
+      })
+  );
 }

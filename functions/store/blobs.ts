@@ -14,7 +14,11 @@ export async function putBlob(store: Store, pk: string, name: string, value: unk
   const bytes = gzipSync(JSON.stringify(value));
   const chunks: Uint8Array[] = [];
   for (let start = 0; start < bytes.length; start += CHUNK_BYTES) chunks.push(bytes.subarray(start, start + CHUNK_BYTES));
-  await batchWrite(store, store.tables.main, chunks.map((data, index) => putRequest({ pk, sk: `BLOB#${name}#${index}`, data })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    chunks.map((data, index) => putRequest({ pk, sk: `BLOB#${name}#${index}`, data })),
+  );
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { pk, sk: `BLOB#${name}`, chunks: chunks.length } }));
 }
 
@@ -35,7 +39,11 @@ export async function deleteBlob(store: Store, pk: string, name: string): Promis
   const head = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` }, ConsistentRead: true }));
   if (!head.Item) return;
   await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk, sk: `BLOB#${name}` } }));
-  await batchWrite(store, store.tables.main, Array.from({ length: head.Item.chunks as number }, (_, index) => deleteRequest({ pk, sk: `BLOB#${name}#${index}` })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    Array.from({ length: head.Item.chunks as number }, (_, index) => deleteRequest({ pk, sk: `BLOB#${name}#${index}` })),
+  );
 }
 
 const wavePk = (waveId: string) => `WAVE#${waveId}`;

@@ -7,7 +7,11 @@ const cellSk = (segmentId: string) => `CELL#${segmentId}`;
 
 /** Store a wave's cells (idempotent: a resumed close writes the same cells again). */
 export async function putCells(store: Store, waveId: string, cells: SegmentCell[]): Promise<void> {
-  await batchWrite(store, store.tables.main, cells.map((cell) => putRequest({ pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    cells.map((cell) => putRequest({ pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell })),
+  );
 }
 
 /** Stored cells count more responses than the close tried to store: they are kept, the close stops. */

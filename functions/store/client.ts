@@ -1,12 +1,6 @@
 /** The one place that creates the DynamoDB client, and the small paging/batching helpers every access pattern shares. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../errors.ts';
 
 export interface Tables {
@@ -57,7 +51,8 @@ export const MAX_BATCH_ATTEMPTS = 8;
  */
 export async function retryUnprocessed<T>(pending: T[], send: (pending: T[]) => Promise<T[]>): Promise<void> {
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_BATCH_ATTEMPTS) throw new UnavailableError(`the database left ${pending.length} items unprocessed ${MAX_BATCH_ATTEMPTS} times; try again`);
+    if (attempt >= MAX_BATCH_ATTEMPTS)
+      throw new UnavailableError(`the database left ${pending.length} items unprocessed ${MAX_BATCH_ATTEMPTS} times; try again`);
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
     pending = await send(pending);
   }

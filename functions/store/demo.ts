@@ -23,13 +23,26 @@ export async function deleteWaveData(store: Store, waveId: string): Promise<void
   const partitions = [`WAVE#${waveId}`, `COMMENT#${waveId}`];
   for (let shard = 0; shard < SHARD_COUNT; shard++) partitions.push(`RESP#${waveId}#${shard}`, `ANON#${waveId}#${shard}`);
   for (const pk of partitions) {
-    for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' })) {
-      await batchWrite(store, store.tables.main, page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
+    for await (const page of queryPages(store, {
+      TableName: store.tables.main,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    })) {
+      await batchWrite(
+        store,
+        store.tables.main,
+        page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })),
+      );
     }
   }
   for (let shard = 0; shard < SHARD_COUNT; shard++) {
     for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) {
-      await batchWrite(store, store.tables.ephemeral, tokenHashes.map((tokenHash) => deleteRequest({ pk: `INV#${tokenHash}`, sk: 'INV' })));
+      await batchWrite(
+        store,
+        store.tables.ephemeral,
+        tokenHashes.map((tokenHash) => deleteRequest({ pk: `INV#${tokenHash}`, sk: 'INV' })),
+      );
     }
   }
   await deleteWaveSecret(store, waveId);

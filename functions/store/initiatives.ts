@@ -56,6 +56,10 @@ function toInitiative(item: Record<string, unknown>): Initiative {
 /** Delete the demo's initiatives (for removing the demo in one action). */
 export async function deleteDemoInitiatives(store: Store): Promise<number> {
   const demo = (await listInitiatives(store)).filter((initiative) => initiative.demo);
-  await batchWrite(store, store.tables.main, demo.map((initiative) => deleteRequest({ pk: PK, sk: initiative.id })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    demo.map((initiative) => deleteRequest({ pk: PK, sk: initiative.id })),
+  );
   return demo.length;
 }

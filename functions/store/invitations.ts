@@ -51,7 +51,14 @@ export async function getInvitation(store: Store, tokenHash: string): Promise<In
   if (!result.Item) return undefined;
   if (result.Item.closed) return { tokenHash, waveId: result.Item.waveId as string, closed: true };
   const locale = result.Item.locale as string | undefined;
-  return { tokenHash, waveId: result.Item.waveId as string, email: result.Item.email as string, profile: result.Item.profile as Profile, answered: result.Item.answered === true, ...(locale ? { locale } : {}) };
+  return {
+    tokenHash,
+    waveId: result.Item.waveId as string,
+    email: result.Item.email as string,
+    profile: result.Item.profile as Profile,
+    answered: result.Item.answered === true,
+    ...(locale ? { locale } : {}),
+  };
 }
 
 /** What a submission's mark found: it marked, the invitation was answered already, or its wave's close had sealed it. */
@@ -245,7 +252,9 @@ export async function findUnstrippedInvitations(store: Store, tokenHashes: strin
 /** Store the wave secret once; a second open of the same wave keeps the first secret. */
 export async function putWaveSecret(store: Store, waveId: string, secret: string): Promise<string> {
   try {
-    await store.doc.send(new PutCommand({ TableName: store.tables.ephemeral, Item: { ...secretKey(waveId), secret }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await store.doc.send(
+      new PutCommand({ TableName: store.tables.ephemeral, Item: { ...secretKey(waveId), secret }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     return secret;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;

@@ -19,18 +19,21 @@ export async function putJob(store: Store, job: JobRecord): Promise<void> {
  * failed run's error cleared (a close that stopped on an error is retried by asking for it again).
  */
 export async function reviveJob(store: Store, job: Pick<JobRecord, 'id' | 'kind' | 'payload'>): Promise<void> {
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tables.main,
-      Key: jobKey(job.id),
-      UpdateExpression: 'SET #id = if_not_exists(#id, :id), #kind = if_not_exists(#kind, :kind), payload = if_not_exists(payload, :payload), #status = :running REMOVE #error',
-      ConditionExpression: 'attribute_not_exists(#status) OR #status <> :done',
-      ExpressionAttributeNames: { '#id': 'id', '#kind': 'kind', '#status': 'status', '#error': 'error' },
-      ExpressionAttributeValues: { ':id': job.id, ':kind': job.kind, ':payload': job.payload, ':running': 'running', ':done': 'done' },
-    }),
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  await store.doc
+    .send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: jobKey(job.id),
+        UpdateExpression:
+          'SET #id = if_not_exists(#id, :id), #kind = if_not_exists(#kind, :kind), payload = if_not_exists(payload, :payload), #status = :running REMOVE #error',
+        ConditionExpression: 'attribute_not_exists(#status) OR #status <> :done',
+        ExpressionAttributeNames: { '#id': 'id', '#kind': 'kind', '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: { ':id': job.id, ':kind': job.kind, ':payload': job.payload, ':running': 'running', ':done': 'done' },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 /** A job's status (polled at /api/jobs/:id). */

@@ -31,7 +31,11 @@ export async function countAnswered(store: Store, waveId: string, profile: Profi
 /** Every answered count of a wave (a live participation refresh). */
 export async function listAnsweredCounts(store: Store, waveId: string): Promise<ProfileCount[]> {
   const counts: ProfileCount[] = [];
-  for await (const page of queryPages(store, { TableName: store.tables.ephemeral, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': livePk(waveId) } })) {
+  for await (const page of queryPages(store, {
+    TableName: store.tables.ephemeral,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': livePk(waveId) },
+  })) {
     for (const item of page) counts.push({ profile: parseProfileKey(item.sk as string), count: item.n as number });
   }
   return counts;
@@ -45,6 +49,10 @@ export async function deleteAnsweredCounts(store: Store, waveId: string): Promis
     ProjectionExpression: 'pk, sk',
     ExpressionAttributeValues: { ':pk': livePk(waveId) },
   })) {
-    await batchWrite(store, store.tables.ephemeral, page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
+    await batchWrite(
+      store,
+      store.tables.ephemeral,
+      page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })),
+    );
   }
 }

@@ -88,12 +88,20 @@ export async function* sealedResponsePages(store: Store, waveId: string, shard: 
 
 /** Delete sealed responses once their rewrite is stored. */
 export async function deleteSealedResponses(store: Store, waveId: string, responses: SealedResponse[]): Promise<void> {
-  await batchWrite(store, store.tables.main, responses.map((response) => deleteRequest({ pk: sealedPk(waveId, response.shard), sk: response.key })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    responses.map((response) => deleteRequest({ pk: sealedPk(waveId, response.shard), sk: response.key })),
+  );
 }
 
 /** Store k-anonymized rewrites; ids are stable per source, so a resumed close overwrites. */
 export async function putAnonymousResponses(store: Store, waveId: string, shard: number, responses: AnonymousResponse[]): Promise<void> {
-  await batchWrite(store, store.tables.main, responses.map(({ id, ...rest }) => putRequest({ pk: anonymousPk(waveId, shard), sk: id, ...rest })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    responses.map(({ id, ...rest }) => putRequest({ pk: anonymousPk(waveId, shard), sk: id, ...rest })),
+  );
 }
 
 /** How many k-anonymized responses a wave holds (the close checks every counted response was rewritten). */
@@ -103,7 +111,14 @@ export async function countAnonymousResponses(store: Store, waveId: string, shar
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await store.doc.send(
-        new QueryCommand({ TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) }, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey }),
+        new QueryCommand({
+          TableName: store.tables.main,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
       );
       count += page.Count ?? 0;
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -114,19 +129,31 @@ export async function countAnonymousResponses(store: Store, waveId: string, shar
 
 /** The k-anonymized responses of one shard. */
 export async function* anonymousResponsePages(store: Store, waveId: string, shard: number): AsyncGenerator<AnonymousResponse[]> {
-  for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) } })) {
+  for await (const page of queryPages(store, {
+    TableName: store.tables.main,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) },
+  })) {
     yield page.map((item) => ({ id: item.sk as string, profile: item.profile as Profile, answers: item.answers as Record<string, number | string> }));
   }
 }
 
 /** Store comments apart from the answers they came with. */
 export async function putComments(store: Store, waveId: string, comments: StoredComment[]): Promise<void> {
-  await batchWrite(store, store.tables.main, comments.map(({ id, ...rest }) => putRequest({ pk: commentPk(waveId), sk: id, ...rest })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    comments.map(({ id, ...rest }) => putRequest({ pk: commentPk(waveId), sk: id, ...rest })),
+  );
 }
 
 /** Every comment of a wave. */
 export async function* commentPages(store: Store, waveId: string): AsyncGenerator<StoredComment[]> {
-  for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': commentPk(waveId) } })) {
+  for await (const page of queryPages(store, {
+    TableName: store.tables.main,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': commentPk(waveId) },
+  })) {
     yield page.map((item) => ({ id: item.sk as string, statementId: item.statementId as string, unitId: item.unitId as string, text: item.text as string }));
   }
 }

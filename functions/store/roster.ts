@@ -45,15 +45,24 @@ export async function getRosterPointer(store: Store): Promise<RosterPointer | un
  */
 export async function replaceRoster(store: Store, people: RosterPerson[], attributeNames: string[], options: { demo?: boolean } = {}): Promise<number> {
   const units = await listUnits(store);
-  const { unitIdOf, created } = resolveUnits(units, people.map((person) => person.unitPath));
+  const { unitIdOf, created } = resolveUnits(
+    units,
+    people.map((person) => person.unitPath),
+  );
   const version = `${Date.now().toString(36)}-${randomId(6)}`;
   // People first, under a version nobody reads yet: a write that fails leaves nothing anyone sees.
   await batchWrite(
     store,
     store.tables.main,
-    people.map((person) => putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes, locale: person.locale })),
+    people.map((person) =>
+      putRequest({ pk: rosterPk(version), sk: person.email, unitId: unitIdOf(person.unitPath), attributes: person.attributes, locale: person.locale }),
+    ),
   );
-  await batchWrite(store, store.tables.main, created.map((unit) => putRequest({ pk: UNITS_PK, sk: unit.id, name: unit.name, parentId: unit.parentId })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    created.map((unit) => putRequest({ pk: UNITS_PK, sk: unit.id, name: unit.name, parentId: unit.parentId })),
+  );
   const previous = await getRosterPointer(store);
   const unitCounts: Record<string, number> = {};
   const locales: Record<string, number> = {};
@@ -62,7 +71,15 @@ export async function replaceRoster(store: Store, people: RosterPerson[], attrib
     unitCounts[unitId] = (unitCounts[unitId] ?? 0) + 1;
     locales[person.locale ?? ''] = (locales[person.locale ?? ''] ?? 0) + 1;
   }
-  const pointer: RosterPointer = { version, count: people.length, attributeNames, demo: options.demo ?? false, uploadedAt: new Date().toISOString(), unitCounts, locales };
+  const pointer: RosterPointer = {
+    version,
+    count: people.length,
+    attributeNames,
+    demo: options.demo ?? false,
+    uploadedAt: new Date().toISOString(),
+    unitCounts,
+    locales,
+  };
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...POINTER, ...pointer } }));
   if (previous) await deleteRosterVersion(store, previous.version);
   return people.length;
@@ -77,8 +94,17 @@ export async function clearRoster(store: Store): Promise<void> {
 }
 
 async function deleteRosterVersion(store: Store, version: string): Promise<void> {
-  for await (const page of queryPages(store, { TableName: store.tables.main, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': rosterPk(version) }, ProjectionExpression: 'pk, sk' })) {
-    await batchWrite(store, store.tables.main, page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
+  for await (const page of queryPages(store, {
+    TableName: store.tables.main,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': rosterPk(version) },
+    ProjectionExpression: 'pk, sk',
+  })) {
+    await batchWrite(
+      store,
+      store.tables.main,
+      page.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })),
+    );
   }
 }
 

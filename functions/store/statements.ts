@@ -26,7 +26,8 @@ export async function putStatement(store: Store, statement: StoredStatement): Pr
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new ConflictError('statement-exists', `statement "${statement.id}" exists or existed; ids never change meaning, so pick a new id`);
+    if (isConditionFailure(error))
+      throw new ConflictError('statement-exists', `statement "${statement.id}" exists or existed; ids never change meaning, so pick a new id`);
     throw error;
   }
 }
@@ -40,13 +41,24 @@ export async function listStatements(store: Store): Promise<StoredStatement[]> {
 /** Take statements out of the bank for good: each id keeps a marker so it is never reused. */
 export async function retireStatements(store: Store, ids: readonly string[]): Promise<void> {
   const retiredAt = new Date().toISOString();
-  await batchWrite(store, store.tables.main, ids.map((id) => putRequest({ pk: PK, sk: id, [RETIRED]: true, retiredAt })));
+  await batchWrite(
+    store,
+    store.tables.main,
+    ids.map((id) => putRequest({ pk: PK, sk: id, [RETIRED]: true, retiredAt })),
+  );
 }
 
 /** Keep statements the organization uses after the demo is gone: they stop being demo statements. */
 export async function adoptStatements(store: Store, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    await store.doc.send(new UpdateCommand({ TableName: store.tables.main, Key: { pk: PK, sk: id }, UpdateExpression: 'REMOVE demo', ConditionExpression: 'attribute_exists(pk)' }));
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.main,
+        Key: { pk: PK, sk: id },
+        UpdateExpression: 'REMOVE demo',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 }
 

@@ -285,7 +285,12 @@ export async function adoptWaveJob(store: Store, id: string, which: keyof typeof
  * this job's first run, when the holder's lease ran out (it died), or when this run holds it
  * already. Answers the live holder otherwise.
  */
-export async function acquireWaveLease(store: Store, id: string, jobId: string, fence: Fence): Promise<{ acquired: true } | { acquired: false; holder: { runId?: string; until?: number } }> {
+export async function acquireWaveLease(
+  store: Store,
+  id: string,
+  jobId: string,
+  fence: Fence,
+): Promise<{ acquired: true } | { acquired: false; holder: { runId?: string; until?: number } }> {
   const now = Date.now();
   try {
     await store.doc.send(
@@ -345,7 +350,14 @@ export async function releaseWaveLease(store: Store, id: string, runId: string):
  * lock, so every run that held a lease died with the previous process.
  */
 export async function breakWaveLease(store: Store, id: string): Promise<void> {
-  await store.doc.send(new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'REMOVE leaseRun, leaseUntil', ConditionExpression: 'attribute_exists(pk)' }));
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tables.main,
+      Key: waveKey(id),
+      UpdateExpression: 'REMOVE leaseRun, leaseUntil',
+      ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
 }
 
 /** Record one more shard finished in the close's current stage, fenced like a transition when the run holds a lease. */
@@ -378,7 +390,13 @@ export async function recordCloseShard(store: Store, id: string, stage: string, 
 /** Start the next reminder round; answers its number. */
 export async function countReminderRound(store: Store, id: string): Promise<number> {
   const result = await store.doc.send(
-    new UpdateCommand({ TableName: store.tables.main, Key: waveKey(id), UpdateExpression: 'ADD reminders :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+    new UpdateCommand({
+      TableName: store.tables.main,
+      Key: waveKey(id),
+      UpdateExpression: 'ADD reminders :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
   );
   return result.Attributes!.reminders as number;
 }

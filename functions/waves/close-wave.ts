@@ -114,7 +114,15 @@ class CloseRun {
       await this.enter('stripping');
     }
     if (this.stage === 'stripping' && !(await this.strip())) return { done: false };
-    const closed = await transitionWave(this.store, this.wave.id, ['closing'], 'closed', { closeStage: 'closed', closesAt: this.wave.closesAt ?? new Date().toISOString() }, ['closeShards'], this.context.fence);
+    const closed = await transitionWave(
+      this.store,
+      this.wave.id,
+      ['closing'],
+      'closed',
+      { closeStage: 'closed', closesAt: this.wave.closesAt ?? new Date().toISOString() },
+      ['closeShards'],
+      this.context.fence,
+    );
     this.deps.logger.info('wave closed', { waveId: this.wave.id });
     return { done: true, result: { responded: closed.responded } };
   }
@@ -127,7 +135,8 @@ class CloseRun {
     const shards = await this.readSealedShards();
     const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
     // Every invitee's invitation must have been sealed, or a mark could still land after counting.
-    if (invitations < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: sealed ${invitations} invitations of ${this.wave.invited}; the index is behind, try again`);
+    if (invitations < (this.wave.invited ?? 0))
+      throw new Error(`wave ${this.wave.id}: sealed ${invitations} invitations of ${this.wave.invited}; the index is behind, try again`);
     const acknowledged = shards.reduce((sum, shard) => sum + shard.counted.length, 0);
     if (this.wave.acknowledged !== undefined && this.wave.acknowledged !== acknowledged) {
       throw new CloseInvariantError(this.wave.id, `a second sealing counted ${acknowledged} marks where the first counted ${this.wave.acknowledged}`);
@@ -142,13 +151,19 @@ class CloseRun {
     for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
       const sealed = await sealInvitations(this.store, tokenHashes);
       // A stripped invitation means a later stage ran already: this run is stale and must not count.
-      if (sealed.some((invitation) => invitation.email === undefined)) throw new CloseInvariantError(this.wave.id, 'an invitation was already stripped while sealing');
+      if (sealed.some((invitation) => invitation.email === undefined))
+        throw new CloseInvariantError(this.wave.id, 'an invitation was already stripped while sealing');
       result.invitations += sealed.length;
       const locations = sealed.filter((invitation) => invitation.answered).map((invitation) => locateResponse(keys, inviteeToken(keys, invitation.email!)));
       const responses = await getSealedResponses(this.store, this.wave.id, locations);
       // A mark is written only after its response, and responses are deleted only after counting.
-      if (responses.length !== locations.length) throw new CloseInvariantError(this.wave.id, `${locations.length - responses.length} answered invitations have no response`);
-      addToTally(result.tally, responses.map((response) => openResponse(keys, this.wave.id, response)), this.statements);
+      if (responses.length !== locations.length)
+        throw new CloseInvariantError(this.wave.id, `${locations.length - responses.length} answered invitations have no response`);
+      addToTally(
+        result.tally,
+        responses.map((response) => openResponse(keys, this.wave.id, response)),
+        this.statements,
+      );
       result.counted.push(...responses.map((response) => `${response.shard}/${response.key}`));
     }
     return result;
@@ -163,7 +178,14 @@ class CloseRun {
     if (respondents !== wave.acknowledged) throw new CloseInvariantError(wave.id, `counted ${respondents} responses for ${wave.acknowledged} acknowledged`);
     // The integer-programming audit (shared/certify.ts) is not run here yet: on a 400-person wave it
     // needs minutes, longer than the close's lease; the certificate says 'rules-only'.
-    const { cells, certificate } = certifyWaveCells({ k: wave.k, units: snapshot.units, invitees: snapshot.invitees, segments: snapshot.segments, statements, tally });
+    const { cells, certificate } = certifyWaveCells({
+      k: wave.k,
+      units: snapshot.units,
+      invitees: snapshot.invitees,
+      segments: snapshot.segments,
+      statements,
+      tally,
+    });
     await putCountedCells(this.store, wave.id, cells);
     const stored = new Map((await listCells(this.store, wave.id)).map((cell) => [cell.segment.id, cell]));
     for (const cell of cells) {
@@ -231,7 +253,8 @@ class CloseRun {
       await deleteWaveBlob(this.store, this.wave.id, partialName(shard));
     });
     if (!finished) return false;
-    if (!resumed && found < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; the index is behind, try again`);
+    if (!resumed && found < (this.wave.invited ?? 0))
+      throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; the index is behind, try again`);
     return true;
   }
 
@@ -292,7 +315,12 @@ function sameCell(stored: SegmentCell | undefined, computed: SegmentCell): boole
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   return value;
 }
 
@@ -302,7 +330,10 @@ interface OpenedResponse {
 }
 
 function openResponse(keys: WaveKeys, waveId: string, response: SealedResponse): OpenedResponse {
-  const { p, a } = JSON.parse(unseal(keys, response.sealed, sealedItemKey(waveId, response.shard, response.key))) as { p: string; a: Record<string, number | string> };
+  const { p, a } = JSON.parse(unseal(keys, response.sealed, sealedItemKey(waveId, response.shard, response.key))) as {
+    p: string;
+    a: Record<string, number | string>;
+  };
   return { profileKey: p, answers: a };
 }
 

@@ -31,7 +31,10 @@ export function createCollector(deps: AppDeps) {
       keys = getWaveSecret(store, waveId).then((secret) => (secret ? deriveWaveKeys(secret, waveId) : undefined));
       keyCache.set(waveId, keys);
       // A wave without a secret (not open yet, or closed) is asked again next time; so is a failed read.
-      keys.then((found) => found ?? keyCache.delete(waveId), () => keyCache.delete(waveId));
+      keys.then(
+        (found) => found ?? keyCache.delete(waveId),
+        () => keyCache.delete(waveId),
+      );
     }
     return keys;
   };
@@ -78,7 +81,8 @@ export function createCollector(deps: AppDeps) {
       checkAnswers(request.answers, wave.statements ?? []);
       // Every statement skipped is not a response: it would raise the response rate while adding no
       // answer. Refused before the link is used, so the person can still answer later.
-      if (Object.keys(request.answers).length === 0) throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
+      if (Object.keys(request.answers).length === 0)
+        throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
       if (invitation.answered) throw alreadyAnswered();
       const keys = await waveKeys(wave.id);
       if (!keys || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
@@ -111,7 +115,13 @@ export function createCollector(deps: AppDeps) {
 /** The canonical text of a sealed payload, so two submissions compare equal exactly when their answers are. */
 function canonicalJson(value: unknown): string {
   const sorted = (item: unknown): unknown =>
-    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.keys(item).sort().map((name) => [name, sorted((item as Record<string, unknown>)[name])])) : item;
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.keys(item)
+            .sort()
+            .map((name) => [name, sorted((item as Record<string, unknown>)[name])]),
+        )
+      : item;
   return JSON.stringify(sorted(value));
 }
 

@@ -51,11 +51,20 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
       const batch = people.slice(start, start + MAIL_BATCH).map((person) => ({ person, token: inviteeToken(keys, person.email) }));
       await putInvitations(
         store,
-        batch.map(({ person, token }) => ({ tokenHash: hashToken(token), waveId, email: person.email, profile: person.profile, locale: person.locale, answered: false })),
+        batch.map(({ person, token }) => ({
+          tokenHash: hashToken(token),
+          waveId,
+          email: person.email,
+          profile: person.profile,
+          locale: person.locale,
+          answered: false,
+        })),
       );
       // Mail merge: the organization sends the links itself from the audited export; no mail here, no SES bill.
       if (wave.delivery !== 'mail-merge') {
-        await sendBatch(deps.mailer, batch, ({ person, token }) => surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`));
+        await sendBatch(deps.mailer, batch, ({ person, token }) =>
+          surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`),
+        );
       }
       const next = { invited: (through?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
       if (!(await advanceOpenedThrough(store, waveId, through, next))) return followOtherRun(deps, waveId, context);
@@ -65,12 +74,19 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
     }
   }
   try {
-    await transitionWave(store, waveId, ['opening'], 'open', {
-      invited: total,
-      statements: wave.statementIds.map((id) => statements.get(id)!),
-      surveyName: survey.name,
-      opensAt: wave.opensAt ?? new Date().toISOString(),
-    }, ['openedThrough']); // the resume point names a person
+    await transitionWave(
+      store,
+      waveId,
+      ['opening'],
+      'open',
+      {
+        invited: total,
+        statements: wave.statementIds.map((id) => statements.get(id)!),
+        surveyName: survey.name,
+        opensAt: wave.opensAt ?? new Date().toISOString(),
+      },
+      ['openedThrough'],
+    ); // the resume point names a person
   } catch (error) {
     // Another run of this open finished first: the wave is open, and so this job is done.
     if (error instanceof ConflictError && (await getWave(store, waveId)).status === 'open') return { done: true, result: { invited: total } };

@@ -32,7 +32,8 @@ export async function remindWave(deps: AppDeps, waveId: string, round: number, c
         await sendBatch(
           deps.mailer,
           pending.slice(start, start + MAIL_BATCH),
-          (invitation) => surveyMessage('reminder', invitation.email, invitation.locale, survey.name, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`),
+          (invitation) =>
+            surveyMessage('reminder', invitation.email, invitation.locale, survey.name, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`),
           async (invitation) => {
             if (await markReminded(store, invitation.tokenHash, round)) reminded++;
             else overtaken = true;

@@ -38,8 +38,11 @@ export class Alarms extends Construct {
       this.add(`${name}Errors`, `${name} function invocations failed`, fn.metricErrors({ period, statistic: 'Sum' }));
       this.add(`${name}Throttles`, `${name} function invocations were throttled`, fn.metricThrottles({ period, statistic: 'Sum' }));
     }
-    this.add('JobFailures', 'A job gave up after its retries (see the dead-letter queue)',
-      props.jobDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }));
+    this.add(
+      'JobFailures',
+      'A job gave up after its retries (see the dead-letter queue)',
+      props.jobDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    );
   }
 
   private add(id: string, description: string, metric: IMetric): void {

@@ -8,8 +8,8 @@ const SQRT_PI = Math.sqrt(Math.PI);
 const LANCZOS_G = 7;
 // Lanczos (1964) coefficients for g = 7, n = 9: about 15 significant digits for Re(z) > 0.5.
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** Natural log of the gamma function for z > 0 (Lanczos approximation). */
@@ -89,8 +89,7 @@ function acklam(p: number): number {
   }
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 /**
@@ -103,7 +102,7 @@ export function normalQuantile(p: number): number {
   if (p === 1) return Infinity;
   const x = acklam(p);
   // Work on the smaller tail so that the residual keeps its relative precision.
-  const e = x < 0 ? normalCdf(x) - p : (1 - p) - normalSurvival(x);
+  const e = x < 0 ? normalCdf(x) - p : 1 - p - normalSurvival(x);
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);
 }

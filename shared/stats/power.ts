@@ -7,7 +7,7 @@
  * under the null, its spread under the alternative uses each group's own variance. With unequal
  * groups the pooled proportion is the size-weighted mean, which is what the pooled test estimates.
  */
-import { normalCdf, normalQuantile } from './distributions';
+import { normalCdf, normalQuantile } from './distributions.ts';
 
 export interface PowerOptions {
   /** Two-sided significance level; 0.05 unless given. */
@@ -210,8 +210,6 @@ export function requiredSampleSizeDiD(args: { pTarget: number; pComparison: numb
   const pooled = pTarget + change / 2;
   const comparison = 2 * variance(pComparison);
   const root =
-    (zAlpha * Math.sqrt(2 * variance(pooled) + comparison) +
-      zBeta * Math.sqrt(variance(pTarget) + variance(pTarget + change) + comparison)) /
-    Math.abs(change);
+    (zAlpha * Math.sqrt(2 * variance(pooled) + comparison) + zBeta * Math.sqrt(variance(pTarget) + variance(pTarget + change) + comparison)) / Math.abs(change);
   return root * root;
 }

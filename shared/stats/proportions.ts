@@ -2,7 +2,7 @@
  * One proportion, the difference of two, and the difference of two differences: estimates with
  * score-based intervals, and the pooled z-test. Proportions are 0..1 throughout; the UI formats.
  */
-import { normalSurvival, zForConfidence } from './distributions';
+import { normalSurvival, zForConfidence } from './distributions.ts';
 
 export interface Interval {
   estimate: number;

@@ -1,6 +1,6 @@
 /** Scores of one group beyond a proportion: the mean of a rating scale and the eNPS. */
-import { studentTQuantile, zForConfidence } from './distributions';
-import { DEFAULT_CONFIDENCE, type Interval, type IntervalOptions } from './proportions';
+import { studentTQuantile, zForConfidence } from './distributions.ts';
+import { DEFAULT_CONFIDENCE, type Interval, type IntervalOptions } from './proportions.ts';
 
 /** How many respondents chose each scale value, e.g. { 1: 3, 2: 5, 3: 10, 4: 20, 5: 12 }. */
 export type ScaleCounts = Readonly<Record<string | number, number>>;

@@ -23,7 +23,8 @@ export async function benchAttack(): Promise<void> {
       const report = await attack(org, harvest);
       console.log(`seed ${shape.seed}, ${rows.length} people: ${Math.round((performance.now() - started) / 1000)} s`);
       console.log(summarize(report));
-      for (const pin of report.derivations.filter((candidate) => candidate.invitees === 1 && candidate.kind !== 'none-answered').slice(0, 5)) console.log(`  e.g. ${describePin(org, pin)}`);
+      for (const pin of report.derivations.filter((candidate) => candidate.invitees === 1 && candidate.kind !== 'none-answered').slice(0, 5))
+        console.log(`  e.g. ${describePin(org, pin)}`);
     } finally {
       await rt.stop();
     }

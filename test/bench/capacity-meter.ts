@@ -22,14 +22,7 @@
  * Reads and writes are attributed to the AsyncLocalStorage "phase" active when the request is sent.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  BatchGetItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS } from '../../shared/keys.ts';
 
 type Raw = Record<string, AttributeValue>;
@@ -235,11 +228,17 @@ export class CapacityMeter {
       }
       case 'BatchGetItemCommand': {
         const result = await send();
-        for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: Raw[]; ConsistentRead?: boolean; ProjectionExpression?: string }>)) {
+        for (const [table, request] of Object.entries(
+          input.RequestItems as Record<string, { Keys: Raw[]; ConsistentRead?: boolean; ProjectionExpression?: string }>,
+        )) {
           const returned = (((result.output.Responses as Record<string, Raw[]> | undefined)?.[table] ?? []) as Raw[]).map(toRaw);
-          const unprocessed = ((result.output.UnprocessedKeys as Record<string, { Keys: Raw[] }> | undefined)?.[table]?.Keys ?? []).map((key) => keyString(toRaw(key)));
+          const unprocessed = ((result.output.UnprocessedKeys as Record<string, { Keys: Raw[] }> | undefined)?.[table]?.Keys ?? []).map((key) =>
+            keyString(toRaw(key)),
+          );
           const processed = request.Keys.filter((key) => !unprocessed.includes(keyString(key)));
-          const full = request.ProjectionExpression ? await this.timed(() => this.getMany(table, processed)) : new Map(returned.map((item) => [keyString(item), item]));
+          const full = request.ProjectionExpression
+            ? await this.timed(() => this.getMany(table, processed))
+            : new Map(returned.map((item) => [keyString(item), item]));
           let units = 0;
           for (const key of processed) units += readUnitsFor(itemSize(full.get(keyString(key))), request.ConsistentRead === true);
           this.add({ readUnits: units, bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) });
@@ -260,7 +259,12 @@ export class CapacityMeter {
             const condition = input.KeyConditionExpression as string;
             for (const name of Object.keys(names)) if (!condition.includes(name)) delete names[name];
             for (const name of Object.keys(values)) if (!condition.includes(name)) delete values[name];
-            const shadowInput = { ...rest, ExpressionAttributeNames: Object.keys(names).length ? names : undefined, ExpressionAttributeValues: values, Limit: input.Limit as number | undefined };
+            const shadowInput = {
+              ...rest,
+              ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+              ExpressionAttributeValues: values,
+              Limit: input.Limit as number | undefined,
+            };
             const items: Raw[] = [];
             // The same page: from the same start, until the real page's last evaluated key (or the end).
             const stop = result.output.LastEvaluatedKey ? keyString(toRaw(result.output.LastEvaluatedKey as Raw)) : undefined;
@@ -321,7 +325,9 @@ export class CapacityMeter {
         const unprocessed = Object.fromEntries(
           Object.entries((result.output.UnprocessedItems ?? {}) as typeof requests).map(([table, writes]) => [
             table,
-            writes.map((write) => (write.PutRequest ? { PutRequest: { Item: toRaw(write.PutRequest.Item) } } : { DeleteRequest: { Key: toRaw(write.DeleteRequest!.Key) } })),
+            writes.map((write) =>
+              write.PutRequest ? { PutRequest: { Item: toRaw(write.PutRequest.Item) } } : { DeleteRequest: { Key: toRaw(write.DeleteRequest!.Key) } },
+            ),
           ]),
         ) as typeof requests;
         for (const [table, writes] of Object.entries(requests)) {
@@ -362,8 +368,15 @@ function toAttribute(value: unknown): AttributeValue {
     const members = [...value];
     return typeof members[0] === 'number' ? { NS: members.map(String) } : { SS: members.map(String) };
   }
-  if (typeof value === 'object' && 'value' in (value as object) && Object.keys(value as object).length === 1) return { N: String((value as { value: string }).value) };
-  return { M: Object.fromEntries(Object.entries(value as object).filter(([, member]) => member !== undefined).map(([name, member]) => [name, toAttribute(member)])) };
+  if (typeof value === 'object' && 'value' in (value as object) && Object.keys(value as object).length === 1)
+    return { N: String((value as { value: string }).value) };
+  return {
+    M: Object.fromEntries(
+      Object.entries(value as object)
+        .filter(([, member]) => member !== undefined)
+        .map(([name, member]) => [name, toAttribute(member)]),
+    ),
+  };
 }
 
 /** A set of time intervals and the length of their union. */

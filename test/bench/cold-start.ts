@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.js';
+import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.ts';
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { startTestRuntime } from '../helpers/embedded.ts';
 import { aWave } from '../helpers/scenario.ts';
@@ -62,7 +62,11 @@ async function bundle(name: string, entry: string, extra: BuildOptions = {}): Pr
   return { file, bytes, gzip: gzipSync(readFileSync(file)).length };
 }
 
-function runChild(bundleFile: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<{ status: number | 'none'; importMs: number; firstEventMs: number; sinceProcessStartMs: number }> {
+function runChild(
+  bundleFile: string,
+  eventFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | 'none'; importMs: number; firstEventMs: number; sinceProcessStartMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(out, 'child.mjs'), bundleFile, eventFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -87,15 +91,25 @@ try {
   if (endpoint.hostname !== '127.0.0.1') throw new Error('refusing to benchmark against a non-local DynamoDB');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: 'eu-north-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${endpoint.port}`,
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
-    MAIN_TABLE_NAME: DEFAULT_TABLE_NAMES.main, EPHEMERAL_TABLE_NAME: DEFAULT_TABLE_NAMES.ephemeral,
+    MAIN_TABLE_NAME: DEFAULT_TABLE_NAMES.main,
+    EPHEMERAL_TABLE_NAME: DEFAULT_TABLE_NAMES.ephemeral,
     PUBLIC_BASE_URL: 'https://survey.example.org',
-    AUTH_ISSUER: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Bench', AUTH_CLIENT_ID: 'bench', AUTH_ROLES_CLAIM: 'cognito:groups',
-    AUTH_DOMAIN: 'bench.auth.eu-north-1.amazoncognito.com', AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
-    SUBMISSION_DEADLINE_MS: '8000', CLOSE_GRACE_MS: '20000',
-    JOBS_FUNCTION_NAME: 'bench-jobs', UPLOADS_BUCKET: 'bench-uploads', MAIL_FROM: 'surveys@example.org', SES_CONFIGURATION_SET: 'bench',
+    AUTH_ISSUER: 'https://cognito-idp.eu-north-1.amazonaws.com/eu-north-1_Bench',
+    AUTH_CLIENT_ID: 'bench',
+    AUTH_ROLES_CLAIM: 'cognito:groups',
+    AUTH_DOMAIN: 'bench.auth.eu-north-1.amazoncognito.com',
+    AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
+    SUBMISSION_DEADLINE_MS: '8000',
+    CLOSE_GRACE_MS: '20000',
+    JOBS_FUNCTION_NAME: 'bench-jobs',
+    UPLOADS_BUCKET: 'bench-uploads',
+    MAIL_FROM: 'surveys@example.org',
+    SES_CONFIGURATION_SET: 'bench',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     // The SDK warns about Node 20 here on every start; Lambda runs Node 22.
     NODE_NO_WARNINGS: '1',
@@ -131,13 +145,18 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const [index, [, file, eventName]] of cases.entries()) samples[index]!.push(await runChild(file, join(out, `${eventName}.json`), env));
   }
-  const ms = (values: number[]) => `${median(values).toFixed(0).padStart(4)} ms (min ${Math.min(...values).toFixed(0).padStart(3)})`;
+  const ms = (values: number[]) =>
+    `${median(values).toFixed(0).padStart(4)} ms (min ${Math.min(...values)
+      .toFixed(0)
+      .padStart(3)})`;
   console.log(`\nFirst event in a fresh Node ${process.version} process, ${runs} runs each, median (min)`);
   console.log(`  ${'bundle, event'.padEnd(48)} ${'import + first event'.padEnd(22)} ${'process start to answer'.padEnd(24)} import`);
   for (const [index, [name, , eventName]] of cases.entries()) {
     const runsOf = samples[index]!;
     const statuses = [...new Set(runsOf.map((s) => s.status))].join(',');
-    console.log(`  ${`${name}, ${eventName}`.padEnd(48)} ${ms(runsOf.map((s) => s.firstEventMs)).padEnd(22)} ${ms(runsOf.map((s) => s.sinceProcessStartMs)).padEnd(24)} ${ms(runsOf.map((s) => s.importMs))}   status ${statuses}`);
+    console.log(
+      `  ${`${name}, ${eventName}`.padEnd(48)} ${ms(runsOf.map((s) => s.firstEventMs)).padEnd(22)} ${ms(runsOf.map((s) => s.sinceProcessStartMs)).padEnd(24)} ${ms(runsOf.map((s) => s.importMs))}   status ${statuses}`,
+    );
   }
 } finally {
   await runtime.stop();

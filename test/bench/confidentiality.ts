@@ -36,19 +36,47 @@ export async function benchConfidentiality(): Promise<Record<string, string>> {
   });
   figures[`segments of ${people.toLocaleString('en')} people, ${large.units.length} units`] = `${built.ms} ms (${built.value} segments)`;
 
-  const wide = generateOrg({ seed: 5, depth: 3, fanOut: [6, 6], maxUnits: 200, leafPeople: [100, 300], attributeCount: 3, valuesPerAttribute: [4, 5], missingRate: 0.05 });
+  const wide = generateOrg({
+    seed: 5,
+    depth: 3,
+    fanOut: [6, 6],
+    maxUnits: 200,
+    leafPeople: [100, 300],
+    attributeCount: 3,
+    valuesPerAttribute: [4, 5],
+    missingRate: 0.05,
+  });
   const wideSegments = buildSegments(wide.units, wide.invitees, 5);
   const aggregated = time(() => countBySegment(wide.invitees, new UnitTree(wide.units), new Set(wideSegments.map((segment) => segment.id))));
   figures[`count ${wide.invitees.length} distinct profiles over ${wideSegments.length} segments`] = `${aggregated.ms} ms`;
 
-  const sparse = generateOrg({ seed: 5, depth: 3, fanOut: [2, 8], maxUnits: 200, leafPeople: [30, 110], attributeCount: 3, valuesPerAttribute: [3, 5], missingRate: 0.05 });
+  const sparse = generateOrg({
+    seed: 5,
+    depth: 3,
+    fanOut: [2, 8],
+    maxUnits: 200,
+    leafPeople: [30, 110],
+    attributeCount: 3,
+    valuesPerAttribute: [3, 5],
+    missingRate: 0.05,
+  });
   const respondents = sampleRespondents(sparse.invitees, 0.8, 1);
   const sparseSegments = buildSegments(sparse.units, sparse.invitees, 5);
   const decided = time(() => decideVisibility({ k: 5, units: sparse.units, segments: sparseSegments, counts: respondents }));
   const hidden = [...decided.value.values()].filter((visibility) => !visibility.visible).length;
-  figures[`decide visibility, ${respondents.reduce((sum, entry) => sum + entry.count, 0)} respondents, ${sparseSegments.length} segments`] = `${decided.ms} ms (${hidden} of ${decided.value.size} cells hidden)`;
+  figures[`decide visibility, ${respondents.reduce((sum, entry) => sum + entry.count, 0)} respondents, ${sparseSegments.length} segments`] =
+    `${decided.ms} ms (${hidden} of ${decided.value.size} cells hidden)`;
 
-  const anonymizable = generateOrg({ seed: 9, depth: 3, fanOut: [6, 6], maxUnits: 200, leafPeople: [400, 700], attributeCount: 3, valuesPerAttribute: [3, 5], missingRate: 0.05 });
+  const anonymizable = generateOrg({
+    seed: 9,
+    depth: 3,
+    fanOut: [6, 6],
+    maxUnits: 200,
+    leafPeople: [400, 700],
+    attributeCount: 3,
+    valuesPerAttribute: [3, 5],
+    missingRate: 0.05,
+  });
   const sampled = sampleRespondents(anonymizable.invitees, 0.8, 2);
   const anonymized = time(() => {
     const index = buildKAnonymityIndex(anonymizable.units, anonymizable.invitees, 5);
@@ -89,8 +117,22 @@ function hiddenShare(cells: SegmentCell[]): string {
 async function benchCertificate(figures: Record<string, string>): Promise<void> {
   const statements: CountedStatement[] = Array.from({ length: 5 }, (_, i) => ({ id: `s${i + 1}`, scale: 'agree5' }));
   const solver = await loadMilpSolver();
-  for (const [people, leafPeople] of [[400, [1, 4]], [10_000, [40, 88]], [100_000, [400, 880]]] as const) {
-    const org = generateOrg({ seed: 17, depth: 3, fanOut: [6, 6], maxUnits: 200, leafPeople: [leafPeople[0], leafPeople[1]], directChance: 0.2, attributeCount: 3, valuesPerAttribute: [3, 5], missingRate: 0.03 });
+  for (const [people, leafPeople] of [
+    [400, [1, 4]],
+    [10_000, [40, 88]],
+    [100_000, [400, 880]],
+  ] as const) {
+    const org = generateOrg({
+      seed: 17,
+      depth: 3,
+      fanOut: [6, 6],
+      maxUnits: 200,
+      leafPeople: [leafPeople[0], leafPeople[1]],
+      directChance: 0.2,
+      attributeCount: 3,
+      valuesPerAttribute: [3, 5],
+      missingRate: 0.03,
+    });
     const random = seededRandom(people);
     const responses: { profileKey: string; answers: Record<string, number> }[] = [];
     for (const { profile, count } of org.invitees) {
@@ -109,7 +151,17 @@ async function benchCertificate(figures: Record<string, string>): Promise<void> 
     const rules = time(() => certifyWaveCells({ k: 5, units: org.units, invitees: org.invitees, segments, statements, tally }));
     figures[`close's certificate (equality rules), ${label}`] = `${rules.ms} ms, ${hiddenShare(rules.value.cells)}, method ${rules.value.certificate.method}`;
     if (people > 400) continue;
-    const audited = time(() => certifyWaveCells({ k: 5, units: org.units, invitees: org.invitees, segments, statements, tally, audit: { solver, budgetMs: 60_000, maxVariables: 1_000_000 } }));
+    const audited = time(() =>
+      certifyWaveCells({
+        k: 5,
+        units: org.units,
+        invitees: org.invitees,
+        segments,
+        statements,
+        tally,
+        audit: { solver, budgetMs: 60_000, maxVariables: 1_000_000 },
+      }),
+    );
     const { certificate } = audited.value;
     figures[`integer-programming audit, ${label}`] =
       `${audited.ms} ms, ${hiddenShare(audited.value.cells)}, method ${certificate.method} (${certificate.overApproximations.join(', ')}), ${certificate.solves} solves, ${certificate.leaks} leaks, ${certificate.unanimity} unanimity`;

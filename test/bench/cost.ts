@@ -141,7 +141,10 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     for (const statement of STATEMENTS) await d.request('setup', 'staff', '/api/statements', { method: 'POST', body: JSON.stringify(statement) });
     const survey = await d.json<{ id: string }>(d.request('setup', 'staff', '/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Cost' }) }));
     const wave = await d.json<{ id: string }>(
-      d.request('setup', 'staff', `/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Cost', statementIds: STATEMENTS.map((s) => s.id) }) }),
+      d.request('setup', 'staff', `/api/surveys/${survey.id}/waves`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Cost', statementIds: STATEMENTS.map((s) => s.id) }),
+      }),
     );
     const opened = await d.json<{ jobId: string }>(d.request('open', 'staff', `/api/waves/${wave.id}/open`, { method: 'POST' }, true));
     await expectJobDone(d, opened.jobId);
@@ -166,7 +169,10 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     for (const [round, stop] of stops.entries()) {
       await inParallel(tokens.slice(submitted, stop), CONCURRENCY, async (token, i) => {
         await d.request('respondent: questionnaire', 'respond', '/api/questionnaire', { method: 'POST', body: JSON.stringify({ token }) });
-        await d.request('respondent: submit', 'respond', '/api/responses', { method: 'POST', body: JSON.stringify({ token, answers: answersFor(submitted + i) }) });
+        await d.request('respondent: submit', 'respond', '/api/responses', {
+          method: 'POST',
+          body: JSON.stringify({ token, answers: answersFor(submitted + i) }),
+        });
       });
       submitted = stop;
       log(`${submitted} submitted`);
@@ -180,7 +186,14 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     log('closed');
 
     const picker = (await pickerReads()) === 'segments' ? `/api/waves/${wave.id}/segments` : participation;
-    const slices = ['', 'unit=Bench%20Co', `unit=${encodeURIComponent(unitPath(42))}`, `unit=${encodeURIComponent('Bench Co > Division 3')}`, 'filter=tenure%3A1-3%20years', `unit=${encodeURIComponent('Bench Co > Division 7')}&filter=location%3ALondon`];
+    const slices = [
+      '',
+      'unit=Bench%20Co',
+      `unit=${encodeURIComponent(unitPath(42))}`,
+      `unit=${encodeURIComponent('Bench Co > Division 3')}`,
+      'filter=tenure%3A1-3%20years',
+      `unit=${encodeURIComponent('Bench Co > Division 7')}&filter=location%3ALondon`,
+    ];
     for (let i = 0; i < SAMPLES_PER_VIEW; i++) {
       const slice = slices[i % slices.length];
       // A results page: its results and the segment picker's list of the wave's groups.
@@ -216,9 +229,14 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     const dollarsOf = (phase: string, ran: number, billed: number) => {
       const usage = meter.phase(phase);
       const timed = d.timed.get(phase) ?? emptyTimed();
-      const gbSeconds = (timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000;
+      const gbSeconds =
+        (timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000;
       const dollars =
-        usage.readUnits * PRICES.dynamoReadUnit + usage.writeUnits * PRICES.dynamoWriteUnit + gbSeconds * PRICES.lambdaGbSecond + timed.requests * PRICES.lambdaRequest + timed.apiUnits * PRICES.apiRequest;
+        usage.readUnits * PRICES.dynamoReadUnit +
+        usage.writeUnits * PRICES.dynamoWriteUnit +
+        gbSeconds * PRICES.lambdaGbSecond +
+        timed.requests * PRICES.lambdaRequest +
+        timed.apiUnits * PRICES.apiRequest;
       return (dollars * billed) / ran;
     };
     const perOperation = operations.map(({ phase, ran, billed }) => {
@@ -236,7 +254,9 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         'AWS $ in the wave': `$${dollarsOf(phase, ran, billed).toFixed(4)}`,
       };
     });
-    console.log(`\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`);
+    console.log(
+      `\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`,
+    );
     console.table(perOperation);
 
     const bill = (withMail: boolean) => {
@@ -252,7 +272,11 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         const timed = d.timed.get(phase) ?? emptyTimed();
         reads += usage.readUnits * share;
         writes += usage.writeUnits * share;
-        gbSeconds += ((timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000) * share;
+        gbSeconds +=
+          ((timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) /
+            1024 /
+            1000) *
+          share;
         lambdaRequests += timed.requests * share;
         apiRequests += timed.apiUnits * share;
       }
@@ -277,7 +301,9 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     console.log(
       `Assumes: ${RESPONSE_RATE * 100}% respond (each loads the questionnaire once), open ${OPEN_DAYS} days with one dashboard tab polling participation every ${poll / 1000} s ` +
         `(server refresh every ${DEFAULT_TIMING.participationRefreshMs / 1000} s), ${Object.values(VIEWS).reduce((a, b) => a + b, 0)} views in the following year ` +
-        `(${Object.entries(VIEWS).map(([kind, n]) => `${n} ${kind}`).join(', ')}), mail: one invitation + two reminders to those who had not answered = ${mails.toLocaleString('en')} messages, ` +
+        `(${Object.entries(VIEWS)
+          .map(([kind, n]) => `${n} ${kind}`)
+          .join(', ')}), mail: one invitation + two reminders to those who had not answered = ${mails.toLocaleString('en')} messages, ` +
         `SES ~${SES_SEND_MS} ms per send from Lambda, ${MAIL_PARALLELISM} at a time. Storage, CloudFront, S3, Cognito and logs not counted.`,
     );
     const rows = Object.keys(mailFree.lines).map((line) => ({

@@ -21,8 +21,8 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
-import { findUnansweredLinks, launchBrowser, PHONE } from '../e2e/harness';
-import { startServer } from '../e2e/server';
+import { findUnansweredLinks, launchBrowser, PHONE } from '../e2e/harness.ts';
+import { startServer } from '../e2e/server.ts';
 
 const runs = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 5);
 const compressed = process.argv.includes('--compressed');
@@ -45,7 +45,14 @@ function dashboardJsSize(): { raw: number; gzip: number } {
 async function startCompressedStatic(apiBase: string): Promise<{ baseUrl: string; close: () => void }> {
   const root = fileURLToPath(new URL('../../web/dist', import.meta.url));
   const site = new Hono();
-  site.all('/api/*', (c) => fetch(`${apiBase}${new URL(c.req.url).pathname}`, { method: c.req.method, headers: c.req.raw.headers, body: c.req.raw.body, duplex: 'half' } as RequestInit));
+  site.all('/api/*', (c) =>
+    fetch(`${apiBase}${new URL(c.req.url).pathname}`, {
+      method: c.req.method,
+      headers: c.req.raw.headers,
+      body: c.req.raw.body,
+      duplex: 'half',
+    } as RequestInit),
+  );
   site.get('/r', serveStatic({ path: join(root, 'respond.html'), precompressed: true }));
   site.use('/*', serveStatic({ root, precompressed: true }));
   return new Promise((resolve) => {
@@ -59,9 +66,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 const front = compressed ? await startCompressedStatic(server.baseUrl) : null;
 try {
-  const links = (await findUnansweredLinks(server.baseUrl, server.outbox, runs)).map((link) =>
-    front ? link.replace(server.baseUrl, front.baseUrl) : link,
-  );
+  const links = (await findUnansweredLinks(server.baseUrl, server.outbox, runs)).map((link) => (front ? link.replace(server.baseUrl, front.baseUrl) : link));
   if (links.length < runs) throw new Error(`need ${runs} unanswered invitation links, found ${links.length}`);
   const results: { bytes: number; requests: number; thirdParty: number; interactiveMs: number; urls: string[] }[] = [];
   for (const link of links) {
@@ -95,7 +100,9 @@ try {
       const marks = await page.evaluate(() =>
         JSON.stringify([
           ...performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
-          ...performance.getEntriesByType('resource').map((e) => [e.name.slice(-12), Math.round(e.startTime), Math.round((e as PerformanceResourceTiming).responseEnd)]),
+          ...performance
+            .getEntriesByType('resource')
+            .map((e) => [e.name.slice(-12), Math.round(e.startTime), Math.round((e as PerformanceResourceTiming).responseEnd)]),
         ]),
       );
       console.error(Math.round(interactiveMs), marks);

@@ -55,7 +55,10 @@ interface Person {
 function people(count: number, random: () => number): Person[] {
   return Array.from({ length: count }, (_, i) => ({
     email: `p${i}@bench.test`,
-    profile: { unitId: `t${Math.floor(random() * 190)}`, attributes: { tenure: TENURE[Math.floor(random() * 4)], location: LOCATION[Math.floor(random() * 3)] } },
+    profile: {
+      unitId: `t${Math.floor(random() * 190)}`,
+      attributes: { tenure: TENURE[Math.floor(random() * 4)], location: LOCATION[Math.floor(random() * 3)] },
+    },
   }));
 }
 
@@ -77,7 +80,18 @@ async function openWaveWithResponses(rt: TestRuntime, surveyId: string, name: st
   const invited = people(Math.round(responses / 0.8), random);
   const invitees = countProfiles(invited);
   const waveId = randomId();
-  const wave: Wave = { id: waveId, surveyId, name, statementIds: STATEMENTS.map((s) => s.id), statements: STATEMENTS, k: K, status: 'open', createdAt: opensAt, opensAt, invited: invited.length };
+  const wave: Wave = {
+    id: waveId,
+    surveyId,
+    name,
+    statementIds: STATEMENTS.map((s) => s.id),
+    statements: STATEMENTS,
+    k: K,
+    status: 'open',
+    createdAt: opensAt,
+    opensAt,
+    invited: invited.length,
+  };
   await putWaveSnapshot(rt.deps.store, waveId, { rosterVersion: 'bench', units, invitees, segments: buildSegments(units, invitees, K) });
   const secret = await putWaveSecret(rt.deps.store, waveId, createWaveSecret());
   const keys = deriveWaveKeys(secret, waveId);
@@ -90,7 +104,8 @@ async function openWaveWithResponses(rt: TestRuntime, surveyId: string, name: st
   });
   const chunk = 2_500;
   const writes: Promise<void>[] = [];
-  for (let start = 0; start < items.length; start += chunk) writes.push(batchWrite(rt.deps.store, rt.deps.store.tables.main, items.slice(start, start + chunk)));
+  for (let start = 0; start < items.length; start += chunk)
+    writes.push(batchWrite(rt.deps.store, rt.deps.store.tables.main, items.slice(start, start + chunk)));
   await Promise.all(writes);
   await putWave(rt.deps.store, wave);
   return waveId;
@@ -164,9 +179,20 @@ export async function benchResults(sizes: number[] = [1_000, 10_000, 100_000]): 
         return encodeURIComponent(`Bench Co > Division ${team % 9} > Team ${team}`);
       });
       // Teams, and division × tenure cells (a team × tenure cell has too few invitees at 1,000 responses).
-      const results = await percentiles(rt, units.map((unit, i) => `/api/waves/${waveId}/results?${i % 2 ? `unit=Bench%20Co%20%3E%20Division%20${i % 9}&filter=tenure:1-3%20years` : `unit=${unit}`}`));
-      const compare = await percentiles(rt, units.map((unit) => `/api/compare?from=${earlier}&to=${waveId}&unit=${unit}`));
-      const heatmap = await percentiles(rt, ['1', '2', 'tenure', 'location'].map((dimension) => `/api/waves/${waveId}/heatmap?dimension=${dimension}`));
+      const results = await percentiles(
+        rt,
+        units.map(
+          (unit, i) => `/api/waves/${waveId}/results?${i % 2 ? `unit=Bench%20Co%20%3E%20Division%20${i % 9}&filter=tenure:1-3%20years` : `unit=${unit}`}`,
+        ),
+      );
+      const compare = await percentiles(
+        rt,
+        units.map((unit) => `/api/compare?from=${earlier}&to=${waveId}&unit=${unit}`),
+      );
+      const heatmap = await percentiles(
+        rt,
+        ['1', '2', 'tenure', 'location'].map((dimension) => `/api/waves/${waveId}/heatmap?dimension=${dimension}`),
+      );
       const row = {
         responses: size,
         closeSeconds: Math.round(closeSeconds * 10) / 10,
@@ -184,12 +210,17 @@ export async function benchResults(sizes: number[] = [1_000, 10_000, 100_000]): 
   } finally {
     await rt.stop();
   }
-  console.log(`results views in ms (in-process, ${RUNS} requests each after ${WARMUP} warm-up; ${SHARD_COUNT} shards; 200 org units, 2 attributes, 13 statements)`);
+  console.log(
+    `results views in ms (in-process, ${RUNS} requests each after ${WARMUP} warm-up; ${SHARD_COUNT} shards; 200 org units, 2 attributes, 13 statements)`,
+  );
   console.table(rows);
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   await benchResults(sizes.length > 0 ? sizes : undefined);
 }

@@ -9,10 +9,12 @@ type Bench = (args: string[]) => Promise<unknown>;
 const numbers = (args: string[]) => args.map(Number).filter((n) => n > 0);
 
 /** A benchmark written as a script reads process.argv when imported: give it only its own arguments. */
-const script = (path: string): Bench => async (args) => {
-  process.argv = [process.argv[0], path, ...args];
-  await import(path);
-};
+const script =
+  (path: string): Bench =>
+  async (args) => {
+    process.argv = [process.argv[0], path, ...args];
+    await import(path);
+  };
 
 const BENCHMARKS: Record<string, Bench> = {
   cost: async (args) => (await import('./cost.ts')).benchCost(numbers(args)[0]),

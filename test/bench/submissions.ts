@@ -25,7 +25,10 @@ async function freePort(): Promise<number> {
 
 export async function benchSubmissions(): Promise<Record<string, number>> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', '--memory', '--no-demo'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', '--memory', '--no-demo'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   await new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => (output += chunk) && output.includes('Staff sign-in') && resolve()));
   const base = `http://127.0.0.1:${port}`;
@@ -40,7 +43,9 @@ export async function benchSubmissions(): Promise<Record<string, number>> {
     await call('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: rosterCsv(aRoster(SUBMISSIONS)) });
     for (const statement of STATEMENTS) await call('/api/statements', { method: 'POST', body: JSON.stringify(statement) });
     const survey = (await (await call('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Bench' }) })).json()) as { id: string };
-    const wave = (await (await call(`/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Bench', statementIds: STATEMENTS.map((s) => s.id) }) })).json()) as { id: string };
+    const wave = (await (
+      await call(`/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Bench', statementIds: STATEMENTS.map((s) => s.id) }) })
+    ).json()) as { id: string };
     const { jobId } = (await (await call(`/api/waves/${wave.id}/open`, { method: 'POST' })).json()) as { jobId: string };
     while (((await (await call(`/api/jobs/${jobId}`)).json()) as { status: string }).status === 'running') await new Promise((r) => setTimeout(r, 200));
     const links = parseCsv(await (await call(`/api/waves/${wave.id}/invitations.csv`)).text()).slice(1);
@@ -58,7 +63,13 @@ export async function benchSubmissions(): Promise<Record<string, number>> {
         {
           setupRequest: (request) => {
             const index = next++;
-            return { ...request, body: JSON.stringify({ token: tokens[index], answers: { 'mgmt-expectations': (index % 5) + 1, training: ((index * 3) % 5) + 1, enps: index % 11 } }) };
+            return {
+              ...request,
+              body: JSON.stringify({
+                token: tokens[index],
+                answers: { 'mgmt-expectations': (index % 5) + 1, training: ((index * 3) % 5) + 1, enps: index % 11 },
+              }),
+            };
           },
           onResponse: (status) => {
             statuses[status] = (statuses[status] ?? 0) + 1;

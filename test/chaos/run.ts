@@ -85,7 +85,10 @@ class Api {
 }
 
 async function staffToken(dataDir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'token', '--', '--role', 'admin'], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'token', '--', '--role', 'admin'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
   return stdout.trim().split('\n').pop()!;
 }
 
@@ -126,7 +129,11 @@ async function startRun(label: string): Promise<Run & { scenario: Scenario }> {
   await api.expect('PUT', '/api/roster', [200], rosterCsv(scenario.people), 'text/csv');
   for (const statement of STATEMENTS) await api.expect('POST', '/api/statements', [201, 409], statement);
   const survey = await api.expect('POST', '/api/surveys', [201], { name: 'Chaos pulse' });
-  const wave = await api.expect('POST', `/api/surveys/${survey.json.id}/waves`, [201], { name: 'Chaos wave', statementIds: STATEMENTS.map((s) => s.id), minGroupSize: 5 });
+  const wave = await api.expect('POST', `/api/surveys/${survey.json.id}/waves`, [201], {
+    name: 'Chaos wave',
+    statementIds: STATEMENTS.map((s) => s.id),
+    minGroupSize: 5,
+  });
   return { server, api, waveId: wave.json.id as string, events: [], scenario };
 }
 
@@ -186,11 +193,16 @@ async function openWave(run: Run, killAtMails: number | undefined): Promise<void
     await run.server.start();
     jobId = await resumeOrRepost(run, 'open', jobId, 'open');
   }
-  await until(`the wave to open (job ${jobId}${killAtMails === undefined ? '' : ', after the restart'})`, async () => {
-    const job = await jobState(run, jobId);
-    if (job.status === 'failed') throw new Error(`the open job failed: ${job.error}`);
-    return (await waveStatus(run)) === 'open';
-  }, 100, STUCK_MS);
+  await until(
+    `the wave to open (job ${jobId}${killAtMails === undefined ? '' : ', after the restart'})`,
+    async () => {
+      const job = await jobState(run, jobId);
+      if (job.status === 'failed') throw new Error(`the open job failed: ${job.error}`);
+      return (await waveStatus(run)) === 'open';
+    },
+    100,
+    STUCK_MS,
+  );
 }
 
 interface SubmissionTally {
@@ -279,12 +291,17 @@ async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
   const others: string[] = [];
   for (const step of steps) {
     const started = Date.now();
-    const job = await until(`the close to reach ${step.name}`, async () => {
-      const state = await jobState(run, jobId);
-      if (state.status === 'failed') throw new Error(`the close job failed: ${state.error}`);
-      if (state.status === 'done' || step.when(state, Date.now() - started)) return state;
-      return undefined;
-    }, 10, STUCK_MS);
+    const job = await until(
+      `the close to reach ${step.name}`,
+      async () => {
+        const state = await jobState(run, jobId);
+        if (state.status === 'failed') throw new Error(`the close job failed: ${state.error}`);
+        if (state.status === 'done' || step.when(state, Date.now() - started)) return state;
+        return undefined;
+      },
+      10,
+      STUCK_MS,
+    );
     const status = await waveStatus(run);
     const where = `(job ${job.status}, progress ${job.progress ? `${job.progress.done}/${job.progress.total}` : 'none'}, wave ${status})`;
     if (step.action === 'post-again') {
@@ -299,11 +316,16 @@ async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
     await run.server.start();
     jobId = await resumeOrRepost(run, 'close', jobId, 'closed');
   }
-  await until(`the wave to close (job ${jobId})`, async () => {
-    const job = await jobState(run, jobId);
-    if (job.status === 'failed') throw new Error(`the close job failed: ${job.error}`);
-    return (await waveStatus(run)) === 'closed';
-  }, 100, STUCK_MS);
+  await until(
+    `the wave to close (job ${jobId})`,
+    async () => {
+      const job = await jobState(run, jobId);
+      if (job.status === 'failed') throw new Error(`the close job failed: ${job.error}`);
+      return (await waveStatus(run)) === 'closed';
+    },
+    100,
+    STUCK_MS,
+  );
   for (const id of others) {
     const other = await jobState(run, id);
     run.events.push(`close: the second job ${id} ended ${other.status ?? 'unknown (killed)'}${other.error ? `: ${other.error}` : ''}`);
@@ -321,9 +343,11 @@ async function publishedNumbers(run: Run): Promise<Record<string, unknown>> {
   const unitPaths = [...new Set(UNITS.flatMap((path) => path.split(' > ').map((_, index, parts) => parts.slice(0, index + 1).join(' > '))))];
   await get('results', `/api/waves/${run.waveId}/results`);
   for (const unit of unitPaths) await get(`results unit=${unit}`, `/api/waves/${run.waveId}/results?unit=${encodeURIComponent(unit)}`);
-  for (const tenure of TENURES) await get(`results filter=tenure:${tenure}`, `/api/waves/${run.waveId}/results?filter=${encodeURIComponent(`tenure:${tenure}`)}`);
+  for (const tenure of TENURES)
+    await get(`results filter=tenure:${tenure}`, `/api/waves/${run.waveId}/results?filter=${encodeURIComponent(`tenure:${tenure}`)}`);
   const heatmap = (await get('heatmap', `/api/waves/${run.waveId}/heatmap`)) as { dimensions?: Array<{ id: string }> };
-  for (const dimension of heatmap.dimensions ?? []) await get(`heatmap dimension=${dimension.id}`, `/api/waves/${run.waveId}/heatmap?dimension=${encodeURIComponent(dimension.id)}`);
+  for (const dimension of heatmap.dimensions ?? [])
+    await get(`heatmap dimension=${dimension.id}`, `/api/waves/${run.waveId}/heatmap?dimension=${encodeURIComponent(dimension.id)}`);
   await get('participation', `/api/waves/${run.waveId}/participation`);
   return normalize(views, run.waveId) as Record<string, unknown>;
 }
@@ -337,11 +361,13 @@ const VOLATILE = new Set(['opensAt', 'closesAt', 'createdAt', 'computedAt', 'at'
 function normalize(value: unknown, waveId: string, labels = new Map<string, string>()): unknown {
   if (Array.isArray(value)) {
     for (const item of value) {
-      if (item && typeof item === 'object' && typeof (item as any).id === 'string' && typeof (item as any).label === 'string') labels.set((item as any).id, (item as any).label);
+      if (item && typeof item === 'object' && typeof (item as any).id === 'string' && typeof (item as any).label === 'string')
+        labels.set((item as any).id, (item as any).label);
     }
     const items = value.map((item) => normalize(item, waveId, labels));
     // Sorted by what names an entry (statement, group), so that one changed number does not reshuffle the rest.
-    const identity = (item: any) => (item && typeof item === 'object' ? [item.statementId, item.segmentId, item.id, item.label].map((part) => part ?? '').join('\u0000') : '');
+    const identity = (item: any) =>
+      item && typeof item === 'object' ? [item.statementId, item.segmentId, item.id, item.label].map((part) => part ?? '').join('\u0000') : '';
     return items
       .map((item) => [`${identity(item)}\u0001${JSON.stringify(item)}`, item] as const)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -353,7 +379,10 @@ function normalize(value: unknown, waveId: string, labels = new Map<string, stri
     if (typeof self.id === 'string' && typeof self.label === 'string') labels.set(self.id, self.label);
     for (const [, child] of entries) if (Array.isArray(child)) normalize(child, waveId, labels); // learn labels first
     return Object.fromEntries(
-      entries.filter(([key]) => !VOLATILE.has(key)).map(([key, child]) => [labels.get(key) ?? key, normalize(child, waveId, labels)] as const).sort(([a], [b]) => a.localeCompare(b)),
+      entries
+        .filter(([key]) => !VOLATILE.has(key))
+        .map(([key, child]) => [labels.get(key) ?? key, normalize(child, waveId, labels)] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
     );
   }
   if (typeof value === 'string') {
@@ -385,7 +414,12 @@ async function invitationsLeftOver(dataDir: string, waveId: string): Promise<num
     do {
       const page = await doc.send(new ScanCommand({ TableName: DEFAULT_TABLE_NAMES.ephemeral, ExclusiveStartKey }));
       for (const item of page.Items ?? []) {
-        if (item.waveId === waveId && String(item.pk).startsWith('INV#') && (item.email !== undefined || item.profile !== undefined || item.answered !== undefined)) left++;
+        if (
+          item.waveId === waveId &&
+          String(item.pk).startsWith('INV#') &&
+          (item.email !== undefined || item.profile !== undefined || item.answered !== undefined)
+        )
+          left++;
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -401,7 +435,8 @@ async function uninterrupted(): Promise<{ numbers: Record<string, unknown>; mail
     await openWave(run, undefined);
     const outbox = await readOutbox(run.server.dataDir);
     const tally = await submitAll(run, run.scenario, outbox.tokens, []);
-    if (tally.unexpected.length > 0 || tally.acknowledged !== run.scenario.respondents.length) throw new Error(`the uninterrupted run did not take every answer: ${JSON.stringify(tally).slice(0, 400)}`);
+    if (tally.unexpected.length > 0 || tally.acknowledged !== run.scenario.respondents.length)
+      throw new Error(`the uninterrupted run did not take every answer: ${JSON.stringify(tally).slice(0, 400)}`);
     await closeWave(run, []);
     return { numbers: await publishedNumbers(run), mails: outbox.total };
   } finally {
@@ -422,7 +457,12 @@ async function main(): Promise<number> {
   try {
     await openWave(run, Math.round(PEOPLE * 0.42));
     outbox = await readOutbox(run.server.dataDir);
-    tally = await submitAll(run, run.scenario, outbox.tokens, [0.25, 0.5, 0.75].map((share) => Math.round(respondents * share)));
+    tally = await submitAll(
+      run,
+      run.scenario,
+      outbox.tokens,
+      [0.25, 0.5, 0.75].map((share) => Math.round(respondents * share)),
+    );
     await closeWave(run, CLOSE_STEPS);
     numbers = await publishedNumbers(run);
   } catch (error) {
@@ -441,7 +481,8 @@ async function main(): Promise<number> {
   const reference = await uninterrupted();
   const diffs = differences(numbers, reference.numbers);
   // Participation hides a count under k: a wave wiped to (almost) nothing shows no count, read as 0.
-  const respondedOf = (views: Record<string, unknown>) => Number((views.participation as any)?.body?.responded ?? (views.results as any)?.body?.wave?.responded ?? 0);
+  const respondedOf = (views: Record<string, unknown>) =>
+    Number((views.participation as any)?.body?.responded ?? (views.results as any)?.body?.wave?.responded ?? 0);
   const counted = respondedOf(numbers);
   const expected = respondedOf(reference.numbers);
   const mailed = [...outbox.perPerson.values()];
@@ -463,11 +504,15 @@ async function main(): Promise<number> {
     invitationsLeftOver: leftOver,
   };
   console.log('');
-  console.log(`acknowledged (201s):            ${figures.acknowledged} of ${respondents} respondents (+${figures.retriedThen409} retries that heard 409 after a cut-off try; ${figures.cutOff} tries cut off)`);
+  console.log(
+    `acknowledged (201s):            ${figures.acknowledged} of ${respondents} respondents (+${figures.retriedThen409} retries that heard 409 after a cut-off try; ${figures.cutOff} tries cut off)`,
+  );
   console.log(`counted (published responded):  ${figures.counted} (uninterrupted run: ${figures.expected})`);
   console.log(`lost (acknowledged, not counted): ${figures.lost}`);
   console.log(`doubled:                        ${figures.doubled}`);
-  console.log(`mails: ${figures.mailsTotal} to ${figures.peopleMailed} of ${PEOPLE} people, max ${figures.mailsMaxPerPerson} per person, ${figures.extraMails} extra (uninterrupted run: ${figures.referenceMails})`);
+  console.log(
+    `mails: ${figures.mailsTotal} to ${figures.peopleMailed} of ${PEOPLE} people, max ${figures.mailsMaxPerPerson} per person, ${figures.extraMails} extra (uninterrupted run: ${figures.referenceMails})`,
+  );
   console.log(`invitations still holding an email, profile or answered mark after close: ${leftOver}`);
   console.log(`published numbers that differ from the uninterrupted run: ${diffs.length}`);
   for (const diff of diffs.slice(0, 15)) console.log(`  ${diff}`);

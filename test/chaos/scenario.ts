@@ -39,7 +39,12 @@ export function buildScenario(seed: number, size: number, responseRate: number):
       // Each unit leans its own way, so the numbers differ from group to group.
       const lean = UNITS.indexOf(person.unit) / UNITS.length;
       const point = () => 1 + Math.min(4, Math.floor((random() * 0.7 + lean * 0.3) * 5));
-      const answers: Record<string, number | string> = { 'chaos-clarity': point(), 'chaos-growth': point(), 'chaos-workload': point(), 'chaos-enps': Math.floor(random() * 11) };
+      const answers: Record<string, number | string> = {
+        'chaos-clarity': point(),
+        'chaos-growth': point(),
+        'chaos-workload': point(),
+        'chaos-enps': Math.floor(random() * 11),
+      };
       if (random() < 0.15) answers['chaos-comment'] = `note from a respondent ${Math.floor(random() * 1000)}`;
       return { email: person.email, answers };
     });

@@ -1,7 +1,7 @@
 /** The pages keep to the Content-Security-Policy the server sends: not one violation while they are used. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, findUnansweredLinks, launchBrowser, PHONE } from './harness';
+import { DESKTOP, findUnansweredLinks, launchBrowser, PHONE } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,7 +19,9 @@ async function watchedPage(viewport: { width: number; height: number }): Promise
   await page.exposeFunction('reportCspViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
+      (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
   page.on('console', (message) => {

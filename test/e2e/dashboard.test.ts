@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, saveScreenshot } from './harness';
+import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, saveScreenshot } from './harness.ts';
 
 let browser: Browser;
 
@@ -57,7 +57,11 @@ describe('the dashboard, signed in with the local sign-in link', () => {
     await page.getByRole('link', { name: 'Year over year' }).click();
     await page.getByRole('heading', { level: 1, name: 'Change between waves' }).waitFor();
     const picker = page.getByLabel(/Org unit/);
-    const technology = await picker.locator('option').filter({ hasText: /> Technology$/ }).first().getAttribute('value');
+    const technology = await picker
+      .locator('option')
+      .filter({ hasText: /> Technology$/ })
+      .first()
+      .getAttribute('value');
     await picker.selectOption(technology!);
     const expectations = page.getByRole('row', { name: /Management makes its expectations clear/ }).first();
     const training = page.getByRole('row', { name: /training or development/ }).first();

@@ -17,15 +17,7 @@ function findChromium(): string {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: findChromium(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
 
@@ -58,7 +50,9 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 export function readInvitationLinks(outbox: string, survey = 'Quarterly pulse'): string[] {
   const links = new Set<string>();
   for (const file of readdirSync(outbox).filter((name) => name.endsWith('.eml'))) {
-    const text = readFileSync(join(outbox, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+    const text = readFileSync(join(outbox, file), 'utf8')
+      .replace(/=\r?\n/g, '')
+      .replace(/=3D/gi, '=');
     // The demo's closed annual waves mailed links too; only the open wave's links can still answer.
     if (!new RegExp(`^Subject: ${survey}`, 'm').test(text)) continue;
     for (const match of text.matchAll(/https?:\/\/[^\s"'<>]+\/r#[A-Za-z0-9_~.%-]+/g)) links.add(match[0]);

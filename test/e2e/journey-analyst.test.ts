@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness';
+import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness.ts';
 
 let browser: Browser;
 let admin: Page;

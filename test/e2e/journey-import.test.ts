@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness';
+import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -15,13 +15,9 @@ const survey = `Vendor engagement survey ${Date.now().toString(36)}`;
 
 /** A vendor's export: its own column names, % favorable with a decimal comma, units without the top unit. */
 function vendorCsv(tech: number, whole: string): string {
-  return [
-    'Statement ID,Org unit,Respondents,% favorable',
-    `training,,400,"${whole}"`,
-    `training,Technology,150,${tech}`,
-    'training,Product,70,50',
-    '',
-  ].join('\n');
+  return ['Statement ID,Org unit,Respondents,% favorable', `training,,400,"${whole}"`, `training,Technology,150,${tech}`, 'training,Product,70,50', ''].join(
+    '\n',
+  );
 }
 
 async function importWave(name: string, opened: string, closed: string, csv: string): Promise<void> {
@@ -102,7 +98,10 @@ describe('journey 1: measure an initiative against a survey run elsewhere', () =
     await page.getByLabel('Name', { exact: true }).fill(`Training budget ${survey}`);
     await page.getByLabel('Hypothesis').fill('A training budget per team makes development easier to find in Technology.');
     await page.getByRole('group', { name: 'Baseline waves' }).getByLabel(`${survey} · Vendor 2014`).check();
-    await page.getByRole('group', { name: 'Statements' }).getByLabel(/training or development/).check();
+    await page
+      .getByRole('group', { name: 'Statements' })
+      .getByLabel(/training or development/)
+      .check();
     await page.getByLabel(/Smallest change worth having.*training/).fill('3');
     const target = page.getByLabel('Target group');
     await expect.poll(() => target.locator('option', { hasText: 'Soundwave > Technology' }).count()).toBeGreaterThan(0);

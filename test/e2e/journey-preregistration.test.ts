@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness';
+import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -81,14 +81,21 @@ describe('journey 2: the hypothesis is registered before the data exists', () =>
     await page.getByRole('heading', { level: 1, name: initiative }).waitFor();
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Hypothesis').fill('Monthly feedback rounds in Technology make feedback clearer, and expectations with it.');
-    await page.getByRole('group', { name: 'Follow-up waves' }).getByLabel(new RegExp(`Career pulse ${suffix} · ${followUp}`)).check();
+    await page
+      .getByRole('group', { name: 'Follow-up waves' })
+      .getByLabel(new RegExp(`Career pulse ${suffix} · ${followUp}`))
+      .check();
     await page.getByRole('button', { name: 'Save' }).click();
 
     await page.getByText(`The follow-up wave “${followUp}” is a draft: it has not opened yet.`, { exact: false }).waitFor();
     await page.getByText(`Registered on ${today}, before the follow-up opened`, { exact: false }).waitFor();
     const history = page.locator('ol.history');
-    await expect.poll(() => history.textContent()).toContain(`Registered ${today}: “Monthly feedback rounds in Technology make feedback and expectations clearer.”`);
-    expect(await history.textContent()).toContain(`Edited ${today}: Hypothesis, Follow-up waves: “Monthly feedback rounds in Technology make feedback clearer, and expectations with it.”`);
+    await expect
+      .poll(() => history.textContent())
+      .toContain(`Registered ${today}: “Monthly feedback rounds in Technology make feedback and expectations clearer.”`);
+    expect(await history.textContent()).toContain(
+      `Edited ${today}: Hypothesis, Follow-up waves: “Monthly feedback rounds in Technology make feedback clearer, and expectations with it.”`,
+    );
     expect(await page.getByText(/Something went wrong|is draft;/).count()).toBe(0);
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'journey-preregistration-draft-follow-up');
@@ -101,10 +108,12 @@ describe('journey 2: the hypothesis is registered before the data exists', () =>
     await page.getByText('Registered on 2014-04-07, before the follow-up opened', { exact: false }).waitFor();
     await page.getByRole('table', { name: 'Impact' }).waitFor();
     // +4 and +6 in Technology: too small to tell from noise with these groups, said with the reach.
-    await expect.poll(() => page.locator('.verdict-words').allTextContents()).toEqual([
-      expect.stringMatching(/^(Can't tell from noise|Consistent with the hypothesis|Real but smaller than hoped)/),
-      expect.stringMatching(/^(Can't tell from noise|Consistent with the hypothesis|Real but smaller than hoped)/),
-    ]);
+    await expect
+      .poll(() => page.locator('.verdict-words').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^(Can't tell from noise|Consistent with the hypothesis|Real but smaller than hoped)/),
+        expect.stringMatching(/^(Can't tell from noise|Consistent with the hypothesis|Real but smaller than hoped)/),
+      ]);
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'journey-preregistration-judged');
   });

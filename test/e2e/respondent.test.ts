@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { expectNoAxeViolations, findUnansweredLinks, launchBrowser, PHONE, saveScreenshot } from './harness';
+import { expectNoAxeViolations, findUnansweredLinks, launchBrowser, PHONE, saveScreenshot } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {

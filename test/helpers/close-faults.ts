@@ -109,7 +109,11 @@ export async function jobOutcome(rt: TestRuntime, jobId: string): Promise<{ stat
  * client to the same engine, on which the matching request and every later one fail. `died`
  * resolves when it happened. Nothing of that run reaches the table afterwards.
  */
-export async function aRunThatDies(rt: TestRuntime, matches: RequestMatcher, mode: 'dies' | 'freezes' = 'dies'): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean }> {
+export async function aRunThatDies(
+  rt: TestRuntime,
+  matches: RequestMatcher,
+  mode: 'dies' | 'freezes' = 'dies',
+): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean }> {
   const endpoint = await rt.engine.client.config.endpoint!();
   const client = new DynamoDBClient({
     endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,

@@ -27,7 +27,13 @@ export async function startTestRuntime(timing: Partial<Timing> = FAST_TIMING, op
   const mail: MailMessage[] = [];
   const logLines: string[] = [];
   const mailer: Mailer = { send: async (message) => void mail.push(message) };
-  const runtime = await startEmbeddedRuntime({ dataDir: options.dataDir, mailer, publicBaseUrl: 'http://baseline.test', timing, logger: createJsonLogger((line) => logLines.push(line)) });
+  const runtime = await startEmbeddedRuntime({
+    dataDir: options.dataDir,
+    mailer,
+    publicBaseUrl: 'http://baseline.test',
+    timing,
+    logger: createJsonLogger((line) => logLines.push(line)),
+  });
   const endpoint = await runtime.engine.client.config.endpoint?.();
   if (!endpoint || !['127.0.0.1', 'localhost'].includes(endpoint.hostname)) throw new Error('refusing to run a test against a non-local DynamoDB');
   const token = (role: 'admin' | 'analyst' = 'admin', subject?: string) => signLocalToken(runtime.signingKey, { role, subject });

@@ -31,7 +31,26 @@ const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'h
 /** Strings a careless handler would mishandle. */
 export const hostileString = (): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.constantFrom(...PROTOTYPE_NAMES, '', ' ', '..', '../../etc/passwd', '%00', '\u0000', 'null', 'undefined', 'NaN', '-1', '1e309', '<script>', "' OR 1=1 --", 'WAVE#x', 'a:b', '>', ' > '),
+    fc.constantFrom(
+      ...PROTOTYPE_NAMES,
+      '',
+      ' ',
+      '..',
+      '../../etc/passwd',
+      '%00',
+      '\u0000',
+      'null',
+      'undefined',
+      'NaN',
+      '-1',
+      '1e309',
+      '<script>',
+      "' OR 1=1 --",
+      'WAVE#x',
+      'a:b',
+      '>',
+      ' > ',
+    ),
     fc.string({ maxLength: 30 }),
     fc.string({ unit: 'binary', maxLength: 30 }),
     fc.string({ unit: 'grapheme', maxLength: 30 }),
@@ -59,7 +78,10 @@ function hostileJson(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const text = (value: unknown) => JSON.stringify(value) ?? 'null';
   if (fields.length === 0) return hostileValue().map(text);
   const shaped = fc
-    .tuple(fc.record(Object.fromEntries(fields.map((field) => [field, hostileValue()])), { requiredKeys: [] }), fc.option(fc.constantFrom(...PROTOTYPE_NAMES), { nil: undefined }))
+    .tuple(
+      fc.record(Object.fromEntries(fields.map((field) => [field, hostileValue()])), { requiredKeys: [] }),
+      fc.option(fc.constantFrom(...PROTOTYPE_NAMES), { nil: undefined }),
+    )
     .map(([object, key]) => {
       const json = text(object);
       return key === undefined ? json : `{"${key}":{"polluted":true}${json === '{}' ? '' : ','}${json.slice(1)}`;
@@ -91,7 +113,9 @@ const hostileCsv = (): fc.Arbitrary<string> =>
 
 /** Every operation of the document as [method, path template, operation]. */
 export function operationsOf(document: OpenApiDocument): Array<[string, string, Operation]> {
-  return Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => [method.toUpperCase(), path, operation] as [string, string, Operation]));
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, operation]) => [method.toUpperCase(), path, operation] as [string, string, Operation]),
+  );
 }
 
 const encodeSegment = (value: string) => {
@@ -115,22 +139,32 @@ export function hostileRequest(method: string, template: string, operation: Oper
         hostileString().map((text) => ({ type: 'text/plain', text })),
       )
     : content['text/csv']
-      ? fc.oneof(hostileCsv().map((text) => ({ type: 'text/csv', text })), hostileString().map((text) => ({ type: 'text/csv', text })))
+      ? fc.oneof(
+          hostileCsv().map((text) => ({ type: 'text/csv', text })),
+          hostileString().map((text) => ({ type: 'text/csv', text })),
+        )
       : fc.constant(undefined);
-  return fc.record({
-    path: fc.tuple(...pathNames.map(() => fc.oneof(fc.constantFrom(...ids), hostileString()))).map((values) => {
-      let path = template;
-      pathNames.forEach((name, index) => (path = path.replace(`{${name}}`, encodeSegment(values[index] || 'x'))));
-      return path;
-    }),
-    query: fc.tuple(
-      ...queryParameters.map((parameter) =>
-        fc.option(fc.oneof(fc.constantFrom(...(parameter.schema?.enum ?? ids)), hostileString()).map((value) => [parameter.name, value] as [string, string]), { nil: undefined }),
-      ),
-      fc.option(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES), hostileString()), { nil: undefined }),
-    ).map((pairs) => pairs.filter((pair): pair is [string, string] => pair !== undefined)),
-    body,
-  }).map(({ path, query, body }) => ({ method, path, query, ...(body ? { body } : {}) }));
+  return fc
+    .record({
+      path: fc.tuple(...pathNames.map(() => fc.oneof(fc.constantFrom(...ids), hostileString()))).map((values) => {
+        let path = template;
+        pathNames.forEach((name, index) => (path = path.replace(`{${name}}`, encodeSegment(values[index] || 'x'))));
+        return path;
+      }),
+      query: fc
+        .tuple(
+          ...queryParameters.map((parameter) =>
+            fc.option(
+              fc.oneof(fc.constantFrom(...(parameter.schema?.enum ?? ids)), hostileString()).map((value) => [parameter.name, value] as [string, string]),
+              { nil: undefined },
+            ),
+          ),
+          fc.option(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES), hostileString()), { nil: undefined }),
+        )
+        .map((pairs) => pairs.filter((pair): pair is [string, string] => pair !== undefined)),
+      body,
+    })
+    .map(({ path, query, body }) => ({ method, path, query, ...(body ? { body } : {}) }));
 }
 
 /** Send one request as an admin; record a 5xx, and a rejection after which a table changed. */
@@ -159,7 +193,8 @@ export async function fuzzApi(rt: TestRuntime, document: OpenApiDocument, ids: s
   // One pass over every operation first, so each route is tried whatever the sample draws.
   const perOperation = Math.max(1, Math.floor(options.runs / operations.length));
   for (const [index, [method, path, operation]] of operations.entries()) {
-    for (const request of fc.sample(hostileRequest(method, path, operation, ids), { numRuns: perOperation, seed: options.seed + index })) await sendHostile(rt, request, report);
+    for (const request of fc.sample(hostileRequest(method, path, operation, ids), { numRuns: perOperation, seed: options.seed + index }))
+      await sendHostile(rt, request, report);
   }
   const rest = options.runs - perOperation * operations.length;
   if (rest > 0) for (const request of fc.sample(anyRequest, { numRuns: rest, seed: options.seed })) await sendHostile(rt, request, report);

@@ -134,7 +134,12 @@ export function slicesOf(directory: Directory): Slice[] {
       slices.push({ filter: `${attribute}:${value}`, label: `${attribute}: ${value}`, members: select((g) => directory.attrsOfGroup[g][attribute] === value) });
       for (const unit of directory.units) {
         if (unit === ROOT) continue;
-        slices.push({ unit, filter: `${attribute}:${value}`, label: `${unit} · ${attribute}: ${value}`, members: select((g) => within(directory.unitOfGroup[g], unit) && directory.attrsOfGroup[g][attribute] === value) });
+        slices.push({
+          unit,
+          filter: `${attribute}:${value}`,
+          label: `${unit} · ${attribute}: ${value}`,
+          members: select((g) => within(directory.unitOfGroup[g], unit) && directory.attrsOfGroup[g][attribute] === value),
+        });
       }
     }
   }
@@ -238,7 +243,11 @@ export interface Fact {
 }
 
 const answeredQ = (statement: string): Quantity => ({ kind: 'points', statement, weights: Object.fromEntries(POINTS[scaleOf(statement)].map((p) => [p, 1])) });
-const sideQ = (statement: string, side: 'favorable' | 'neutral' | 'unfavorable'): Quantity => ({ kind: 'points', statement, weights: Object.fromEntries(SIDES[scaleOf(statement)][side].map((p) => [p, 1])) });
+const sideQ = (statement: string, side: 'favorable' | 'neutral' | 'unfavorable'): Quantity => ({
+  kind: 'points',
+  statement,
+  weights: Object.fromEntries(SIDES[scaleOf(statement)][side].map((p) => [p, 1])),
+});
 const pointQ = (statement: string, point: number): Quantity => ({ kind: 'points', statement, weights: { [point]: 1 } });
 const scaleOf = (statement: string) => SCORED.find((candidate) => candidate.id === statement)!.scale;
 
@@ -249,7 +258,11 @@ function bandRange(band: { kind: string; value: number }, n: number): [number, n
     const top = Math.min(0.75, (n - 1) / n);
     const share = x / n;
     const shown =
-      share >= top ? { kind: 'at-least', value: top } : share <= 1 - top ? { kind: 'at-most', value: 1 - top } : { kind: 'about', value: Math.min(0.9, Math.max(0.1, Math.round(share * 10) / 10)) };
+      share >= top
+        ? { kind: 'at-least', value: top }
+        : share <= 1 - top
+          ? { kind: 'at-most', value: 1 - top }
+          : { kind: 'about', value: Math.min(0.9, Math.max(0.1, Math.round(share * 10) / 10)) };
     if (shown.kind === band.kind && Math.abs(shown.value - band.value) < 1e-9) fits.push(x);
   }
   return fits.length > 0 ? [Math.min(...fits), Math.max(...fits)] : [0, n];
@@ -324,7 +337,8 @@ export class Harvest {
     }
     if (shown.counts) {
       // The distribution lists the points someone chose: a point it leaves out was chosen by nobody.
-      for (const point of POINTS[scaleOf(statement)]) this.equal(wave, members, pointQ(statement, point), shown.counts[String(point)] ?? 0, `${source} count ${point}`);
+      for (const point of POINTS[scaleOf(statement)])
+        this.equal(wave, members, pointQ(statement, point), shown.counts[String(point)] ?? 0, `${source} count ${point}`);
     }
     if (shown.mean) {
       const weights = Object.fromEntries(POINTS[scaleOf(statement)].map((p) => [p, p]));
@@ -364,7 +378,10 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
   const lastWave = org.waveIds.length - 1;
 
   for (const [w, waveId] of org.waveIds.entries()) {
-    const participation = await getJson<{ responded: number | string; segments: Array<{ label: string; invited: number | string; responded: number | string; rate?: number }> }>(rt, harvest, `/api/waves/${waveId}/participation`);
+    const participation = await getJson<{
+      responded: number | string;
+      segments: Array<{ label: string; invited: number | string; responded: number | string; rate?: number }>;
+    }>(rt, harvest, `/api/waves/${waveId}/participation`);
     harvest.responded(w, all, typeof participation?.responded === 'number' ? participation.responded : undefined, 'participation root');
     for (const segment of participation?.segments ?? []) {
       const slice = byLabel.get(segment.label);
@@ -374,7 +391,11 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
     }
 
     for (const slice of slices) {
-      const view = await getJson<{ wave: { responded?: number; responseRate?: number }; statements: Array<Share & { id: string }> }>(rt, harvest, `/api/waves/${waveId}/results?${query(slice)}`);
+      const view = await getJson<{ wave: { responded?: number; responseRate?: number }; statements: Array<Share & { id: string }> }>(
+        rt,
+        harvest,
+        `/api/waves/${waveId}/results?${query(slice)}`,
+      );
       if (!view) continue;
       harvest.responded(w, slice.members, view.wave.responded, `results ${slice.label}`);
       harvest.rate(w, slice.members, view.wave.responseRate, `results rate ${slice.label}`);
@@ -392,15 +413,28 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
           const value = num(row[column(name)]);
           return value === undefined ? undefined : { estimate: value / 100 };
         };
-        harvest.share(w, slice.members, statement, { n, favorable: pct('% favorable'), neutral: pct('% neutral'), unfavorable: pct('% unfavorable') }, `csv ${slice.label} ${statement}`);
+        harvest.share(
+          w,
+          slice.members,
+          statement,
+          { n, favorable: pct('% favorable'), neutral: pct('% neutral'), unfavorable: pct('% unfavorable') },
+          `csv ${slice.label} ${statement}`,
+        );
       }
 
       if (w === lastWave && w > 0) {
         type Side = { n: number; favorable: { estimate: number } };
-        type Compared = { from: { responded?: number; responseRate?: number }; to: { responded?: number; responseRate?: number }; statements: Array<{ id: string; before?: Side; after?: Side }> };
+        type Compared = {
+          from: { responded?: number; responseRate?: number };
+          to: { responded?: number; responseRate?: number };
+          statements: Array<{ id: string; before?: Side; after?: Side }>;
+        };
         const sources: Array<[string, Compared | undefined]> = [
           ['compare-previous', await getJson<Compared>(rt, harvest, `/api/waves/${waveId}/compare-previous?${query(slice)}`)],
-          ['compare', await getJson<Compared>(rt, harvest, `/api/compare?from=${org.waveIds[w - 1]}&to=${waveId}${slice.unit || slice.filter ? `&${query(slice)}` : ''}`)],
+          [
+            'compare',
+            await getJson<Compared>(rt, harvest, `/api/compare?from=${org.waveIds[w - 1]}&to=${waveId}${slice.unit || slice.filter ? `&${query(slice)}` : ''}`),
+          ],
         ];
         for (const [name, compared] of sources) {
           if (!compared) continue;
@@ -416,7 +450,11 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
       }
     }
 
-    type HeatmapView = { dimensions: Array<{ id: string }>; segments: Array<{ id: string; label: string; responseRate?: number; previousResponseRate?: number }>; cells: Array<Share & { statementId: string; segmentId: string }> };
+    type HeatmapView = {
+      dimensions: Array<{ id: string }>;
+      segments: Array<{ id: string; label: string; responseRate?: number; previousResponseRate?: number }>;
+      cells: Array<Share & { statementId: string; segmentId: string }>;
+    };
     const first = await getJson<HeatmapView>(rt, harvest, `/api/waves/${waveId}/heatmap`);
     for (const dimension of first?.dimensions ?? []) {
       const heatmap = await getJson<HeatmapView>(rt, harvest, `/api/waves/${waveId}/heatmap?dimension=${encodeURIComponent(dimension.id)}`);
@@ -435,21 +473,43 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
     }
 
     for (const slice of slices.filter((candidate) => !candidate.filter)) {
-      const comments = await getJson<{ hidden?: boolean; comments: unknown[] }>(rt, harvest, `/api/waves/${waveId}/comments${slice.unit ? `?unit=${encodeURIComponent(slice.unit)}` : ''}`);
+      const comments = await getJson<{ hidden?: boolean; comments: unknown[] }>(
+        rt,
+        harvest,
+        `/api/waves/${waveId}/comments${slice.unit ? `?unit=${encodeURIComponent(slice.unit)}` : ''}`,
+      );
       if (!comments || comments.hidden) continue;
       harvest.numbers++;
       // Readable only with 10 or more respondents; a comment listed under a unit was written in it (k-anonymizing moves units up, never sideways).
-      harvest.facts.push({ wave: w, members: slice.members, quantity: { kind: 'responded' }, lower: 10, upper: Number.POSITIVE_INFINITY, source: `comments readable ${slice.label}` });
+      harvest.facts.push({
+        wave: w,
+        members: slice.members,
+        quantity: { kind: 'responded' },
+        lower: 10,
+        upper: Number.POSITIVE_INFINITY,
+        source: `comments readable ${slice.label}`,
+      });
       const count = comments.comments.length;
       const isRoot = !slice.unit;
-      harvest.facts.push({ wave: w, members: slice.members, quantity: { kind: 'commented' }, lower: count, upper: isRoot ? count : Number.POSITIVE_INFINITY, source: `comments ${slice.label}` });
+      harvest.facts.push({
+        wave: w,
+        members: slice.members,
+        quantity: { kind: 'commented' },
+        lower: count,
+        upper: isRoot ? count : Number.POSITIVE_INFINITY,
+        source: `comments ${slice.label}`,
+      });
     }
   }
 
   for (const statement of SCORED) {
     for (const slice of slices) {
       type TrendView = { points: Array<Share & { waveId: string; responseRate?: number }> };
-      const trend = await getJson<TrendView>(rt, harvest, `/api/surveys/${org.surveyId}/trend?statement=${statement.id}${slice.unit || slice.filter ? `&${query(slice)}` : ''}`);
+      const trend = await getJson<TrendView>(
+        rt,
+        harvest,
+        `/api/surveys/${org.surveyId}/trend?statement=${statement.id}${slice.unit || slice.filter ? `&${query(slice)}` : ''}`,
+      );
       for (const point of trend?.points ?? []) {
         const w = org.waveIds.indexOf(point.waveId);
         harvest.rate(w, slice.members, point.responseRate, `trend rate ${slice.label}`);
@@ -492,7 +552,10 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
       harvest.rate(wb, outside, impact.responseRates.comparison.before, `impact outside rate ${slice.label}`);
       harvest.rate(wa, outside, impact.responseRates.comparison.after, `impact outside rate ${slice.label}`);
       for (const statement of impact.statements) {
-        for (const [role, members] of [['target', slice.members], ['comparison', outside]] as const) {
+        for (const [role, members] of [
+          ['target', slice.members],
+          ['comparison', outside],
+        ] as const) {
           const change = statement[role];
           if (!change) continue;
           harvest.share(wb, members, statement.id, change.before, `impact ${role} before ${slice.label}`);
@@ -538,7 +601,9 @@ function termsOf(model: Model, members: number[], quantity: Quantity): Term[] {
   for (const g of members) {
     if (quantity.kind === 'responded') terms.push([model.responded[g], 1]);
     else if (quantity.kind === 'commented') terms.push([model.commented[g], 1]);
-    else for (const [point, weight] of Object.entries(quantity.weights)) if (weight !== 0) terms.push([model.points.get(`${g}|${quantity.statement}|${point}`)!, weight]);
+    else
+      for (const [point, weight] of Object.entries(quantity.weights))
+        if (weight !== 0) terms.push([model.points.get(`${g}|${quantity.statement}|${point}`)!, weight]);
   }
   return terms;
 }
@@ -556,7 +621,12 @@ function linear(terms: Term[]): string {
 function constraintsOf(org: HarvestOrg, model: Model, facts: Fact[]): string[] {
   const rows: string[] = [];
   org.directory.groups.forEach((_, g) => {
-    rows.push(`${linear([[model.commented[g], 1], [model.responded[g], -1]])} <= 0`);
+    rows.push(
+      `${linear([
+        [model.commented[g], 1],
+        [model.responded[g], -1],
+      ])} <= 0`,
+    );
     for (const statement of SCORED) {
       rows.push(`${linear([...POINTS[statement.scale].map((p): Term => [model.points.get(`${g}|${statement.id}|${p}`)!, 1]), [model.responded[g], -1]])} <= 0`);
     }
@@ -583,10 +653,22 @@ function lpText(org: HarvestOrg, model: Model, rows: string[], sense: 'Maximize'
   const generals = Array.from({ length: model.variables }, (_, i) => `v${i}`);
   const chunks: string[] = [];
   for (let i = 0; i < generals.length; i += 20) chunks.push(` ${generals.slice(i, i + 20).join(' ')}`);
-  return [sense, ` obj: ${linear(objective)}`, 'Subject To', ...rows.map((row, i) => ` c${i}: ${row}`), 'Bounds', ...bounds, ...(integer ? ['Generals', ...chunks] : []), 'End', ''].join('\n');
+  return [
+    sense,
+    ` obj: ${linear(objective)}`,
+    'Subject To',
+    ...rows.map((row, i) => ` c${i}: ${row}`),
+    'Bounds',
+    ...bounds,
+    ...(integer ? ['Generals', ...chunks] : []),
+    'End',
+    '',
+  ].join('\n');
 }
 
-type Highs = { solve(problem: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> } };
+type Highs = {
+  solve(problem: string, options?: Record<string, unknown>): { Status: string; ObjectiveValue: number; Columns: Record<string, { Primal: number }> };
+};
 
 let solverPromise: Promise<Highs> | undefined;
 async function solver(): Promise<Highs> {
@@ -637,7 +719,8 @@ export function smallGroups(org: HarvestOrg): number[][] {
   for (const unit of directory.units) {
     const direct = all.filter((g) => directory.unitOfGroup[g] === unit);
     name(direct);
-    for (const [attribute, values] of Object.entries(ATTRIBUTES)) for (const value of values) name(direct.filter((g) => directory.attrsOfGroup[g][attribute] === value));
+    for (const [attribute, values] of Object.entries(ATTRIBUTES))
+      for (const value of values) name(direct.filter((g) => directory.attrsOfGroup[g][attribute] === value));
   }
   for (const g of all) name([g]);
   const sets = [...named.values()];
@@ -661,7 +744,17 @@ export function smallGroups(org: HarvestOrg): number[][] {
 export async function attack(org: HarvestOrg, harvest: Harvest, opts: { randomRounds?: number; stopAfter?: number } = {}): Promise<AttackReport> {
   const highs = await solver();
   const groups = smallGroups(org);
-  const report: AttackReport = { requests: harvest.requests, numbers: harvest.numbers, facts: harvest.facts.length, groups: groups.length, quantities: 0, solves: 0, solveMs: 0, derivations: [], unanimity: [] };
+  const report: AttackReport = {
+    requests: harvest.requests,
+    numbers: harvest.numbers,
+    facts: harvest.facts.length,
+    groups: groups.length,
+    quantities: 0,
+    solves: 0,
+    solveMs: 0,
+    derivations: [],
+    unanimity: [],
+  };
   const random = seededRandom(12345);
   for (const [w] of org.waveIds.entries()) {
     const model = modelOf(org, w);
@@ -721,7 +814,15 @@ export async function attack(org: HarvestOrg, harvest: Harvest, opts: { randomRo
       }
       if (moved) continue;
       const kind: PinKind = q.kind === 'answer' && q.truth === 0 ? 'none-answered' : q.kind;
-      const pin: Pin = { wave: w, members: q.members, invitees: q.members.reduce((sum, g) => sum + org.directory.invited[g], 0), what: q.what, kind, value: q.truth, unanimity: false };
+      const pin: Pin = {
+        wave: w,
+        members: q.members,
+        invitees: q.members.reduce((sum, g) => sum + org.directory.invited[g], 0),
+        what: q.what,
+        kind,
+        value: q.truth,
+        unanimity: false,
+      };
       pin.unanimity = followsFromUnanimity(org, facts, pin, q.quantity);
       (pin.unanimity ? report.unanimity : report.derivations).push(pin);
       open = open.filter((j) => j !== i);

@@ -13,14 +13,21 @@ export interface LoggedRequest {
 export function logRequests(client: DynamoDBClient): { requests: LoggedRequest[]; clear(): void } {
   const requests: LoggedRequest[] = [];
   client.middlewareStack.add(
-    ((next: (args: unknown) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
-      const result = await next(args);
-      const output = result.output;
-      const items = Array.isArray(output.Items) ? output.Items.length : output.Item ? 1 : 0;
-      const key = args.input.Key as Record<string, { S?: string }> | undefined;
-      requests.push({ command: (context.commandName ?? '').replace(/Command$/, ''), table: args.input.TableName as string | undefined, index: args.input.IndexName as string | undefined, items, key: key ? `${key.pk?.S}|${key.sk?.S}` : undefined });
-      return result;
-    }) as never,
+    ((next: (args: unknown) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) =>
+      async (args: { input: Record<string, unknown> }) => {
+        const result = await next(args);
+        const output = result.output;
+        const items = Array.isArray(output.Items) ? output.Items.length : output.Item ? 1 : 0;
+        const key = args.input.Key as Record<string, { S?: string }> | undefined;
+        requests.push({
+          command: (context.commandName ?? '').replace(/Command$/, ''),
+          table: args.input.TableName as string | undefined,
+          index: args.input.IndexName as string | undefined,
+          items,
+          key: key ? `${key.pk?.S}|${key.sk?.S}` : undefined,
+        });
+        return result;
+      }) as never,
     { step: 'build', name: 'requestLog' },
   );
   return { requests, clear: () => void requests.splice(0) };

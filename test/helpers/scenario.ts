@@ -9,7 +9,10 @@ export interface PersonRow {
 }
 
 /** A directory of `count` people spread round-robin over the given units, with a tenure attribute. */
-export function aRoster(count: number, units = ['Acme > Technology > Squad Alpha', 'Acme > Technology > Squad Beta', 'Acme > Product', 'Acme > People']): PersonRow[] {
+export function aRoster(
+  count: number,
+  units = ['Acme > Technology > Squad Alpha', 'Acme > Technology > Squad Beta', 'Acme > Product', 'Acme > People'],
+): PersonRow[] {
   return Array.from({ length: count }, (_, index) => ({
     email: `person${String(index).padStart(5, '0')}@acme.test`,
     orgUnit: units[index % units.length],
@@ -23,7 +26,12 @@ export function rosterCsv(rows: PersonRow[]): string {
 }
 
 export const STATEMENTS = [
-  { id: 'mgmt-expectations', text: { en: 'Management makes its expectations clear', sv: 'Ledningen gör sina förväntningar tydliga' }, scale: 'agree5', theme: 'Leadership' },
+  {
+    id: 'mgmt-expectations',
+    text: { en: 'Management makes its expectations clear', sv: 'Ledningen gör sina förväntningar tydliga' },
+    scale: 'agree5',
+    theme: 'Leadership',
+  },
   { id: 'training', text: { en: 'I am offered training or development to further myself professionally' }, scale: 'agree5', theme: 'Growth' },
   { id: 'enps', text: { en: 'How likely are you to recommend us as a place to work?' }, scale: 'enps', theme: 'Engagement' },
   { id: 'comment', text: { en: 'Anything else?' }, scale: 'text', theme: 'Comments' },

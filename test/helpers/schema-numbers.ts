@@ -1,7 +1,17 @@
 /** Every path of a zod schema that holds a number (objects, arrays, records, optionals, unions walked). */
 import type * as z from 'zod';
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; valueType?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType; out?: z.ZodType; getter?: () => z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+  out?: z.ZodType;
+  getter?: () => z.ZodType;
+};
 
 export function numberPaths(schema: z.ZodType, path = ''): string[] {
   const def = (schema as unknown as { _zod: { def: Def } })._zod.def;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_ENV, JOBS_ENV, STAFF_ENV } from '../../functions/lambda/cloud.ts';
-import { RESPONDENT_PATHS } from '../../infra/api.js';
-import { logicalIdAt, synthStack } from './synth.js';
+import { RESPONDENT_PATHS } from '../../infra/api.ts';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack({ publicRateLimit: '300', publicBurstLimit: '600' });
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;

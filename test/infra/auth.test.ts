@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { STAFF_GROUPS } from '../../infra/auth.js';
-import { logicalIdAt, synthStack } from './synth.js';
+import { STAFF_GROUPS } from '../../infra/auth.ts';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 type Resources = Record<string, { Type: string; Properties: any }>;
-const all = (resources: Resources, type: string) => Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties);
+const all = (resources: Resources, type: string) =>
+  Object.values(resources)
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties);
 const resources = synthStack().template.toJSON().Resources as Resources;
 const pool = all(resources, 'AWS::Cognito::UserPool')[0];
 const client = all(resources, 'AWS::Cognito::UserPoolClient')[0];
@@ -20,7 +23,11 @@ describe('auth', () => {
   });
 
   it('has the admin and analyst groups the app reads from cognito:groups', () => {
-    expect(all(resources, 'AWS::Cognito::UserPoolGroup').map((g) => g.GroupName).sort()).toEqual([...STAFF_GROUPS].sort());
+    expect(
+      all(resources, 'AWS::Cognito::UserPoolGroup')
+        .map((g) => g.GroupName)
+        .sort(),
+    ).toEqual([...STAFF_GROUPS].sort());
   });
 
   it('gives the dashboard a public client that only does the authorization code flow, back to the site', () => {
@@ -41,7 +48,9 @@ describe('auth federated to the company', () => {
     });
     const saml = template.toJSON().Resources as Resources;
     expect(all(saml, 'AWS::Cognito::UserPoolIdentityProvider')[0]).toMatchObject({
-      ProviderName: 'EntraID', ProviderType: 'SAML', ProviderDetails: { MetadataURL: 'https://login.example.org/federationmetadata.xml' },
+      ProviderName: 'EntraID',
+      ProviderType: 'SAML',
+      ProviderDetails: { MetadataURL: 'https://login.example.org/federationmetadata.xml' },
     });
     expect(all(saml, 'AWS::Cognito::UserPoolClient')[0].SupportedIdentityProviders).toEqual(['COGNITO', { Ref: logicalIdAt(stack, 'Auth/Saml') }]);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig, resolveSesIdentity } from '../../infra/config.js';
+import { readConfig, resolveSesIdentity } from '../../infra/config.ts';
 
 const from = (values: Record<string, unknown>) => readConfig((key) => values[key]);
 
 describe('deployment settings', () => {
-  it('mails as the sender\'s domain unless an identity is named', () => {
+  it("mails as the sender's domain unless an identity is named", () => {
     expect(resolveSesIdentity(from({ mailFrom: 'surveys@hr.example.org' }))).toBe('hr.example.org');
     expect(resolveSesIdentity(from({ mailFrom: 'surveys@hr.example.org', sesIdentity: 'example.org' }))).toBe('example.org');
   });

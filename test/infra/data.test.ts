@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INDEX, TABLE_KEYS } from '../../shared/keys.js';
-import { logicalIdAt, synthStack } from './synth.js';
+import { INDEX, TABLE_KEYS } from '../../shared/keys.ts';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack();
 const table = (path: string) => template.toJSON().Resources[logicalIdAt(stack, path)];
@@ -16,11 +16,16 @@ describe('data', () => {
       { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
     ]);
-    expect(p.GlobalSecondaryIndexes).toEqual([expect.objectContaining({
-      IndexName: index.name,
-      KeySchema: [{ AttributeName: index.partition, KeyType: 'HASH' }, { AttributeName: index.sort, KeyType: 'RANGE' }],
-      Projection: { ProjectionType: index.projection },
-    })]);
+    expect(p.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partition, KeyType: 'HASH' },
+          { AttributeName: index.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: index.projection },
+      }),
+    ]);
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
     expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
     expect(p.Replicas[0].DeletionProtectionEnabled).toBe(true);
@@ -43,7 +48,10 @@ describe('data', () => {
     const { Properties: p } = table('Data/Uploads');
     expect(p.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 1, Status: 'Enabled' })]);
     expect(p.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
     expect(p.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT', 'GET'] })]);
     expect(JSON.stringify(p.CorsConfiguration)).not.toContain('"*"');

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DUE_TRANSITIONS_INPUT, JOB_ENV } from '../../infra/jobs.js';
-import { logicalIdAt, synthStack } from './synth.js';
+import { DUE_TRANSITIONS_INPUT, JOB_ENV } from '../../infra/jobs.ts';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
 const runnerId = logicalIdAt(stack, 'Jobs/Runner');
 const staff = resources[logicalIdAt(stack, 'Api/Staff')]!.Properties;
-const policyOf = (roleId: string) => Object.values(resources)
-  .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
-  .flatMap((r) => r.Properties.PolicyDocument.Statement);
+const policyOf = (roleId: string) =>
+  Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement);
 const allows = (roleId: string, action: string) => policyOf(roleId).filter((s: any) => [s.Action].flat().includes(action));
 
 describe('jobs and schedules', () => {
@@ -44,9 +45,12 @@ describe('jobs and schedules', () => {
 
   it('lets EventBridge Scheduler, and only it, assume the role that invokes the job runner', () => {
     const role = resources[logicalIdAt(stack, 'Jobs/SchedulerRole')]!.Properties;
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
-      Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-    })]);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
     const invoke = allows(logicalIdAt(stack, 'Jobs/SchedulerRole'), 'lambda:InvokeFunction');
     expect(JSON.stringify(invoke.map((s: any) => s.Resource))).toContain(runnerId);
     expect(policyOf(logicalIdAt(stack, 'Jobs/SchedulerRole')).flatMap((s: any) => [s.Action].flat())).toEqual(['lambda:InvokeFunction']);

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { synthStack } from './synth.js';
+import { synthStack } from './synth.ts';
 
 const configurations = {
   'the defaults': {},
@@ -29,7 +29,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  it('passes CDK\'s CloudFormation validation (no dependency cycle, no invalid property)', () => {
+  it("passes CDK's CloudFormation validation (no dependency cycle, no invalid property)", () => {
     const { stack } = synthStack({}, { validate: true });
     const report = JSON.parse(readFileSync(join((stack.node.root as App).outdir, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
@@ -37,7 +37,8 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('gives every acknowledgement a reason of its own', () => {
     const { stack } = synthStack();
-    const reasons = stack.node.findAll()
+    const reasons = stack.node
+      .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .flatMap((m) => Object.values(m.data as Record<string, string>));
     expect(reasons.length).toBeGreaterThan(10);

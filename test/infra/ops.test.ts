@@ -1,12 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MAIL_ENV } from '../../infra/mail.js';
-import { logicalIdAt, synthStack } from './synth.js';
+import { MAIL_ENV } from '../../infra/mail.ts';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack({ alarmEmail: 'oncall@example.org' });
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
-const alarmOn = (metric: string, dimension: unknown) => alarms.find((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)));
+const alarms = Object.values(resources)
+  .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+  .map((r) => r.Properties);
+const alarmOn = (metric: string, dimension: unknown) =>
+  alarms.find((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)));
 const functions = ['Api/Respond', 'Api/Staff', 'Jobs/Runner'].map((path) => logicalIdAt(stack, path));
 
 describe('operations', () => {
@@ -14,7 +17,12 @@ describe('operations', () => {
     expect(alarmOn('5xx', { Ref: logicalIdAt(stack, 'Api/Http') })).toMatchObject({ Threshold: 1, Namespace: 'AWS/ApiGateway' });
   });
 
-  it.each(functions.flatMap((id) => [['Errors', id], ['Throttles', id]]))('raises an alarm on %s of %s', (metric, id) => {
+  it.each(
+    functions.flatMap((id) => [
+      ['Errors', id],
+      ['Throttles', id],
+    ]),
+  )('raises an alarm on %s of %s', (metric, id) => {
     expect(alarmOn(metric, { Ref: id })).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
@@ -42,7 +50,8 @@ describe('mail', () => {
   it('sends as the configured sender through a configuration set that requires TLS and suppresses bounces', () => {
     expect(runner.Environment.Variables[MAIL_ENV.from]).toBe('surveys@example.org');
     template.hasResourceProperties('AWS::SES::ConfigurationSet', {
-      DeliveryOptions: { TlsPolicy: 'REQUIRE' }, SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
   });
 
@@ -51,7 +60,7 @@ describe('mail', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSet', { TrackingOptions: Match.absent(), VdmOptions: Match.absent() });
   });
 
-  it('may send only as the sender\'s verified domain', () => {
+  it("may send only as the sender's verified domain", () => {
     const role = logicalIdAt(stack, 'Jobs/RunnerRole');
     const statements = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))

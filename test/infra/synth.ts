@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BaselineStack } from '../../infra/baseline-stack.js';
-import { readConfig } from '../../infra/config.js';
-import { acknowledgeFindings } from '../../infra/nag.js';
+import { BaselineStack } from '../../infra/baseline-stack.ts';
+import { readConfig } from '../../infra/config.ts';
+import { acknowledgeFindings } from '../../infra/nag.ts';
 
 export const TEST_CONTEXT = { mailFrom: 'surveys@example.org', webDist: 'test/infra/no-web-build-here' };
 
@@ -23,7 +23,10 @@ export function synthStack(context: Record<string, unknown> = {}, { validate = f
 /** The logical id of the resource at a construct path below the stack, e.g. `Api/Respond`. */
 export function logicalIdAt(stack: BaselineStack, path: string): string {
   const construct = stack.node.findChild(path.split('/')[0]!);
-  const node = path.split('/').slice(1).reduce((c, id) => c.node.findChild(id), construct);
+  const node = path
+    .split('/')
+    .slice(1)
+    .reduce((c, id) => c.node.findChild(id), construct);
   const resource = node.node.defaultChild ?? node;
   return stack.getLogicalId(resource as never);
 }

@@ -2,11 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { logicalIdAt, synthStack } from './synth.js';
+import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-const only = (type: string) => Object.values(resources).filter((r) => r.Type === type).map((r) => r.Properties);
+const only = (type: string) =>
+  Object.values(resources)
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties);
 const distribution = only('AWS::CloudFront::Distribution')[0].DistributionConfig;
 const headers = only('AWS::CloudFront::ResponseHeadersPolicy')[0].ResponseHeadersPolicyConfig.SecurityHeadersConfig;
 const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
@@ -22,7 +25,10 @@ describe('web', () => {
   it('keeps the site bucket private, readable only through CloudFront origin access control', () => {
     const bucket = resources[logicalIdAt(stack, 'Web/Site')]!.Properties;
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
     expect(bucket.WebsiteConfiguration).toBeUndefined();
     const s3Origin = distribution.Origins.find((o: any) => o.S3OriginConfig);
@@ -101,7 +107,7 @@ describe('web with a custom domain and a web build', () => {
     expect(client.CallbackURLs).toEqual(['https://survey.example.org/signin']);
   });
 
-  it('uploads the build and clears the CDN\'s copies', () => {
+  it("uploads the build and clears the CDN's copies", () => {
     const deployment = Object.values(custom).find((r) => r.Type === 'Custom::CDKBucketDeployment')!.Properties;
     expect(deployment).toMatchObject({ DistributionPaths: ['/*'], Prune: true });
     expect(deployment.SourceObjectKeys).toHaveLength(1);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { createSigningKey, type SigningKey } from '../../functions/local/signing-key.ts';
 import { putJob } from '../../functions/store/jobs.ts';
-import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.js';
+import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { aRoster, aWave, anAnswer, rosterCsv, STATEMENTS, type OpenWave } from '../helpers/scenario.ts';
 import { startFakeAws, type FakeAws } from './fake-aws.ts';
@@ -36,17 +36,32 @@ const logged: string[] = [];
 async function cognitoToken(groups: string[], overrides: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
   const claims = {
-    sub: 'a1b2c3d4-0000-4000-8000-000000000001', iss: issuer, client_id: CLIENT_ID, token_use: 'access',
-    scope: 'openid email profile', 'cognito:groups': groups, username: 'hr-admin', auth_time: now, iat: now, exp: now + 3600, jti: 'j-1',
+    sub: 'a1b2c3d4-0000-4000-8000-000000000001',
+    iss: issuer,
+    client_id: CLIENT_ID,
+    token_use: 'access',
+    scope: 'openid email profile',
+    'cognito:groups': groups,
+    username: 'hr-admin',
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+    jti: 'j-1',
     ...overrides,
   };
   return { claims, token: await sign(claims, key.privateJwk, 'RS256') };
 }
 
-const respondentEvent = (path: string, body?: unknown) =>
-  anHttpApiEvent({ method: body === undefined ? 'GET' : 'POST', path, routeKey: `ANY ${path}`, body });
+const respondentEvent = (path: string, body?: unknown) => anHttpApiEvent({ method: body === undefined ? 'GET' : 'POST', path, routeKey: `ANY ${path}`, body });
 
-async function staffEvent(method: string, path: string, groups: string[] | undefined, body?: unknown, overrides: Record<string, unknown> = {}, rawBody?: { contentType: string; text: string }) {
+async function staffEvent(
+  method: string,
+  path: string,
+  groups: string[] | undefined,
+  body?: unknown,
+  overrides: Record<string, unknown> = {},
+  rawBody?: { contentType: string; text: string },
+) {
   if (!groups) return anHttpApiEvent({ method, path, routeKey: 'ANY /api/{proxy+}', body });
   const { claims, token } = await cognitoToken(groups, overrides);
   return anHttpApiEvent({ method, path, routeKey: 'ANY /api/{proxy+}', body, rawBody, headers: { authorization: `Bearer ${token}` }, claims });
@@ -67,16 +82,27 @@ beforeAll(async () => {
     if (url.hostname !== '127.0.0.1') throw new Error(`refusing to run against ${url.hostname}`);
   }
   Object.assign(process.env, {
-    AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'eu-north-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamo.port}`,
-    AWS_ENDPOINT_URL_LAMBDA: aws.url, AWS_ENDPOINT_URL_SESV2: aws.url,
+    AWS_ENDPOINT_URL_LAMBDA: aws.url,
+    AWS_ENDPOINT_URL_SESV2: aws.url,
     AWS_LAMBDA_FUNCTION_NAME: JOBS_FUNCTION,
-    MAIN_TABLE_NAME: DEFAULT_TABLE_NAMES.main, EPHEMERAL_TABLE_NAME: DEFAULT_TABLE_NAMES.ephemeral,
+    MAIN_TABLE_NAME: DEFAULT_TABLE_NAMES.main,
+    EPHEMERAL_TABLE_NAME: DEFAULT_TABLE_NAMES.ephemeral,
     PUBLIC_BASE_URL: 'https://survey.example.org',
-    AUTH_ISSUER: issuer, AUTH_CLIENT_ID: CLIENT_ID, AUTH_ROLES_CLAIM: 'cognito:groups',
-    AUTH_DOMAIN: 'baseline-123.auth.eu-north-1.amazoncognito.com', AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
-    SUBMISSION_DEADLINE_MS: '2000', CLOSE_GRACE_MS: '200',
-    JOBS_FUNCTION_NAME: JOBS_FUNCTION, UPLOADS_BUCKET: 'baseline-uploads', MAIL_FROM: 'Baseline <surveys@example.org>', SES_CONFIGURATION_SET: 'baseline-invitations',
+    AUTH_ISSUER: issuer,
+    AUTH_CLIENT_ID: CLIENT_ID,
+    AUTH_ROLES_CLAIM: 'cognito:groups',
+    AUTH_DOMAIN: 'baseline-123.auth.eu-north-1.amazoncognito.com',
+    AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
+    SUBMISSION_DEADLINE_MS: '2000',
+    CLOSE_GRACE_MS: '200',
+    JOBS_FUNCTION_NAME: JOBS_FUNCTION,
+    UPLOADS_BUCKET: 'baseline-uploads',
+    MAIL_FROM: 'Baseline <surveys@example.org>',
+    SES_CONFIGURATION_SET: 'baseline-invitations',
     POWERTOOLS_SERVICE_NAME: 'baseline',
   });
   const write = process.stdout.write.bind(process.stdout);
@@ -122,7 +148,10 @@ describe('respondent function', () => {
   it('tells the dashboard to sign in through the Cognito hosted UI', async () => {
     const result = await respond(respondentEvent('/api/config'), aLambdaContext('Baseline-respond'));
     expect(json(result).auth).toEqual({
-      mode: 'cognito', domain: 'baseline-123.auth.eu-north-1.amazoncognito.com', clientId: CLIENT_ID, redirectUri: 'https://survey.example.org/signin',
+      mode: 'cognito',
+      domain: 'baseline-123.auth.eu-north-1.amazoncognito.com',
+      clientId: CLIENT_ID,
+      redirectUri: 'https://survey.example.org/signin',
     });
   });
 
@@ -149,13 +178,19 @@ describe('staff function with Cognito access tokens', () => {
     ['an expired token', 401, ['admin'], { exp: Math.floor(Date.now() / 1000) - 60 }],
     ['no token', 401, undefined, {}],
   ] as const)('answers %s reading the directory with %i', async (_name, status, groups, overrides) => {
-    const result = await staff(await staffEvent('GET', '/api/roster', groups ? [...groups] : undefined, undefined, overrides), aLambdaContext('Baseline-staff'));
+    const result = await staff(
+      await staffEvent('GET', '/api/roster', groups ? [...groups] : undefined, undefined, overrides),
+      aLambdaContext('Baseline-staff'),
+    );
     expect(result.statusCode, result.body).toBe(status);
   });
 
   it('takes a directory upload as CSV, base64-encoded by API Gateway', async () => {
     const csv = rosterCsv(aRoster(12));
-    const upload = await staff(await staffEvent('PUT', '/api/roster', ['admin'], undefined, {}, { contentType: 'text/csv', text: csv }), aLambdaContext('Baseline-staff'));
+    const upload = await staff(
+      await staffEvent('PUT', '/api/roster', ['admin'], undefined, {}, { contentType: 'text/csv', text: csv }),
+      aLambdaContext('Baseline-staff'),
+    );
     expect(upload.statusCode, upload.body).toBe(200);
     expect(json(upload)).toMatchObject({ imported: 12, rejected: [] });
   });
@@ -165,7 +200,11 @@ describe('staff function with Cognito access tokens', () => {
     expect(closing.statusCode, closing.body).toBe(202);
     const { jobId } = json(closing);
     const handedOver = aws.invocations.find((i) => (i.payload as { id: string }).id === jobId)!;
-    expect(handedOver).toMatchObject({ functionName: JOBS_FUNCTION, invocationType: 'Event', payload: { kind: 'close-wave', payload: { waveId: wave.waveId } } });
+    expect(handedOver).toMatchObject({
+      functionName: JOBS_FUNCTION,
+      invocationType: 'Event',
+      payload: { kind: 'close-wave', payload: { waveId: wave.waveId } },
+    });
 
     await runJobFunction(handedOver.payload);
     const job = await staff(await staffEvent('GET', `/api/jobs/${jobId}`, ['admin']), aLambdaContext('Baseline-staff'));
@@ -207,9 +246,7 @@ describe('job function', () => {
     const { id: waveId } = (await created.json()) as { id: string };
     const before = aws.invocations.length;
     await runJobFunction(DUE_TRANSITIONS_INPUT);
-    expect(aws.invocations.slice(before).map((i) => i.payload)).toContainEqual(
-      expect.objectContaining({ kind: 'open-wave', payload: { waveId } }),
-    );
+    expect(aws.invocations.slice(before).map((i) => i.payload)).toContainEqual(expect.objectContaining({ kind: 'open-wave', payload: { waveId } }));
   });
 
   it('fails loudly when a job fails, so Lambda retries it and then parks it for the alarm', async () => {

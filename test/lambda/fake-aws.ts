@@ -6,8 +6,19 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Invocation { functionName: string; invocationType: string; payload: unknown }
-export interface SentMail { to: string[]; from: string; subject: string; text: string; configurationSet?: string; at: number }
+export interface Invocation {
+  functionName: string;
+  invocationType: string;
+  payload: unknown;
+}
+export interface SentMail {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  configurationSet?: string;
+  at: number;
+}
 
 export interface FakeAws {
   url: string;

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => aws.stop());
 
 describe('SES mailer', () => {
-  it('never sends faster than the account\'s sending rate, even when asked all at once', async () => {
+  it("never sends faster than the account's sending rate, even when asked all at once", async () => {
     aws.mail.length = 0;
     aws.maxSendRate = 20;
     const mailer = createSesMailer({ client: client(), from: 'surveys@example.org' });
@@ -23,7 +23,9 @@ describe('SES mailer', () => {
     expect(aws.mail).toHaveLength(10);
     // 20 a second is one every 50 ms: the k-th message may leave no earlier than k intervals after
     // the first (a busy machine only makes it later; 2 ms of timer rounding allowed).
-    aws.mail.map((mail) => mail.at - start).sort((a, b) => a - b)
+    aws.mail
+      .map((mail) => mail.at - start)
+      .sort((a, b) => a - b)
       .forEach((elapsed, k) => expect(elapsed).toBeGreaterThanOrEqual(k * 50 - 2));
   });
 
@@ -31,8 +33,14 @@ describe('SES mailer', () => {
     aws.mail.length = 0;
     const mailer = createSesMailer({ client: client(), from: 'Baseline <surveys@example.org>', configurationSet: 'invitations', maxSendRate: 100 });
     await mailer.send({ to: 'åsa@acme.test', subject: 'Puls: din länk', text: 'Hej!\r\nhttps://survey.example.org/r#abc' });
-    expect(aws.mail).toEqual([expect.objectContaining({
-      to: ['åsa@acme.test'], from: 'Baseline <surveys@example.org>', subject: 'Puls: din länk', text: 'Hej!\r\nhttps://survey.example.org/r#abc', configurationSet: 'invitations',
-    })]);
+    expect(aws.mail).toEqual([
+      expect.objectContaining({
+        to: ['åsa@acme.test'],
+        from: 'Baseline <surveys@example.org>',
+        subject: 'Puls: din länk',
+        text: 'Hej!\r\nhttps://survey.example.org/r#abc',
+        configurationSet: 'invitations',
+      }),
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 import { render } from '@testing-library/svelte';
 import type { Component } from 'svelte';
-import { createApiClient } from '../../web/dashboard/lib/api';
-import { APP_CONTEXT_KEY, type AppContext } from '../../web/dashboard/lib/app-context';
-import { I18n } from '../../web/dashboard/lib/i18n.svelte';
-import { Router } from '../../web/dashboard/lib/router.svelte';
-import { Session } from '../../web/dashboard/lib/session.svelte';
+import { createApiClient } from '../../web/dashboard/lib/api.ts';
+import { APP_CONTEXT_KEY, type AppContext } from '../../web/dashboard/lib/app-context.ts';
+import { I18n } from '../../web/dashboard/lib/i18n.svelte.ts';
+import { Router } from '../../web/dashboard/lib/router.svelte.ts';
+import { Session } from '../../web/dashboard/lib/session.svelte.ts';
 
 type Handler = (request: { method: string; path: string; body: string | undefined }) => { status: number; body: unknown } | undefined;
 

@@ -4,10 +4,10 @@ import Directory from '../../web/dashboard/admin/Directory.svelte';
 import Compare from '../../web/dashboard/pages/Compare.svelte';
 import Planner from '../../web/dashboard/pages/Planner.svelte';
 import Manage from '../../web/dashboard/admin/Manage.svelte';
-import { matchRoute } from '../../web/dashboard/lib/router.svelte';
-import { toCsv } from '../../web/dashboard/lib/csv';
-import { renderPage } from './dashboard-harness';
-import type { Comparison } from '../../shared/api-results';
+import { matchRoute } from '../../web/dashboard/lib/router.svelte.ts';
+import { toCsv } from '../../web/dashboard/lib/csv.ts';
+import { renderPage } from './dashboard-harness.ts';
+import type { Comparison } from '../../shared/api-results.ts';
 
 const interval = (estimate: number, half = 0.06) => ({ estimate, lower: estimate - half, upper: estimate + half });
 
@@ -37,8 +37,31 @@ describe('year over year', () => {
     segment: { id: 'u:tech', label: 'Soundwave > Technology' },
     basis: 'year-over-year',
     statements: [
-      { id: 'clear', text: 'Management makes its expectations clear', theme: 'Leadership', scale: 'agree5', before: { n: 120, favorable: interval(0.6) }, after: { n: 124, favorable: interval(0.64) }, change: { ...interval(0.04, 0.06), p: 0.2, q: 0.3, verdict: 'noise', detectable: { down: -0.11, up: 0.12 }, words: "rose 4 points: can't tell from noise" } },
-      { id: 'training', text: 'I am offered training', theme: 'Growth', scale: 'agree5', before: { n: 120, favorable: interval(0.5) }, after: { n: 124, favorable: interval(0.56) }, change: { ...interval(0.06, 0.05), p: 0.01, q: 0.02, verdict: 'rose', detectable: { down: -0.1, up: 0.1 }, words: 'rose 6 points' } },
+      {
+        id: 'clear',
+        text: 'Management makes its expectations clear',
+        theme: 'Leadership',
+        scale: 'agree5',
+        before: { n: 120, favorable: interval(0.6) },
+        after: { n: 124, favorable: interval(0.64) },
+        change: {
+          ...interval(0.04, 0.06),
+          p: 0.2,
+          q: 0.3,
+          verdict: 'noise',
+          detectable: { down: -0.11, up: 0.12 },
+          words: "rose 4 points: can't tell from noise",
+        },
+      },
+      {
+        id: 'training',
+        text: 'I am offered training',
+        theme: 'Growth',
+        scale: 'agree5',
+        before: { n: 120, favorable: interval(0.5) },
+        after: { n: 124, favorable: interval(0.56) },
+        change: { ...interval(0.06, 0.05), p: 0.01, q: 0.02, verdict: 'rose', detectable: { down: -0.1, up: 0.1 }, words: 'rose 6 points' },
+      },
       { id: 'small', text: 'A small-group statement', theme: 'Growth', scale: 'agree5', hidden: true, reason: 'differencing' },
     ],
   };
@@ -129,9 +152,10 @@ describe('reminding', () => {
     globalThis.confirm = (message?: string) => (asked.push(message ?? ''), true);
     let started = false;
     renderPage(Manage, ({ method, path }) => {
-      if (path === '/api/surveys') return { status: 200, body: { surveys: [{ id: 's1', name: 'Pulse', waves: [{ id: 'w1', name: 'Q4', status: 'open', k: 5 }] }] } };
+      if (path === '/api/surveys')
+        return { status: 200, body: { surveys: [{ id: 's1', name: 'Pulse', waves: [{ id: 'w1', name: 'Q4', status: 'open', k: 5 }] }] } };
       if (path === '/api/statements') return { status: 200, body: { statements: [] } };
-      if (method === 'POST' && path === '/api/waves/w1/remind') return (started = true), { status: 202, body: { jobId: 'r1', round: 1 } };
+      if (method === 'POST' && path === '/api/waves/w1/remind') return ((started = true), { status: 202, body: { jobId: 'r1', round: 1 } });
       if (path === '/api/jobs/r1') return { status: 200, body: { id: 'r1', kind: 'remind-wave', status: 'done', result: { round: 1, reminded: 7 } } };
       return undefined;
     });

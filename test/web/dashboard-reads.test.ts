@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen } from '@testing-library/svelte';
 import Participation from '../../web/dashboard/pages/Participation.svelte';
 import Results from '../../web/dashboard/pages/Results.svelte';
-import { PARTICIPATION_REFRESH_MS } from '../../shared/participation';
-import { renderPage } from './dashboard-harness';
+import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
+import { renderPage } from './dashboard-harness.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -29,7 +29,8 @@ describe('participation while a wave is open', () => {
     vi.useFakeTimers();
     const { calls } = renderPage(
       Participation,
-      ({ path }) => (path.endsWith('/participation') ? { status: 200, body: { status: 'open', invited: 40, responded: 12, rate: 0.3, segments: [] } } : undefined),
+      ({ path }) =>
+        path.endsWith('/participation') ? { status: 200, body: { status: 'open', invited: 40, responded: 12, rate: 0.3, segments: [] } } : undefined,
       { waveId: 'w1' },
     );
     const polls = () => calls.filter((call) => call.path.endsWith('/participation')).length;

@@ -1,4 +1,4 @@
-import type { Questionnaire } from '../../web/respond/questionnaire';
+import type { Questionnaire } from '../../web/respond/questionnaire.ts';
 
 const agree5 = {
   kind: 'agree5' as const,

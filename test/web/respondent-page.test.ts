@@ -1,9 +1,9 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import App from '../../web/respond/App.svelte';
-import { Respondent } from '../../web/respond/respondent.svelte';
-import { hashToken } from '../../web/respond/saved-answers';
-import { aQuestionnaire, scriptedFetch } from './respondent-fixtures';
+import { Respondent } from '../../web/respond/respondent.svelte.ts';
+import { hashToken } from '../../web/respond/saved-answers.ts';
+import { aQuestionnaire, scriptedFetch } from './respondent-fixtures.ts';
 
 const TOKEN = 'tok-123';
 
@@ -116,7 +116,10 @@ describe('respondent page', () => {
   it('fits eNPS on a phone with numbers on the points and the end labels written once beneath', async () => {
     const enps = {
       kind: 'enps' as const,
-      points: Array.from({ length: 11 }, (_, value) => ({ value, label: value === 0 ? '0 – Not at all likely' : value === 10 ? '10 – Extremely likely' : String(value) })),
+      points: Array.from({ length: 11 }, (_, value) => ({
+        value,
+        label: value === 0 ? '0 – Not at all likely' : value === 10 ? '10 – Extremely likely' : String(value),
+      })),
     };
     open({ status: 200, body: aQuestionnaire({ statements: [{ id: 'recommend', text: 'Would you recommend us?', theme: 'eNPS', scale: enps }] }) });
     const group = await screen.findByRole('group', { name: /recommend/ });
@@ -126,7 +129,10 @@ describe('respondent page', () => {
   });
 
   it('shows health-check points as red, yellow and green swatches beside their words', async () => {
-    const health3 = { kind: 'health3' as const, points: ['Red: this is a problem', 'Yellow: some issues', 'Green: this works well'].map((label, i) => ({ value: i + 1, label })) };
+    const health3 = {
+      kind: 'health3' as const,
+      points: ['Red: this is a problem', 'Yellow: some issues', 'Green: this works well'].map((label, i) => ({ value: i + 1, label })),
+    };
     open({ status: 200, body: aQuestionnaire({ statements: [{ id: 'tools', text: 'Our tools', theme: 'Health', scale: health3 }] }) });
     const group = await screen.findByRole('group', { name: /Our tools/ });
     expect([...group.querySelectorAll('.swatch')].map((swatch) => swatch.classList[1])).toEqual(['red', 'yellow', 'green']);

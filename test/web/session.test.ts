@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Session } from '../../web/dashboard/lib/session.svelte';
-import { aStaffToken } from './dashboard-harness';
+import { Session } from '../../web/dashboard/lib/session.svelte.ts';
+import { aStaffToken } from './dashboard-harness.ts';
 
 const expiredToken = () => {
   const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '');

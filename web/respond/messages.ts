@@ -22,7 +22,8 @@ const en = {
   sending: 'Sending…',
   sendFailed: 'We could not reach the server. Your answers are still saved on this device — please try again in a moment.',
   retry: 'Try again',
-  nothingAnswered: 'You have skipped every statement. Answer at least one to send: a reply with nothing in it is not counted, and your link stays usable until the survey closes.',
+  nothingAnswered:
+    'You have skipped every statement. Answer at least one to send: a reply with nothing in it is not counted, and your link stays usable until the survey closes.',
   thanksHeading: 'Thank you!',
   thanks: 'Your answers have been recorded. You can close this page.',
   usedHeading: 'You have already answered',
@@ -30,8 +31,7 @@ const en = {
   closedHeading: 'This survey has closed',
   closed: 'This survey is no longer accepting answers. Thank you for your interest — look out for the next one.',
   badLinkHeading: 'We could not find this survey',
-  badLink:
-    'The link may be incomplete. Please open it again from your invitation email, making sure the whole link is copied.',
+  badLink: 'The link may be incomplete. Please open it again from your invitation email, making sure the whole link is copied.',
   offlineHeading: 'We could not reach the server',
   offline: 'Please check your connection and try again.',
 };
@@ -57,7 +57,8 @@ const sv: Messages = {
   sending: 'Skickar…',
   sendFailed: 'Vi nådde inte servern. Dina svar finns kvar på den här enheten — försök igen om en liten stund.',
   retry: 'Försök igen',
-  nothingAnswered: 'Du har hoppat över alla påståenden. Svara på minst ett för att skicka: ett svar utan innehåll räknas inte, och din länk fungerar tills enkäten stänger.',
+  nothingAnswered:
+    'Du har hoppat över alla påståenden. Svara på minst ett för att skicka: ett svar utan innehåll räknas inte, och din länk fungerar tills enkäten stänger.',
   thanksHeading: 'Tack!',
   thanks: 'Dina svar är registrerade. Du kan stänga sidan.',
   usedHeading: 'Du har redan svarat',

@@ -1,5 +1,5 @@
-import type { Answer, Questionnaire } from './questionnaire';
-import { clearSavedAnswers, readChosenLang, readSavedAnswers, writeChosenLang, writeSavedAnswers } from './saved-answers';
+import type { Answer, Questionnaire } from './questionnaire.ts';
+import { clearSavedAnswers, readChosenLang, readSavedAnswers, writeChosenLang, writeSavedAnswers } from './saved-answers.ts';
 
 export type Phase = 'loading' | 'answering' | 'sending' | 'done' | 'used' | 'closed' | 'bad-link' | 'offline';
 
@@ -20,9 +20,7 @@ export class Respondent {
   /** Set when the person sends with every statement skipped: that is not counted as a response, so it is not sent. */
   nothingAnswered = $state(false);
 
-  readonly answeredCount = $derived(
-    this.questionnaire?.statements.filter((s) => s.id in this.answers && this.answers[s.id] !== '').length ?? 0,
-  );
+  readonly answeredCount = $derived(this.questionnaire?.statements.filter((s) => s.id in this.answers && this.answers[s.id] !== '').length ?? 0);
 
   constructor(
     private readonly token: string,

@@ -1,4 +1,4 @@
-import type { Answer } from './questionnaire';
+import type { Answer } from './questionnaire.ts';
 
 /**
  * Answers not yet sent live in localStorage, so a dropped connection or a closed tab loses

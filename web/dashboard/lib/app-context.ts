@@ -1,8 +1,8 @@
 import { getContext, setContext } from 'svelte';
-import type { ApiClient } from './api';
-import type { I18n } from './i18n.svelte';
-import type { Router } from './router.svelte';
-import type { Session } from './session.svelte';
+import type { ApiClient } from './api.ts';
+import type { I18n } from './i18n.svelte.ts';
+import type { Router } from './router.svelte.ts';
+import type { Session } from './session.svelte.ts';
 
 /** What every page needs, provided once by App.svelte instead of module-level singletons, so tests can swap any of it. */
 export interface AppContext {

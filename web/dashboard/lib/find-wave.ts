@@ -1,5 +1,5 @@
-import type { ApiClient } from './api';
-import type { SurveySummary, WaveSummary } from './types';
+import type { ApiClient } from './api.ts';
+import type { SurveySummary, WaveSummary } from './types.ts';
 
 /** A wave and the survey it belongs to; the API lists waves only under their survey. */
 export async function findWave(api: ApiClient, waveId: string): Promise<{ survey: SurveySummary; wave: WaveSummary }> {

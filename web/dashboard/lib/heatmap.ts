@@ -1,4 +1,4 @@
-import type { Change, HeatCell, Heatmap } from './results';
+import type { Change, HeatCell, Heatmap } from './results.ts';
 
 /** Cells by statement and segment. */
 export function indexCells(map: Heatmap): (statementId: string, segmentId: string) => HeatCell | undefined {

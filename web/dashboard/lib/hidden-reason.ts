@@ -1,9 +1,9 @@
-import type { MessageKey } from './i18n.svelte';
+import type { MessageKey } from './i18n.svelte.ts';
 
 type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 const REASON_KEYS: Record<string, MessageKey> = {
-  'differencing': 'reasonDifferencing',
+  differencing: 'reasonDifferencing',
   'small-group': 'reasonSmall',
   'not-asked': 'reasonNotAsked',
   'not-a-segment': 'reasonNotSegment',

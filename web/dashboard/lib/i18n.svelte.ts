@@ -28,8 +28,7 @@ const en = {
   save: 'Save',
   cancel: 'Cancel',
   signInHeading: 'Sign in to Baseline',
-  signInLocal:
-    'Open the staff sign-in link that `npm start` printed, or paste a token from `npm run token -- --role admin` below.',
+  signInLocal: 'Open the staff sign-in link that `npm start` printed, or paste a token from `npm run token -- --role admin` below.',
   token: 'Token',
   signIn: 'Sign in',
   signInHosted: 'Sign in with your company account',
@@ -54,8 +53,7 @@ const en = {
   statusClosed: 'Closed',
   trend: 'Trends',
   participationHeading: 'Participation',
-  participationNote:
-    'While a wave is open no scores are shown, only who has answered. Groups under k show as “<k”. Refreshed every few minutes.',
+  participationNote: 'While a wave is open no scores are shown, only who has answered. Groups under k show as “<k”. Refreshed every few minutes.',
   segment: 'Group',
   overall: 'Everyone',
   draftNote: 'This wave is a draft. Open it under Admin › Surveys and waves.',
@@ -111,12 +109,14 @@ const en = {
   jobDone: '{kind}: done.',
   jobFailed: '{kind} failed: {error}',
   importHeading: 'Imported waves',
-  importHelp: 'Results of a survey run elsewhere, as a CSV of aggregates: per statement, the whole organization and optionally each unit. Groups too small to show are suppressed at import by the same rules as Baseline\'s own waves.',
+  importHelp:
+    "Results of a survey run elsewhere, as a CSV of aggregates: per statement, the whole organization and optionally each unit. Groups too small to show are suppressed at import by the same rules as Baseline's own waves.",
   survey: 'Survey',
   importWave: 'Import',
   importDone: 'Imported “{name}”: {rows} rows, {hidden} cells hidden to protect small groups.',
   grantsHeading: 'Analyst access',
-  grantsHelp: 'An analyst sees only the org units ticked here, and everything below them. The subject id is the analyst\'s sign-in id: local-analyst for the embedded sign-in link, the Cognito user\'s sub in the cloud.',
+  grantsHelp:
+    "An analyst sees only the org units ticked here, and everything below them. The subject id is the analyst's sign-in id: local-analyst for the embedded sign-in link, the Cognito user's sub in the cloud.",
   subject: 'Subject id',
   units: 'Org units',
   load: 'Load',
@@ -179,8 +179,7 @@ const en = {
   impactHow:
     'Difference in differences: how much more the target group moved than the comparison group, in percentage points, with a 95% interval. “Consistent with the hypothesis” is not proof it caused the change.',
   plannerHeading: 'Power planner',
-  plannerHelp:
-    'Before launching: how big a change could these group sizes detect? Runs in your browser, 80% power, 5% significance.',
+  plannerHelp: 'Before launching: how big a change could these group sizes detect? Runs in your browser, 80% power, 5% significance.',
   groupSize1: 'Respondents in the first wave (or target group)',
   groupSize2: 'Respondents in the second wave (or comparison group)',
   baselineFavorable: 'Current % favorable',
@@ -208,8 +207,10 @@ const en = {
   verdictWords: 'What it means',
   // journeys: import, pre-registration, analyst
   analystSurveysNote: 'You see the closed waves of every survey; their results show the org units granted to you.',
-  importColumns: 'Columns: statement (its id in the statement bank), unit (empty for the whole organization), n (respondents), and either favorable (% favorable) or one count per scale point (1 to 5). Other vendors\' names work too: “Statement ID”, “Org unit”, “% favorable”. Any other column is refused, by name.',
-  importUnits: 'Units are paths such as “Technology > Playback”, with or without the top unit; each unit row counts the unit with everything below it, and every unit needs the unit above it.',
+  importColumns:
+    "Columns: statement (its id in the statement bank), unit (empty for the whole organization), n (respondents), and either favorable (% favorable) or one count per scale point (1 to 5). Other vendors' names work too: “Statement ID”, “Org unit”, “% favorable”. Any other column is refused, by name.",
+  importUnits:
+    'Units are paths such as “Technology > Playback”, with or without the top unit; each unit row counts the unit with everything below it, and every unit needs the unit above it.',
   importDates: 'The field period dates the wave among your own waves: an imported 2014 wave comes before a 2016 pulse in year over year, trend and impact.',
   importTemplate: 'Download the template (CSV)',
   importNewSurvey: 'New survey…',
@@ -220,7 +221,8 @@ const en = {
   grantsNoUnits: 'No org units yet: upload the people directory first.',
   registeredOn: 'registered {date}',
   noInitiatives: 'No initiatives yet.',
-  registerHow: 'Register the hypothesis before the follow-up exists: the registration time is kept and cannot change, and the impact page says whether the hypothesis came before the data. A baseline wave is enough; add the follow-up when it exists.',
+  registerHow:
+    'Register the hypothesis before the follow-up exists: the registration time is kept and cannot change, and the impact page says whether the hypothesis came before the data. A baseline wave is enough; add the follow-up when it exists.',
   expectedPerStatement: 'Expected change per statement',
   direction: 'Direction',
   directionUp: '▲ rises',
@@ -244,9 +246,12 @@ const en = {
   comparisonBaseline: 'Comparison',
   verdictSmaller: 'Real but smaller than hoped',
   certificateHeading: 'Confidentiality certificate',
-  certificateExact: 'Every published number of this wave was attacked as an analyst would, combining them all with integer programming ({solver}): no count of any group of 1 to {small} people, and no “nobody in it answered …”, can be worked out.',
-  certificateOver: 'Every published number of this wave was attacked with integer programming ({solver}); where a question could not be settled, cells were hidden rather than shown.',
-  certificateRules: 'This wave is larger than the close can audit with integer programming in its time: only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
+  certificateExact:
+    'Every published number of this wave was attacked as an analyst would, combining them all with integer programming ({solver}): no count of any group of 1 to {small} people, and no “nobody in it answered …”, can be worked out.',
+  certificateOver:
+    'Every published number of this wave was attacked with integer programming ({solver}); where a question could not be settled, cells were hidden rather than shown.',
+  certificateRules:
+    'This wave is larger than the close can audit with integer programming in its time: only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
   certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
   certificateHidden: 'Hidden: {belowK} for fewer than k, {differencing} by the equality rules, {audit} by the audit.',
   certificateUnanimity: '{unanimity} counts are given away only because a group of k or more answered unanimously: no survey tool can prevent that.',
@@ -281,8 +286,7 @@ const sv: Record<MessageKey, string> = {
   save: 'Spara',
   cancel: 'Avbryt',
   signInHeading: 'Logga in i Baseline',
-  signInLocal:
-    'Öppna inloggningslänken som `npm start` skrev ut, eller klistra in en token från `npm run token -- --role admin` nedan.',
+  signInLocal: 'Öppna inloggningslänken som `npm start` skrev ut, eller klistra in en token från `npm run token -- --role admin` nedan.',
   token: 'Token',
   signIn: 'Logga in',
   signInHosted: 'Logga in med ditt företagskonto',
@@ -364,12 +368,14 @@ const sv: Record<MessageKey, string> = {
   jobDone: '{kind}: klart.',
   jobFailed: '{kind} misslyckades: {error}',
   importHeading: 'Importerade omgångar',
-  importHelp: 'Resultat från en enkät som genomförts någon annanstans, som en CSV med summerade svar: per påstående, hela organisationen och gärna varje enhet. Grupper som är för små att visa döljs vid importen enligt samma regler som Baselines egna omgångar.',
+  importHelp:
+    'Resultat från en enkät som genomförts någon annanstans, som en CSV med summerade svar: per påstående, hela organisationen och gärna varje enhet. Grupper som är för små att visa döljs vid importen enligt samma regler som Baselines egna omgångar.',
   survey: 'Enkät',
   importWave: 'Importera',
   importDone: 'Importerade ”{name}”: {rows} rader, {hidden} celler dolda för att skydda små grupper.',
   grantsHeading: 'Analytikers åtkomst',
-  grantsHelp: 'En analytiker ser bara de organisationsenheter som är ikryssade här, och allt under dem. Subject-id är analytikerns inloggnings-id: local-analyst för den inbäddade inloggningslänken, Cognito-användarens sub i molnet.',
+  grantsHelp:
+    'En analytiker ser bara de organisationsenheter som är ikryssade här, och allt under dem. Subject-id är analytikerns inloggnings-id: local-analyst för den inbäddade inloggningslänken, Cognito-användarens sub i molnet.',
   subject: 'Subject-id',
   units: 'Organisationsenheter',
   load: 'Hämta',
@@ -431,8 +437,7 @@ const sv: Record<MessageKey, string> = {
   impactHow:
     'Skillnad i skillnader: hur mycket mer målgruppen rörde sig än jämförelsegruppen, i procentenheter, med 95 % intervall. ”Förenligt med hypotesen” bevisar inte att initiativet orsakade förändringen.',
   plannerHeading: 'Styrkeplanerare',
-  plannerHelp:
-    'Innan start: hur stor förändring kan dessa gruppstorlekar upptäcka? Räknas i din webbläsare, 80 % styrka, 5 % signifikansnivå.',
+  plannerHelp: 'Innan start: hur stor förändring kan dessa gruppstorlekar upptäcka? Räknas i din webbläsare, 80 % styrka, 5 % signifikansnivå.',
   groupSize1: 'Svarande i första omgången (eller målgruppen)',
   groupSize2: 'Svarande i andra omgången (eller jämförelsegruppen)',
   baselineFavorable: 'Nuvarande % positiva',
@@ -460,9 +465,12 @@ const sv: Record<MessageKey, string> = {
   verdictWords: 'Vad det betyder',
   // journeys: import, pre-registration, analyst
   analystSurveysNote: 'Du ser de stängda omgångarna i varje enkät; resultaten visar de organisationsenheter du har fått tillgång till.',
-  importColumns: 'Kolumner: statement (påståendets id i påståendebanken), unit (tomt för hela organisationen), n (antal svarande) och antingen favorable (% positiva) eller ett antal per skalsteg (1 till 5). Andra leverantörers namn fungerar också: ”Statement ID”, ”Org unit”, ”% favorable”. Andra kolumner avvisas, med namn.',
-  importUnits: 'Enheter är sökvägar som ”Technology > Playback”, med eller utan den översta enheten; varje enhetsrad räknar enheten med allt under den, och varje enhet behöver enheten ovanför.',
-  importDates: 'Fältperioden placerar omgången bland era egna: en importerad omgång från 2014 kommer före en pulsmätning 2016 i jämförelser, trender och effekter.',
+  importColumns:
+    'Kolumner: statement (påståendets id i påståendebanken), unit (tomt för hela organisationen), n (antal svarande) och antingen favorable (% positiva) eller ett antal per skalsteg (1 till 5). Andra leverantörers namn fungerar också: ”Statement ID”, ”Org unit”, ”% favorable”. Andra kolumner avvisas, med namn.',
+  importUnits:
+    'Enheter är sökvägar som ”Technology > Playback”, med eller utan den översta enheten; varje enhetsrad räknar enheten med allt under den, och varje enhet behöver enheten ovanför.',
+  importDates:
+    'Fältperioden placerar omgången bland era egna: en importerad omgång från 2014 kommer före en pulsmätning 2016 i jämförelser, trender och effekter.',
   importTemplate: 'Ladda ner mallen (CSV)',
   importNewSurvey: 'Ny enkät…',
   importOpened: 'Fältperioden öppnade',
@@ -472,7 +480,8 @@ const sv: Record<MessageKey, string> = {
   grantsNoUnits: 'Inga organisationsenheter än: ladda upp personalregistret först.',
   registeredOn: 'registrerat {date}',
   noInitiatives: 'Inga initiativ än.',
-  registerHow: 'Registrera hypotesen innan uppföljningen finns: registreringstiden sparas och kan inte ändras, och effektsidan säger om hypotesen kom före data. En baslinjemätning räcker; lägg till uppföljningen när den finns.',
+  registerHow:
+    'Registrera hypotesen innan uppföljningen finns: registreringstiden sparas och kan inte ändras, och effektsidan säger om hypotesen kom före data. En baslinjemätning räcker; lägg till uppföljningen när den finns.',
   expectedPerStatement: 'Förväntad förändring per påstående',
   direction: 'Riktning',
   directionUp: '▲ ökar',
@@ -496,9 +505,12 @@ const sv: Record<MessageKey, string> = {
   comparisonBaseline: 'Jämförelsegrupp',
   verdictSmaller: 'Verklig men mindre än man hoppats',
   certificateHeading: 'Konfidentialitetsintyg',
-  certificateExact: 'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med heltalsprogrammering ({solver}): ingen siffra för någon grupp på 1 till {small} personer, och inget ”ingen i gruppen svarade …”, går att räkna ut.',
-  certificateOver: 'Varje publicerad siffra för den här omgången har angripits med heltalsprogrammering ({solver}); där en fråga inte kunde avgöras doldes celler i stället för att visas.',
-  certificateRules: 'Omgången är större än vad stängningen hinner granska med heltalsprogrammering: bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
+  certificateExact:
+    'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med heltalsprogrammering ({solver}): ingen siffra för någon grupp på 1 till {small} personer, och inget ”ingen i gruppen svarade …”, går att räkna ut.',
+  certificateOver:
+    'Varje publicerad siffra för den här omgången har angripits med heltalsprogrammering ({solver}); där en fråga inte kunde avgöras doldes celler i stället för att visas.',
+  certificateRules:
+    'Omgången är större än vad stängningen hinner granska med heltalsprogrammering: bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
   certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
   certificateHidden: 'Dolda: {belowK} för färre än k, {differencing} av likhetsreglerna, {audit} av granskningen.',
   certificateUnanimity: '{unanimity} antal avslöjas bara för att en grupp på k eller fler svarade enhälligt: det kan inget enkätverktyg förhindra.',
@@ -513,7 +525,10 @@ const LANG_KEY = 'baseline.dashboardLang';
 export class I18n {
   lang = $state('en');
 
-  constructor(private readonly storage: Storage, browserLang = 'en') {
+  constructor(
+    private readonly storage: Storage,
+    browserLang = 'en',
+  ) {
     const wanted = storage.getItem(LANG_KEY) ?? browserLang.split('-')[0];
     this.lang = wanted in catalogs ? wanted : 'en';
   }

@@ -1,5 +1,5 @@
-import type { ApiClient } from './api';
-import type { Job } from './types';
+import type { ApiClient } from './api.ts';
+import type { Job } from './types.ts';
 
 /**
  * Follows one long-running job (opening or closing a wave) by polling GET /api/jobs/:id until it

@@ -2,7 +2,7 @@
  * The results API as the dashboard reads it: the types of shared/api-results.ts, and helpers the
  * results pages share. A hidden cell carries a reason and never a number.
  */
-import type { ApiClient } from './api';
+import type { ApiClient } from './api.ts';
 
 // Type-only: the schemas stay on the server, no validation library ships to the browser.
 export type {
@@ -21,8 +21,8 @@ export type {
   Trend,
   TrendPoint,
   WaveResults,
-} from '../../../shared/api-results';
-import type { Change, Estimate } from '../../../shared/api-results';
+} from '../../../shared/api-results.ts';
+import type { Change, Estimate } from '../../../shared/api-results.ts';
 
 /** One row of an IntervalBars chart. */
 export interface IntervalRow {

@@ -3,9 +3,7 @@
  * reload keeps you signed in. Embedded mode signs in from the link `npm start` prints
  * (`/signin#token=<jwt>`); the cloud uses the Cognito hosted UI with authorization code + PKCE.
  */
-export type AuthConfig =
-  | { mode: 'local' }
-  | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };
+export type AuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };
 
 export interface AppConfig {
   auth: AuthConfig;
@@ -35,7 +33,10 @@ function decodeClaims(token: string | null): Claims | null {
 }
 
 const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 export class Session {
   token = $state<string | null>(null);

@@ -1,4 +1,4 @@
-import type { Certificate } from '../../../shared/certify-certificate';
+import type { Certificate } from '../../../shared/certify-certificate.ts';
 /** The staff API's JSON, as issue 2 specifies it (the server validates with zod; the dashboard only reads). */
 export type WaveStatus = 'draft' | 'opening' | 'open' | 'closing' | 'closed';
 
