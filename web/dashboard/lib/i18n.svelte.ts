@@ -251,7 +251,7 @@ const en = {
   certificateOver:
     'Every published number of this wave was attacked with integer programming ({solver}); where a question could not be settled, cells were hidden rather than shown.',
   certificateRules:
-    'This wave is larger than the close can audit with integer programming in its time: only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
+    'The integer-programming audit did not run on this close (today it is too slow to run inside one): only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
   certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
   certificateHidden: 'Hidden: {belowK} for fewer than k, {differencing} by the equality rules, {audit} by the audit.',
   certificateUnanimity: '{unanimity} counts are given away only because a group of k or more answered unanimously: no survey tool can prevent that.',
@@ -510,7 +510,7 @@ const sv: Record<MessageKey, string> = {
   certificateOver:
     'Varje publicerad siffra för den här omgången har angripits med heltalsprogrammering ({solver}); där en fråga inte kunde avgöras doldes celler i stället för att visas.',
   certificateRules:
-    'Omgången är större än vad stängningen hinner granska med heltalsprogrammering: bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
+    'Granskningen med heltalsprogrammering kördes inte vid den här stängningen (i dag är den för långsam för att köras i en stängning): bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
   certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
   certificateHidden: 'Dolda: {belowK} för färre än k, {differencing} av likhetsreglerna, {audit} av granskningen.',
   certificateUnanimity: '{unanimity} antal avslöjas bara för att en grupp på k eller fler svarade enhälligt: det kan inget enkätverktyg förhindra.',
