@@ -63,7 +63,14 @@ export const waveRefSchema = z.object({
 });
 export type WaveRef = z.infer<typeof waveRefSchema>;
 
-export const statementRefSchema = z.object({ id: z.string(), text: z.string(), theme: z.string(), scale: z.string() });
+export const statementRefSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  theme: z.string(),
+  scale: z.string(),
+  /** A choice statement's options in the view's language, in the order it asked them (its counts are keyed by option id). */
+  options: z.array(z.object({ id: z.string(), text: z.string() })).optional(),
+});
 
 // ---------- queries ----------
 
@@ -191,7 +198,14 @@ export const heatmapSchema = z.object({
   dimensions: z.array(z.object({ id: z.string(), label: z.string() })),
   statements: z.array(statementRefSchema),
   /** Columns, with each group's response rate in this wave and the previous one when shown. */
-  segments: z.array(segmentRefSchema.extend({ responseRate: z.number().optional(), previousResponseRate: z.number().optional() })),
+  segments: z.array(
+    segmentRefSchema.extend({
+      responseRate: z.number().optional(),
+      previousResponseRate: z.number().optional(),
+      /** The whole organization's column, shown first beside the dimension's groups. */
+      whole: z.boolean().optional(),
+    }),
+  ),
   /** Every statement × segment, row by row; the BH family is every change in the map. */
   cells: z.array(heatCellSchema),
 });
@@ -425,6 +439,8 @@ export const participationSchema = z.object({
   responded: shownCountSchema,
   rate: z.number().optional(),
   computedAt: z.string().optional(),
+  /** When an open wave's figures are next recounted: the delay is deliberate (functions/waves/participation.ts). */
+  refreshesAt: z.string().optional(),
   segments: z.array(segmentParticipationSchema),
 });
 export type Participation = z.infer<typeof participationSchema>;

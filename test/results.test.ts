@@ -171,6 +171,9 @@ describe('heatmap, trend, planner', () => {
     const map = await getJson<Heatmap>(`/api/waves/${wave2015}/heatmap?dimension=1`);
     expect(map.previous?.name).toBe('2014');
     expect(map.segments.map((segment) => segment.label)).toContain(TECHNOLOGY);
+    // The whole organization is the first column, what every group is read against.
+    expect(map.segments[0]).toMatchObject({ label: 'Soundwave', whole: true });
+    expect(map.segments.filter((segment) => segment.whole)).toHaveLength(1);
     expect(map.dimensions.map((dimension) => dimension.id)).toEqual(expect.arrayContaining(['1', '2', 'location', 'tenure']));
     expect(map.cells).toHaveLength(map.statements.length * map.segments.length);
     const technologyColumn = map.segments.find((segment) => segment.label === TECHNOLOGY)!;

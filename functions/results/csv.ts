@@ -28,6 +28,12 @@ export function resultsCsv(view: WaveResults): string {
       hiddenNote(s.hidden, s.reason),
     ]);
   }
+  // A choice statement has no favorable side: its answers are counts per option (shown only when the view shows counts).
+  const choices = view.statements.filter((s) => s.options && s.counts);
+  if (choices.length > 0) {
+    rows.push([], ['statement', 'option', 'answers', '% of answers']);
+    for (const s of choices) for (const option of s.options!) rows.push([s.id, option.text, s.counts![option.id] ?? 0, pct((s.counts![option.id] ?? 0) / s.n!)]);
+  }
   return toCsv(rows);
 }
 

@@ -20,7 +20,8 @@ export const IMPORTED_OTHER = 'other';
 export const closedStatements = (wave: Wave): StoredStatement[] => (wave.statements ?? []).filter((statement) => statement.scale !== 'text');
 
 export function statementRef(statement: StoredStatement, lang: string) {
-  return { id: statement.id, text: localize(statement.text, lang), theme: statement.theme, scale: statement.scale };
+  const ref = { id: statement.id, text: localize(statement.text, lang), theme: statement.theme, scale: statement.scale };
+  return statement.options ? { ...ref, options: statement.options.map((option) => ({ id: option.id, text: localize(option.text, lang) })) } : ref;
 }
 
 /** Favorable answers out of all answers; undefined for scales without a favorable side (choice). */

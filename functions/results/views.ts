@@ -7,6 +7,7 @@ import type { Comparison, ComparedStatement, HeatCell, Heatmap, Slice, Trend, Tr
 import { localize } from '../../shared/scales.ts';
 import { judgeChanges, type ChangeCell } from '../../shared/verdict.ts';
 import { wilson } from '../../shared/stats.ts';
+import { unitSegmentId } from '../../shared/segments.ts';
 import type { AppDeps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { getCell } from '../store/cells.ts';
@@ -138,7 +139,9 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       `dimension: this wave has no org level or attribute "${wanted}"; choose one of ${dimensions.map((d) => d.id).join(', ')}`,
       'dimension',
     );
-  const segmentIds = dimension.segmentIds.filter((id) => mayRead(opts.reader, context, id));
+  // The whole organization comes first, as the column every group is read against (when this reader may see it).
+  const whole = unitSegmentId(context.tree.root.id);
+  const segmentIds = [...(dimension.segmentIds.includes(whole) ? [] : [whole]), ...dimension.segmentIds].filter((id) => mayRead(opts.reader, context, id));
   if (segmentIds.length === 0 && !opts.reader.admin) assertMayRead(opts.reader, context, dimension.segmentIds.slice(0, 1));
 
   const previous = await findPreviousWave(deps, context.wave);
@@ -198,6 +201,7 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       return {
         id,
         label: labelOf(context, id),
+        ...(id === whole ? { whole: true } : {}),
         ...(now !== undefined ? { responseRate: now } : {}),
         ...(before !== undefined ? { previousResponseRate: before } : {}),
       };

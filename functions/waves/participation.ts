@@ -32,10 +32,16 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
   const cached = await getWaveBlob<LiveCounts>(deps.store, wave.id, LIVE_PARTICIPATION);
   const usable = cached?.shown.length === snapshot.segments.length ? cached : undefined;
-  if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return expandLive(wave, snapshot, usable);
+  // Recounted at most every few minutes: besides the cost, watching the count tick up right after
+  // a colleague says "I just answered" would tell who answered. The dashboard says so, and when.
+  const withNext = (live: LiveCounts): Participation => ({
+    ...expandLive(wave, snapshot, live),
+    refreshesAt: new Date(Date.parse(live.computedAt) + deps.timing.participationRefreshMs).toISOString(),
+  });
+  if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return withNext(usable);
   const fresh = computeLiveParticipation(wave, snapshot, await listAnsweredCounts(deps.store, wave.id), usable);
   await putWaveBlob(deps.store, wave.id, LIVE_PARTICIPATION, fresh);
-  return expandLive(wave, snapshot, fresh);
+  return withNext(fresh);
 }
 
 /**

@@ -28,3 +28,15 @@ export function formatDate(iso: string | undefined, lang = 'en'): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(iso));
 }
+
+/** A scheduled instant in the reader's time zone: "1 Sep 2031, 08:00". */
+export function formatDateTime(iso: string | undefined, lang = 'en'): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** A time of day: "14:05". */
+export function formatTime(iso: string | undefined, lang = 'en'): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(new Date(iso));
+}

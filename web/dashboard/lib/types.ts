@@ -9,6 +9,9 @@ export interface WaveSummary {
   k: number;
   opensAt?: string;
   closesAt?: string;
+  remindAt?: string;
+  statementIds?: string[];
+  audience?: string[];
   invited?: number;
   linksExported?: number;
   /** 'mail-merge': the organization sends the links itself from the export; nothing is mailed. */
@@ -41,6 +44,8 @@ export interface Participation {
   invited: number;
   responded: number;
   rate: number;
+  computedAt?: string;
+  refreshesAt?: string;
   segments: ParticipationSegment[];
 }
 
@@ -50,12 +55,23 @@ export interface Job {
   kind: string;
   progress?: { done: number; total: number };
   error?: string;
+  result?: { reminded?: number; invited?: number };
 }
 
 export interface RejectedRow {
   line: number;
   field: string;
   message: string;
+}
+
+/** GET /api/roster: the directory in force. */
+export interface RosterInForce {
+  people: number;
+  attributes: string[];
+  demo: boolean;
+  uploadedAt?: string;
+  units?: number;
+  locales?: Record<string, number>;
 }
 
 export interface RosterReport {
