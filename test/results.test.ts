@@ -277,8 +277,21 @@ describe('CSV', () => {
       expect(rows.length, path).toBeGreaterThan(1);
     }
     const rows = parseCsv(await (await rt.staff(`/api/waves/${wave2015}/compare-previous?unit=Technology&format=csv`)).text());
-    const training = rows.find((row) => row.fields[0] === 'training')!.fields;
-    expect(training[6]).toBe('5.8'); // change in points, one decimal
+    const header = rows[0].fields;
+    const training = rows.find((row) => row.fields[header.indexOf('statement')] === 'training')!.fields;
+    expect(training[header.indexOf('change (points)')]).toBe('5.8'); // change in points, one decimal
+  });
+
+  it('opens in Excel: a byte-order mark, the header row first, headers in the dashboard’s language', async () => {
+    const bytes = new Uint8Array(await (await rt.staff(`/api/waves/${wave2015}/results?unit=Technology&format=csv`)).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const english = new TextDecoder().decode(bytes);
+    const [header, first] = parseCsv(english);
+    expect(header.fields.slice(0, 5)).toEqual(['wave', 'group', 'response rate %', 'statement', 'text']);
+    expect(first.fields[0]).toBe('2015');
+    const swedish = await (await rt.staff(`/api/waves/${wave2015}/results?unit=Technology&format=csv`, { headers: { 'accept-language': 'sv' } })).text();
+    expect(parseCsv(swedish)[0].fields.slice(0, 5)).toEqual(['omgång', 'grupp', 'svarsfrekvens %', 'påstående', 'text']);
+    expect(swedish).toContain('Ledningen gör sina förväntningar tydliga');
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * `?format=csv` for every results view: built from the same JSON the view returns, so the
  * suppression is the same; shares and changes in percent and points; formula cells escaped by toCsv.
+ * The header row comes first (what a spreadsheet filters and pivots on), in the dashboard's
+ * language; what the view is about (wave, group, response rate) is a column of every row.
  */
 import type { Comparison, Estimate, Heatmap, Impact, Trend, WaveResults } from '../../shared/api-results.ts';
 import { toCsv } from '../../shared/csv.ts';
@@ -10,16 +12,87 @@ const pct = (value: number | undefined) => (value === undefined ? undefined : Ma
 const est = (estimate: Estimate | undefined): Cell[] => [pct(estimate?.estimate), pct(estimate?.lower), pct(estimate?.upper)];
 const hiddenNote = (hidden: boolean | undefined, reason: string | undefined) => (hidden ? `hidden: ${reason}` : undefined);
 
-export function resultsCsv(view: WaveResults): string {
+/** Column names per language; English for any other. */
+const HEADERS = {
+  wave: { en: 'wave', sv: 'omgång' },
+  group: { en: 'group', sv: 'grupp' },
+  responseRate: { en: 'response rate %', sv: 'svarsfrekvens %' },
+  statement: { en: 'statement', sv: 'påstående' },
+  text: { en: 'text', sv: 'text' },
+  n: { en: 'n', sv: 'n' },
+  favorable: { en: '% favorable', sv: '% positiva' },
+  lower: { en: 'lower', sv: 'nedre' },
+  upper: { en: 'upper', sv: 'övre' },
+  neutral: { en: '% neutral', sv: '% neutrala' },
+  unfavorable: { en: '% unfavorable', sv: '% negativa' },
+  mean: { en: 'mean', sv: 'medel' },
+  enps: { en: 'eNPS', sv: 'eNPS' },
+  note: { en: 'note', sv: 'anmärkning' },
+  option: { en: 'option', sv: 'alternativ' },
+  answers: { en: 'answers', sv: 'svar' },
+  from: { en: 'from', sv: 'från' },
+  to: { en: 'to', sv: 'till' },
+  fromRate: { en: 'response rate % before', sv: 'svarsfrekvens % före' },
+  toRate: { en: 'response rate % after', sv: 'svarsfrekvens % efter' },
+  k: { en: 'k', sv: 'k' },
+  nBefore: { en: 'n before', sv: 'n före' },
+  favorableBefore: { en: '% favorable before', sv: '% positiva före' },
+  nAfter: { en: 'n after', sv: 'n efter' },
+  favorableAfter: { en: '% favorable after', sv: '% positiva efter' },
+  change: { en: 'change (points)', sv: 'förändring (procentenheter)' },
+  p: { en: 'p', sv: 'p' },
+  q: { en: 'q', sv: 'q' },
+  verdict: { en: 'verdict', sv: 'slutsats' },
+  detectableDown: { en: 'detectable down', sv: 'upptäckbar nedåt' },
+  detectableUp: { en: 'detectable up', sv: 'upptäckbar uppåt' },
+  words: { en: 'words', sv: 'i ord' },
+  survey: { en: 'survey', sv: 'enkät' },
+  opens: { en: 'opens', sv: 'öppnar' },
+  initiative: { en: 'initiative', sv: 'initiativ' },
+  target: { en: 'target', sv: 'målgrupp' },
+  comparison: { en: 'comparison', sv: 'jämförelsegrupp' },
+  expected: { en: 'expected', sv: 'förväntat' },
+  targetChange: { en: 'target change (points)', sv: 'målgruppens förändring (procentenheter)' },
+  comparisonChange: { en: 'comparison change (points)', sv: 'jämförelsegruppens förändring (procentenheter)' },
+  did: { en: 'difference-in-differences', sv: 'skillnad i skillnader' },
+  parallel: { en: 'moved alike before', sv: 'rörde sig lika före' },
+  regression: { en: 'regression to the mean', sv: 'regression mot medelvärdet' },
+} as const satisfies Record<string, { en: string; sv: string }>;
+
+const headerRow = (lang: string, keys: Array<keyof typeof HEADERS>): string[] =>
+  keys.map((key) => (HEADERS[key] as Record<string, string>)[lang] ?? HEADERS[key].en);
+
+export function resultsCsv(view: WaveResults, lang = 'en'): string {
+  const context: Cell[] = [view.wave.name, view.segment.label, pct(view.wave.responseRate)];
   const rows: Cell[][] = [
-    ['wave', view.wave.name, 'group', view.segment.label, 'response rate %', pct(view.wave.responseRate)],
-    ['statement', 'text', 'n', '% favorable', 'lower', 'upper', '% neutral', '% unfavorable', 'mean', 'eNPS', 'note'],
+    headerRow(lang, [
+      'wave',
+      'group',
+      'responseRate',
+      'statement',
+      'text',
+      'n',
+      'favorable',
+      'lower',
+      'upper',
+      'neutral',
+      'unfavorable',
+      'mean',
+      'enps',
+      'note',
+      'option',
+      'answers',
+    ]),
   ];
   for (const s of view.statements) {
+    const shared: Cell[] = [...context, s.id, s.text, s.n];
+    // A choice statement has no favorable side: one row per option with its count (when the view shows counts at all).
+    if (s.options && s.counts) {
+      for (const option of s.options) rows.push([...shared, ...Array(8).fill(undefined), option.text, s.counts[option.id] ?? 0]);
+      continue;
+    }
     rows.push([
-      s.id,
-      s.text,
-      s.n,
+      ...shared,
       ...est(s.favorable),
       pct(s.neutral?.estimate),
       pct(s.unfavorable?.estimate),
@@ -28,53 +101,41 @@ export function resultsCsv(view: WaveResults): string {
       hiddenNote(s.hidden, s.reason),
     ]);
   }
-  // A choice statement has no favorable side: its answers are counts per option (shown only when the view shows counts).
-  const choices = view.statements.filter((s) => s.options && s.counts);
-  if (choices.length > 0) {
-    rows.push([], ['statement', 'option', 'answers', '% of answers']);
-    for (const s of choices) for (const option of s.options!) rows.push([s.id, option.text, s.counts![option.id] ?? 0, pct((s.counts![option.id] ?? 0) / s.n!)]);
-  }
   return toCsv(rows);
 }
 
-export function comparisonCsv(view: Comparison): string {
+export function comparisonCsv(view: Comparison, lang = 'en'): string {
+  const context: Cell[] = [view.from.name, view.to.name, view.segment.label, view.k, pct(view.from.responseRate), pct(view.to.responseRate)];
   const rows: Cell[][] = [
-    [
+    headerRow(lang, [
       'from',
-      view.from.name,
-      'response rate %',
-      pct(view.from.responseRate),
       'to',
-      view.to.name,
-      'response rate %',
-      pct(view.to.responseRate),
       'group',
-      view.segment.label,
       'k',
-      view.k,
-    ],
-    [
+      'fromRate',
+      'toRate',
       'statement',
       'text',
-      'n before',
-      '% favorable before',
-      'n after',
-      '% favorable after',
-      'change (points)',
+      'nBefore',
+      'favorableBefore',
+      'nAfter',
+      'favorableAfter',
+      'change',
       'lower',
       'upper',
       'p',
       'q',
       'verdict',
-      'detectable down',
-      'detectable up',
+      'detectableDown',
+      'detectableUp',
       'words',
       'note',
-    ],
+    ]),
   ];
   for (const s of view.statements) {
     const c = s.change;
     rows.push([
+      ...context,
       s.id,
       s.text,
       s.before?.n,
@@ -94,12 +155,13 @@ export function comparisonCsv(view: Comparison): string {
   return toCsv(rows);
 }
 
-export function heatmapCsv(view: Heatmap): string {
+export function heatmapCsv(view: Heatmap, lang = 'en'): string {
   const segments = new Map(view.segments.map((segment) => [segment.id, segment.label]));
   const statements = new Map(view.statements.map((statement) => [statement.id, statement.text]));
-  const rows: Cell[][] = [['statement', 'text', 'group', 'n', '% favorable', 'change (points)', 'lower', 'upper', 'q', 'verdict', 'note']];
+  const rows: Cell[][] = [headerRow(lang, ['wave', 'statement', 'text', 'group', 'n', 'favorable', 'change', 'lower', 'upper', 'q', 'verdict', 'note'])];
   for (const cell of view.cells) {
     rows.push([
+      view.wave.name,
       cell.statementId,
       statements.get(cell.statementId),
       segments.get(cell.segmentId),
@@ -114,38 +176,55 @@ export function heatmapCsv(view: Heatmap): string {
   return toCsv(rows);
 }
 
-export function trendCsv(view: Trend): string {
+export function trendCsv(view: Trend, lang = 'en'): string {
   const rows: Cell[][] = [
-    ['survey', view.survey.name, 'statement', view.statement.text, 'group', view.segment.label],
-    ['wave', 'opens', 'k', 'response rate %', 'n', '% favorable', 'lower', 'upper', 'note'],
+    headerRow(lang, ['survey', 'statement', 'text', 'group', 'wave', 'opens', 'k', 'responseRate', 'n', 'favorable', 'lower', 'upper', 'note']),
   ];
-  for (const point of view.points)
-    rows.push([point.waveName, point.opensAt, point.k, pct(point.responseRate), point.n, ...est(point.favorable), hiddenNote(point.hidden, point.reason)]);
+  for (const point of view.points) {
+    rows.push([
+      view.survey.name,
+      view.statement.id,
+      view.statement.text,
+      view.segment.label,
+      point.waveName,
+      point.opensAt,
+      point.k,
+      pct(point.responseRate),
+      point.n,
+      ...est(point.favorable),
+      hiddenNote(point.hidden, point.reason),
+    ]);
+  }
   return toCsv(rows);
 }
 
-export function impactCsv(view: Impact): string {
+export function impactCsv(view: Impact, lang = 'en'): string {
+  const context: Cell[] = [view.initiative.name, view.initiative.targetLabel, view.initiative.comparisonLabel, view.k];
   const rows: Cell[][] = [
-    ['initiative', view.initiative.name, 'target', view.initiative.targetLabel, 'comparison', view.initiative.comparisonLabel, 'k', view.k],
-    [
+    headerRow(lang, [
+      'initiative',
+      'target',
+      'comparison',
+      'k',
       'statement',
       'text',
       'expected',
-      'target change (points)',
-      'comparison change (points)',
-      'difference-in-differences',
+      'targetChange',
+      'comparisonChange',
+      'did',
       'lower',
       'upper',
       'q',
       'verdict',
       'words',
-      'moved alike before',
-      'regression to the mean',
+      'parallel',
+      'regression',
       'note',
-    ],
+    ]),
   ];
   for (const s of view.statements) {
     rows.push([
+      ...context,
       s.id,
       s.text,
       s.direction,
@@ -160,6 +239,6 @@ export function impactCsv(view: Impact): string {
       hiddenNote(s.hidden, s.reason),
     ]);
   }
-  for (const warning of view.warnings) rows.push(['warning', warning]);
+  for (const warning of view.warnings) rows.push([...context, ...Array(13).fill(undefined), warning]);
   return toCsv(rows);
 }

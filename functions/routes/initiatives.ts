@@ -74,8 +74,9 @@ export function initiativeRoutes(deps: AppDeps) {
       )
       .openapi(initiativeRouteDefs.impact, async (c) => {
         const { format, lang } = c.req.valid('query');
-        const view = await buildImpact(deps, c.req.param('initiativeId'), { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
-        return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`);
+        const language = preferredLang(c, lang);
+        const view = await buildImpact(deps, c.req.param('initiativeId'), { reader: await readerOf(deps, c.get('staff')), lang: language });
+        return respondWith(c, format, view, impactCsv, `impact-${view.initiative.name}`, language);
       })
   );
 }

@@ -16,12 +16,13 @@ import { readerOf } from '../results/access.ts';
 import { comparisonCsv, heatmapCsv, resultsCsv, trendCsv } from '../results/csv.ts';
 import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend } from '../results/views.ts';
 
-/** JSON, or the view's CSV when `?format=csv`. */
-export function respondWith<T>(c: Context, format: string | undefined, view: T, toCsv: (view: T) => string, filename: string) {
+/** JSON, or the view's CSV when `?format=csv` (its headers in `lang`). */
+export function respondWith<T>(c: Context, format: string | undefined, view: T, toCsv: (view: T, lang: string) => string, filename: string, lang = 'en') {
   if (format !== 'csv') return c.json(view);
   // Names come from wave and initiative names: keep the header plain ASCII with nothing to break out of the quotes.
   const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 120);
-  return c.body(toCsv(view), 200, {
+  // The byte-order mark tells Excel the file is UTF-8 (without it "Instämmer" opens as mojibake).
+  return c.body(`\uFEFF${toCsv(view, lang)}`, 200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${safe}.csv"`,
     'cache-control': 'no-store',
@@ -64,21 +65,21 @@ export function resultsRoutes(deps: AppDeps) {
   return createContractApp()
     .openapi(resultsRouteDefs.results, async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildResults(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
-      return respondWith(c, format, view, resultsCsv, `results-${view.wave.name}`);
+      const language = preferredLang(c, lang);
+      const view = await buildResults(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: language });
+      return respondWith(c, format, view, resultsCsv, `results-${view.wave.name}`, language);
     })
     .openapi(resultsRouteDefs.comparePrevious, async (c) => {
       const { format, lang, ...slice } = c.req.valid('query');
-      const view = await buildCompareToPrevious(deps, c.req.param('waveId'), slice, {
-        reader: await readerOf(deps, c.get('staff')),
-        lang: preferredLang(c, lang),
-      });
-      return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`);
+      const language = preferredLang(c, lang);
+      const view = await buildCompareToPrevious(deps, c.req.param('waveId'), slice, { reader: await readerOf(deps, c.get('staff')), lang: language });
+      return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`, language);
     })
     .openapi(resultsRouteDefs.heatmap, async (c) => {
       const { format, lang, dimension } = c.req.valid('query');
-      const view = await buildHeatmap(deps, c.req.param('waveId'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: preferredLang(c, lang) });
-      return respondWith(c, format, view, heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`);
+      const language = preferredLang(c, lang);
+      const view = await buildHeatmap(deps, c.req.param('waveId'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: language });
+      return respondWith(c, format, view, heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`, language);
     });
 }
 
@@ -86,10 +87,8 @@ export function resultsRoutes(deps: AppDeps) {
 export function trendRoutes(deps: AppDeps) {
   return createContractApp().openapi(resultsRouteDefs.trend, async (c) => {
     const { format, lang, statement, ...slice } = c.req.valid('query');
-    const view = await buildTrend(deps, c.req.param('surveyId'), statement, slice, {
-      reader: await readerOf(deps, c.get('staff')),
-      lang: preferredLang(c, lang),
-    });
-    return respondWith(c, format, view, trendCsv, `trend-${statement}`);
+    const language = preferredLang(c, lang);
+    const view = await buildTrend(deps, c.req.param('surveyId'), statement, slice, { reader: await readerOf(deps, c.get('staff')), lang: language });
+    return respondWith(c, format, view, trendCsv, `trend-${statement}`, language);
   });
 }

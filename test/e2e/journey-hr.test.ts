@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { parseCsv } from '../../shared/csv';
 import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, readInvitationLinks, saveScreenshot } from './harness';
 
 const SURVEY = 'HR journey pulse';
@@ -173,7 +174,12 @@ describe('journey 4: HR runs a wave', () => {
     await page.getByRole('button', { name: 'Download CSV' }).first().click();
     const csv = await (await (await download).createReadStream()).toArray();
     const text = Buffer.concat(csv).toString('utf8');
-    expect(text).toContain('hr-e2e-lunch,In the canteen,11');
+    // Excel's way of knowing it is UTF-8, then the header row, then the choice's counts per option.
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...records] = parseCsv(text).map((row) => row.fields);
+    expect(header.slice(0, 4)).toEqual(['wave', 'group', 'response rate %', 'statement']);
+    const canteen = records.find((row) => row[header.indexOf('option')] === 'In the canteen')!;
+    expect(canteen[header.indexOf('answers')]).toBe('11');
     await expectNoAxeViolations(page);
     await saveScreenshot(page, 'journey-hr-results-choice');
   });

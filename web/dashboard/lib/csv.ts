@@ -10,7 +10,8 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
 
 /** Hand a CSV string to the browser as a download. */
 export function downloadCsv(filename: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  // The byte-order mark tells Excel the file is UTF-8, as the server's CSVs do.
+  const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
   document.body.append(link);
   link.click();
