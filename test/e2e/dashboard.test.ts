@@ -96,7 +96,10 @@ describe('the dashboard, signed in with the local sign-in link', () => {
     await saveScreenshot(page, 'dashboard-heatmap');
     await visit('/', 'Surveys and waves');
     // Other browser tests add surveys of their own: pick the demo's annual survey's trend.
-    await page.locator('section', { has: page.getByRole('heading', { level: 2, name: /Annual survey/ }) }).getByRole('link', { name: 'Trends' }).click();
+    await page
+      .locator('section', { has: page.getByRole('heading', { level: 2, name: /Annual survey/ }) })
+      .getByRole('link', { name: 'Trends' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Trend' }).waitFor();
     await page.getByRole('table').first().waitFor();
     await expectNoAxeViolations(page);

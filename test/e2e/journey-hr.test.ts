@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { parseCsv } from '../../shared/csv';
-import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, readInvitationLinks, saveScreenshot } from './harness';
+import { parseCsv } from '../../shared/csv.ts';
+import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, readInvitationLinks, saveScreenshot } from './harness.ts';
 
 const SURVEY = 'HR journey pulse';
 let browser: Browser;
@@ -144,9 +144,15 @@ describe('journey 4: HR runs a wave', () => {
       'Anything else you want to tell us?',
     ]);
     await phone.getByRole('button', { name: 'Send my answers' }).click();
-    await phone.getByRole('alert').filter({ hasText: /skipped every statement/ }).waitFor();
+    await phone
+      .getByRole('alert')
+      .filter({ hasText: /skipped every statement/ })
+      .waitFor();
     await phone.getByRole('radio', { name: 'In the canteen' }).check();
-    await phone.getByRole('group', { name: /Management/ }).getByRole('radio', { name: 'Agree', exact: true }).check();
+    await phone
+      .getByRole('group', { name: /Management/ })
+      .getByRole('radio', { name: 'Agree', exact: true })
+      .check();
     await phone.getByRole('button', { name: 'Send my answers' }).click();
     await phone.getByRole('heading', { name: 'Thank you!' }).waitFor();
     await phone.context().close();
@@ -154,7 +160,10 @@ describe('journey 4: HR runs a wave', () => {
       const reply = await fetch(`${inject('baseUrl')}/api/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: new URL(link).hash.slice(1), answers: { 'hr-e2e-lunch': ['o1', 'o2', 'o3'][index % 3], 'mgmt-expectations': (index % 5) + 1 } }),
+        body: JSON.stringify({
+          token: new URL(link).hash.slice(1),
+          answers: { 'hr-e2e-lunch': ['o1', 'o2', 'o3'][index % 3], 'mgmt-expectations': (index % 5) + 1 },
+        }),
       });
       expect(reply.status).toBe(201);
     }

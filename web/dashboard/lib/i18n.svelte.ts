@@ -143,10 +143,12 @@ const en = {
   healthYellow: 'Yellow',
   healthGreen: 'Green',
   enpsWords: 'share of promoters (9–10)',
-  printedFooter: '{wave} · {group} · printed {date} · results are shown only for groups of at least {k} people who answered; numbers that would reveal a smaller group are hidden.',
+  printedFooter:
+    '{wave} · {group} · printed {date} · results are shown only for groups of at least {k} people who answered; numbers that would reveal a smaller group are hidden.',
   firstWaveNote: 'This is the survey’s first wave: there is no earlier wave to compare with yet. Year over year appears once a later wave has closed.',
   notClosedNote: 'This wave has not closed yet: its results appear when it closes (a draft or open wave has participation, never scores).',
-  greyLegend: 'Grey: can’t tell from noise. Blue ▲: rose. Orange ▼: fell. Every cell shows its signed change in points, grey ones too; only the color and the mark carry the verdict.',
+  greyLegend:
+    'Grey: can’t tell from noise. Blue ▲: rose. Orange ▼: fell. Every cell shows its signed change in points, grey ones too; only the color and the mark carry the verdict.',
   groupsBy: 'Columns: groups by',
   jobRunning: '{kind}: {done} of {total}',
   jobRunningNoTotal: '{kind}: working…',
@@ -437,7 +439,8 @@ const sv: Record<MessageKey, string> = {
   inForceLocales: 'Inbjudningsspråk',
   localeDefault: 'ingen språkkolumn (engelska)',
   asOf: 'Per {time}; nästa uppdatering {next}.',
-  asOfWhy: 'Siffrorna uppdateras med flera minuters mellanrum med avsikt: en siffra som ändrades i samma stund som en kollega sa ”jag har svarat” skulle avslöja vem som svarat.',
+  asOfWhy:
+    'Siffrorna uppdateras med flera minuters mellanrum med avsikt: en siffra som ändrades i samma stund som en kollega sa ”jag har svarat” skulle avslöja vem som svarat.',
   choiceHeading: 'Svar per alternativ',
   option: 'Alternativ',
   answers: 'Svar',
@@ -446,10 +449,12 @@ const sv: Record<MessageKey, string> = {
   healthYellow: 'Gul',
   healthGreen: 'Grön',
   enpsWords: 'andel ambassadörer (9–10)',
-  printedFooter: '{wave} · {group} · utskriven {date} · resultat visas bara för grupper med minst {k} svarande; siffror som skulle avslöja en mindre grupp döljs.',
+  printedFooter:
+    '{wave} · {group} · utskriven {date} · resultat visas bara för grupper med minst {k} svarande; siffror som skulle avslöja en mindre grupp döljs.',
   firstWaveNote: 'Det här är enkätens första omgång: det finns ingen tidigare omgång att jämföra med än. Jämförelsen visas när en senare omgång har stängt.',
   notClosedNote: 'Omgången har inte stängt än: resultaten visas när den stänger (ett utkast eller en öppen omgång har deltagande, aldrig resultat).',
-  greyLegend: 'Grått: går inte att skilja från slumpen. Blått ▲: steg. Orange ▼: sjönk. Varje cell visar förändringen i procentenheter med tecken, även de grå; bara färgen och markeringen bär slutsatsen.',
+  greyLegend:
+    'Grått: går inte att skilja från slumpen. Blått ▲: steg. Orange ▼: sjönk. Varje cell visar förändringen i procentenheter med tecken, även de grå; bara färgen och markeringen bär slutsatsen.',
   groupsBy: 'Kolumner: grupper efter',
   jobRunning: '{kind}: {done} av {total}',
   jobRunningNoTotal: '{kind}: arbetar…',
