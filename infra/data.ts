@@ -3,7 +3,7 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX, TABLE_KEYS } from '../shared/keys.ts';
+import { EXPIRY_ATTRIBUTE, INDEX, TABLE_KEYS } from '../shared/keys.ts';
 import type { TableRef } from './baseline-function.ts';
 
 /**
@@ -51,6 +51,8 @@ export class Data extends Construct {
     this.ephemeral = new TableV2(this, 'Ephemeral', {
       ...keys,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false },
+      // A closed wave's invitation markers expire; nothing else here carries the attribute.
+      timeToLiveAttribute: EXPIRY_ATTRIBUTE,
       // Retained like main: deleting the stack mid-wave must not silently drop live invitations.
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: [

@@ -18,6 +18,12 @@ export const INDEX = {
   invitationsByWave: { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk', projection: 'KEYS_ONLY' },
 } as const;
 
+/**
+ * ephemeral table: the attribute DynamoDB's TTL reads (epoch seconds). A closed wave's invitation
+ * markers carry it, so they are deleted a few months after the close instead of kept for ever.
+ */
+export const EXPIRY_ATTRIBUTE = 'expiresAt';
+
 export const DEFAULT_TABLE_NAMES = { main: 'baseline-main', ephemeral: 'baseline-ephemeral' } as const;
 
 /** Response and invitation items are spread over this many shards so writes hit many partitions. */

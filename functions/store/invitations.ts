@@ -1,5 +1,5 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { INDEX, SHARD_COUNT } from '../../shared/keys.ts';
+import { EXPIRY_ATTRIBUTE, INDEX, SHARD_COUNT } from '../../shared/keys.ts';
 import type { Profile } from '../../shared/org.ts';
 import { batchWrite, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
 
@@ -221,14 +221,14 @@ export async function stripInvitations(store: Store, waveId: string, tokenHashes
         [INDEX.invitationsByWave.sort]: tokenHash,
         waveId,
         closed: true,
-        expiresAt,
+        [EXPIRY_ATTRIBUTE]: expiresAt,
       }),
     ),
   );
 }
 
 /** What a stripped invitation may hold; anything else is a person's data left behind. */
-const MARKER_ATTRIBUTES = new Set(['pk', 'sk', INDEX.invitationsByWave.partition, INDEX.invitationsByWave.sort, 'waveId', 'closed', 'expiresAt']);
+const MARKER_ATTRIBUTES = new Set(['pk', 'sk', INDEX.invitationsByWave.partition, INDEX.invitationsByWave.sort, 'waveId', 'closed', EXPIRY_ATTRIBUTE]);
 
 /**
  * The invitations among these that still hold more than a marker (an email, a profile, an answered

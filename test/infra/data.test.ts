@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INDEX, TABLE_KEYS } from '../../shared/keys.ts';
+import { EXPIRY_ATTRIBUTE, INDEX, TABLE_KEYS } from '../../shared/keys.ts';
 import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack();
@@ -34,6 +34,10 @@ describe('data', () => {
 
   it('keeps emails and marks out of the invitation index: it carries keys only, so a mark rewrites no index entry', () => {
     expect(table('Data/Ephemeral').Properties.GlobalSecondaryIndexes[0].Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+  });
+
+  it("lets DynamoDB delete a closed wave's invitation markers when they expire", () => {
+    expect(table('Data/Ephemeral').Properties.TimeToLiveSpecification).toEqual({ AttributeName: EXPIRY_ATTRIBUTE, Enabled: true });
   });
 
   it('lets the main table be restored to any point in time', () => {
