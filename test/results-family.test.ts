@@ -120,14 +120,16 @@ describe('the heatmap judges every change in the map as one family', () => {
     const heatmap = (await response.json()) as Heatmap;
     expect(heatmap.previous?.id).toBe(first);
     const changes = heatmap.cells.filter((cell) => cell.change);
-    expect(changes).toHaveLength(6);
-    for (const cell of changes.filter((candidate) => candidate.statementId === 'family-one')) {
-      expect(cell.change!.p).toBeLessThan(0.05);
-      expect(cell.change!.q).toBeGreaterThanOrEqual(0.05);
+    // Three statements in three columns: the whole organization, A and B. The whole organization's
+    // rise on family-one (200 people a side) is real across the map; A's and B's pass only alone.
+    expect(changes).toHaveLength(9);
+    const passingAloneOnly = changes.filter((cell) => cell.change!.p < 0.05 && cell.change!.q >= 0.05);
+    expect(passingAloneOnly.map((cell) => cell.statementId)).toEqual(['family-one', 'family-one']);
+    for (const cell of passingAloneOnly) {
       expect(cell.change!.verdict).toBe('noise');
-      expect(cell.change!.words).toContain("can't tell from noise among the 6 changes compared here");
+      expect(cell.change!.words).toContain("can't tell from noise among the 9 changes compared here");
     }
-    expect(changes.map((cell) => cell.change!.verdict)).toEqual(Array(6).fill('noise'));
+    expect(changes.filter((cell) => cell.statementId !== 'family-one').map((cell) => cell.change!.verdict)).toEqual(Array(6).fill('noise'));
   });
 });
 
