@@ -53,7 +53,7 @@ describe('Content-Security-Policy', () => {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     };
     await visit('/', 'Surveys and waves');
-    await page.getByRole('link', { name: '2015' }).click();
+    await page.getByRole('link', { name: '2015', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: 'Comments' }).waitFor();
     await page.getByRole('link', { name: 'Heatmap' }).click();
     await page.getByRole('heading', { level: 1, name: 'Heatmap' }).waitFor();

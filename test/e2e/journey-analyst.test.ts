@@ -103,7 +103,7 @@ describe('journey 3: the analyst sees their own units', () => {
     await analyst.goBack();
     await analyst.getByRole('link', { name: 'Trends' }).click();
     await analyst.getByRole('heading', { level: 1, name: 'Trend' }).waitFor();
-    const unit = analyst.getByLabel('Org unit', { exact: true });
+    const unit = analyst.getByLabel(/Org unit/);
     if ((await unit.evaluate((element) => element.tagName)) === 'SELECT') await unit.selectOption({ label: TECHNOLOGY });
     else {
       await unit.fill(TECHNOLOGY);
