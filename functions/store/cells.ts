@@ -1,16 +1,94 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SegmentCell } from '../../shared/wave-cells.ts';
+import type { PointCounts } from '../../shared/tally.ts';
+import type { CellSegment, HiddenReason, SegmentCell, StatementCell } from '../../shared/wave-cells.ts';
 import { batchGet, batchWrite, isConditionFailure, putRequest, queryAll, type Store } from './client.ts';
 
 const cellPk = (waveId: string) => `WAVE#${waveId}`;
 const cellSk = (segmentId: string) => `CELL#${segmentId}`;
+
+/**
+ * A cell is stored as one compact string, not as a DynamoDB map: a map spells every attribute name
+ * in every statement ("statements", "counts", "visible" …), which took a 14-statement cell to
+ * ~1.1 KB, two write units each at close. Positional arrays, the segment id kept only in the sort
+ * key and the reasons as one letter bring it to ~0.6 KB, one unit. `responded` stays an attribute
+ * of its own: the close's condition (never fewer responses) reads it.
+ *
+ *   [1, segment without id, invited, responded, flags, responded reason, [[statement id, n, counts, visible, reason?, more?]…], more?]
+ *
+ * Counts over consecutive integer points (every scale but choice) are [first point, count, count …].
+ * flags: 1 invited visible, 2 responded visible; reasons are one letter ('k' below k, 'd'
+ * differencing, '' none). Fields a later version adds to a cell or a statement ride along in
+ * `more`, so the encoding never drops what it does not know.
+ */
+const CELL_FORMAT = 1;
+const REASON_LETTER: Record<HiddenReason, string> = { 'below-k': 'k', differencing: 'd' };
+const LETTER_REASON: Record<string, HiddenReason> = { k: 'below-k', d: 'differencing' };
+type Extra = Record<string, unknown>;
+type EncodedCounts = PointCounts | number[];
+type EncodedStatement = [string, number, EncodedCounts, 0 | 1, string?, Extra?];
+type EncodedCell = [number, Extra, number, number, number, string, EncodedStatement[], Extra?];
+
+const letterOf = (reason: HiddenReason | undefined) => (reason ? REASON_LETTER[reason] : '');
+
+function encodeCounts(counts: PointCounts): EncodedCounts {
+  const points = Object.keys(counts).map(Number);
+  const first = points[0];
+  const consecutive =
+    points.length > 0 && points.every((point, index) => Number.isInteger(point) && String(point) === Object.keys(counts)[index] && point === first + index);
+  return consecutive ? [first, ...points.map((point) => counts[String(point)])] : counts;
+}
+
+function decodeCounts(encoded: EncodedCounts): PointCounts {
+  if (!Array.isArray(encoded)) return encoded;
+  const [first, ...counts] = encoded;
+  return Object.fromEntries(counts.map((count, index) => [String(first + index), count]));
+}
+
+/** The stored form of a cell. */
+function encodeCell(cell: SegmentCell): string {
+  const { segment, invited, responded, invitedVisible, respondedVisible, respondedReason, statements, ...more } = cell;
+  const { id: _id, ...segmentWithoutId } = segment;
+  const encodedStatements = Object.entries(statements).map(([id, { n, counts, visible, reason, ...rest }]): EncodedStatement => {
+    const entry: EncodedStatement = [id, n, encodeCounts(counts), visible ? 1 : 0];
+    if (reason || Object.keys(rest).length > 0) entry.push(letterOf(reason));
+    if (Object.keys(rest).length > 0) entry.push(rest);
+    return entry;
+  });
+  const flags = (invitedVisible ? 1 : 0) | (respondedVisible ? 2 : 0);
+  const encoded: EncodedCell = [CELL_FORMAT, segmentWithoutId, invited, responded, flags, letterOf(respondedReason), encodedStatements];
+  if (Object.keys(more).length > 0) encoded.push(more);
+  return JSON.stringify(encoded);
+}
+
+function decodeCell(segmentId: string, text: string): SegmentCell {
+  const [format, segment, invited, responded, flags, reason, statements, more] = JSON.parse(text) as EncodedCell;
+  if (format !== CELL_FORMAT) throw new Error(`cell ${segmentId}: unknown stored format ${format}`);
+  const cell: SegmentCell = {
+    ...more,
+    segment: { id: segmentId, ...segment } as CellSegment,
+    invited,
+    responded,
+    invitedVisible: (flags & 1) === 1,
+    respondedVisible: (flags & 2) === 2,
+    statements: {},
+  };
+  if (reason) cell.respondedReason = LETTER_REASON[reason];
+  for (const [id, n, counts, visible, letter, rest] of statements) {
+    const statement: StatementCell = { ...rest, n, counts: decodeCounts(counts), visible: visible === 1 };
+    if (letter) statement.reason = LETTER_REASON[letter];
+    cell.statements[id] = statement;
+  }
+  return cell;
+}
+
+const cellItem = (waveId: string, cell: SegmentCell) => ({ pk: cellPk(waveId), sk: cellSk(cell.segment.id), responded: cell.responded, c: encodeCell(cell) });
 
 /** Store a wave's cells (idempotent: a resumed close writes the same cells again). */
 export async function putCells(store: Store, waveId: string, cells: SegmentCell[]): Promise<void> {
   await batchWrite(
     store,
     store.tables.main,
-    cells.map((cell) => putRequest({ pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell })),
+    cells.map((cell) => putRequest(cellItem(waveId, cell))),
   );
 }
 
@@ -37,7 +115,7 @@ export async function putCountedCells(store: Store, waveId: string, cells: Segme
           await store.doc.send(
             new PutCommand({
               TableName: store.tables.main,
-              Item: { pk: cellPk(waveId), sk: cellSk(cell.segment.id), ...cell },
+              Item: cellItem(waveId, cell),
               ConditionExpression: 'attribute_not_exists(pk) OR responded <= :responded',
               ExpressionAttributeValues: { ':responded': cell.responded },
             }),
@@ -74,7 +152,9 @@ export async function getCellsByIds(store: Store, waveId: string, segmentIds: re
   return new Map(cells.map((cell) => [cell.segment.id, cell]));
 }
 
+/** A stored cell, compact or (written before the compact form) a map. */
 function toCell(item: Record<string, unknown>): SegmentCell {
+  if (typeof item.c === 'string') return decodeCell((item.sk as string).slice('CELL#'.length), item.c);
   const { pk: _pk, sk: _sk, ...cell } = item;
   return cell as unknown as SegmentCell;
 }

@@ -85,6 +85,8 @@ const sameValue = (a: AttributeValue | undefined, b: AttributeValue | undefined)
 export class CapacityMeter {
   readonly totals = emptyUsage();
   private readonly phases = new Map<string, Usage>();
+  /** Per phase, units by request kind and item kind ("UpdateItem INV"), to say where an operation's units go. */
+  private readonly kinds = new Map<string, Map<string, Usage>>();
   private readonly storage = new AsyncLocalStorage<{ phase: string; usage: Usage; own: Usage; shadow: Intervals }>();
   private readonly indexes = new Map<string, Promise<IndexShape[]>>();
 
@@ -133,9 +135,23 @@ export class CapacityMeter {
     this.shadow.destroy();
   }
 
-  private add(change: Partial<Usage>): void {
+  /** Where a phase's units went: by request kind and item kind, most write units first. */
+  breakdown(phase: string): Array<{ kind: string } & Usage> {
+    return [...(this.kinds.get(phase) ?? new Map<string, Usage>()).entries()]
+      .map(([kind, usage]) => ({ kind, ...usage }))
+      .sort((a, b) => b.writeUnits - a.writeUnits || b.readUnits - a.readUnits);
+  }
+
+  private add(change: Partial<Usage>, kind?: string): void {
     const context = this.storage.getStore();
-    const targets = [this.totals, context?.usage, context?.own].filter((usage): usage is Usage => usage !== undefined);
+    let byKind: Usage | undefined;
+    if (context && kind) {
+      let kinds = this.kinds.get(context.phase);
+      if (!kinds) this.kinds.set(context.phase, (kinds = new Map()));
+      byKind = kinds.get(kind);
+      if (!byKind) kinds.set(kind, (byKind = emptyUsage()));
+    }
+    const targets = [this.totals, context?.usage, context?.own, byKind].filter((usage): usage is Usage => usage !== undefined);
     for (const usage of targets) for (const [key, value] of Object.entries(change)) usage[key as keyof Usage] += value as number;
   }
 
@@ -209,21 +225,22 @@ export class CapacityMeter {
     return found;
   }
 
-  private async writeCost(table: string, before: Raw | undefined, after: Raw | undefined, succeeded: boolean): Promise<void> {
+  private async writeCost(table: string, before: Raw | undefined, after: Raw | undefined, succeeded: boolean, kind: string): Promise<void> {
     const base = writeUnitsFor(Math.max(itemSize(before), itemSize(after)));
     const index = succeeded ? await this.indexWriteUnits(table, before, after) : 0;
-    this.add({ writeUnits: base + index, indexWriteUnits: index });
+    this.add({ writeUnits: base + index, indexWriteUnits: index }, kind);
   }
 
   private async meter(command: string, input: Record<string, unknown>, send: () => Promise<{ output: Record<string, unknown> }>) {
-    this.add({ requests: 1 });
+    const kind = `${command.replace(/Command$/, '')} ${kindOf(input)}`;
+    this.add({ requests: 1 }, kind);
     switch (command) {
       case 'GetItemCommand': {
         const result = await send();
         const table = input.TableName as string;
         const returned = result.output.Item ? toRaw(result.output.Item as Raw) : undefined;
         const full = input.ProjectionExpression && returned ? await this.timed(() => this.getRaw(table, input.Key as Raw)) : returned;
-        this.add({ readUnits: readUnitsFor(itemSize(full), input.ConsistentRead === true), bytesReturned: itemSize(returned) });
+        this.add({ readUnits: readUnitsFor(itemSize(full), input.ConsistentRead === true), bytesReturned: itemSize(returned) }, kind);
         return result;
       }
       case 'BatchGetItemCommand': {
@@ -241,7 +258,7 @@ export class CapacityMeter {
             : new Map(returned.map((item) => [keyString(item), item]));
           let units = 0;
           for (const key of processed) units += readUnitsFor(itemSize(full.get(keyString(key))), request.ConsistentRead === true);
-          this.add({ readUnits: units, bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) });
+          this.add({ readUnits: units, bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) }, kind);
         }
         return result;
       }
@@ -282,7 +299,7 @@ export class CapacityMeter {
         }
         const consistent = input.ConsistentRead === true && !input.IndexName;
         const bytes = evaluated.reduce((sum, item) => sum + itemSize(item), 0);
-        this.add({ readUnits: readUnitsFor(bytes, consistent), bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) });
+        this.add({ readUnits: readUnitsFor(bytes, consistent), bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) }, kind);
         return result;
       }
       case 'PutItemCommand': {
@@ -291,10 +308,10 @@ export class CapacityMeter {
         const before = await this.timed(() => this.getRaw(table, pickKey(item)));
         try {
           const result = await send();
-          await this.writeCost(table, before, item, true);
+          await this.writeCost(table, before, item, true, kind);
           return result;
         } catch (error) {
-          await this.writeCost(table, before, undefined, false);
+          await this.writeCost(table, before, undefined, false, kind);
           throw error;
         }
       }
@@ -306,10 +323,10 @@ export class CapacityMeter {
         try {
           const result = await send();
           const after = command === 'DeleteItemCommand' ? undefined : await this.timed(() => this.getRaw(table, key));
-          await this.writeCost(table, before, after, true);
+          await this.writeCost(table, before, after, true, kind);
           return result;
         } catch (error) {
-          await this.writeCost(table, before, undefined, false);
+          await this.writeCost(table, before, undefined, false, kind);
           throw error;
         }
       }
@@ -335,7 +352,7 @@ export class CapacityMeter {
           for (const write of writes) {
             const key = keyString(write.PutRequest ? write.PutRequest.Item : write.DeleteRequest!.Key);
             if (left.has(key)) continue;
-            await this.writeCost(table, befores.get(table)!.get(key), write.PutRequest?.Item, true);
+            await this.writeCost(table, befores.get(table)!.get(key), write.PutRequest?.Item, true, kind);
           }
         }
         return result;
@@ -344,6 +361,25 @@ export class CapacityMeter {
         return send();
     }
   }
+}
+
+/** The kind of item a request touches, from its first key: the partition key's prefix (and the sort key's, for a wave's items). */
+function kindOf(input: Record<string, unknown>): string {
+  const first = (value: unknown): Raw | undefined => (Array.isArray(value) ? (value[0] as Raw | undefined) : (value as Raw | undefined));
+  const batch = Object.values((input.RequestItems ?? {}) as Record<string, unknown>)[0] as
+    | { Keys?: Raw[] }
+    | Array<{ PutRequest?: { Item: Raw }; DeleteRequest?: { Key: Raw } }>
+    | undefined;
+  const key =
+    (input.Key as Raw | undefined) ??
+    (input.Item as Raw | undefined) ??
+    (Array.isArray(batch) ? (batch[0]?.PutRequest?.Item ?? batch[0]?.DeleteRequest?.Key) : first(batch?.Keys));
+  const values = (input.ExpressionAttributeValues ?? {}) as Raw;
+  const pk = key?.[TABLE_KEYS.partition]?.S ?? values[':pk']?.S ?? '';
+  const sk = key?.[TABLE_KEYS.sort]?.S ?? values[':cell']?.S ?? '';
+  const prefix = pk.split('#')[0];
+  const index = input.IndexName ? ` (${input.IndexName as string})` : '';
+  return `${prefix === 'WAVE' ? `WAVE ${sk.split('#')[0]}` : prefix}${index}`;
 }
 
 /**

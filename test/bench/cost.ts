@@ -258,6 +258,19 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       `\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`,
     );
     console.table(perOperation);
+    for (const phase of ['close', 'open', 'respondent: submit', 'live participation: refresh', 'remind', 'upload directory']) {
+      console.log(`\nWhere ${phase} spends (per run; request kind and item kind)`);
+      const ran = operations.find((operation) => operation.phase === phase)?.ran ?? 1;
+      console.table(
+        meter.breakdown(phase).map(({ kind, requests, readUnits, writeUnits, indexWriteUnits }) => ({
+          kind,
+          requests: round(requests / ran),
+          'read units': round(readUnits / ran),
+          'write units': round(writeUnits / ran),
+          'of which index': round(indexWriteUnits / ran),
+        })),
+      );
+    }
 
     const bill = (withMail: boolean) => {
       let reads = 0;
