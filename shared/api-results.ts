@@ -298,7 +298,7 @@ export const initiativeSchema = initiativeCreateSchema.safeExtend({
   /** Later edits, oldest first, each with its time and what it changed. */
   edits: z.array(initiativeEditRecordSchema).optional(),
   demo: z.boolean().optional(),
-  /** Human labels of the two groups ("Soundwave > Technology", "Everyone outside Soundwave > Technology"). */
+  /** Labels of the two groups ("Soundwave > Technology"; everyone outside it is "¬ Soundwave > Technology", worded by the reader: shared/segment-labels.ts). */
   targetLabel: z.string(),
   comparisonLabel: z.string(),
 });

@@ -56,6 +56,7 @@ const LEVEL = Math.round(DEFAULT_CONFIDENCE * 100);
 /** The words of an impact page per language (numbers and signs are the same in both). */
 const IMPACT_WORDS = {
   en: {
+    percent: (share: number) => new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(share),
     points: (n: number) => `${n} ${n === 1 ? 'point' : 'points'}`,
     interval: (interval: Interval) => `${LEVEL}% interval ${signed(interval.lower)} to ${signed(interval.upper)}`,
     movedAlike: 'the target moved like the comparison group',
@@ -105,6 +106,7 @@ const IMPACT_WORDS = {
       'The target or comparison group is not a group of every wave involved (fewer than k invited, or the unit did not exist), so some results cannot be shown.',
   },
   sv: {
+    percent: (share: number) => new Intl.NumberFormat('sv', { style: 'percent', maximumFractionDigits: 0 }).format(share),
     points: (n: number) => `${n} ${n === 1 ? 'procentenhet' : 'procentenheter'}`,
     interval: (interval: Interval) => `${LEVEL} % intervall ${signed(interval.lower)} till ${signed(interval.upper)}`,
     movedAlike: 'målgruppen rörde sig som jämförelsegruppen',
@@ -296,7 +298,7 @@ export function regressionToMeanNote(
   if (direction === 'up' ? gap >= 0 : gap <= 0) return undefined;
   const significant = twoProportionZTest(target.x, target.n, comparison.x, comparison.n).p < alpha;
   if (!significant && Math.abs(gap) < LOW_START) return undefined;
-  const pct = (count: Count) => `${Math.round((count.x / count.n) * 100)}%`;
+  const pct = (count: Count) => words.percent(count.x / count.n);
   return words.regression(direction === 'up', pct(target), pct(comparison));
 }
 

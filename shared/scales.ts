@@ -74,6 +74,14 @@ export function scalePoints(kind: ScaleKind, lang: string, options: readonly Cho
   }
 }
 
+/**
+ * A theme's name in the requested locale. A theme is one name for every language ("Growth") or a
+ * name per locale ({ en: "Growth", sv: "Utveckling" }), so a Swedish dashboard groups by Swedish names.
+ */
+export function localizeTheme(theme: string | LocalizedText, lang: string): string {
+  return typeof theme === 'string' ? theme : localize(theme, lang);
+}
+
 /** Text in the requested locale, else the text's first locale. */
 export function localize(text: LocalizedText, lang: string): string {
   return text[lang] ?? text[Object.keys(text)[0]] ?? '';

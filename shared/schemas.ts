@@ -25,7 +25,13 @@ export const statementSchema = z
       .min(2)
       .max(20)
       .optional(),
-    theme: z.string().trim().min(1).max(80),
+    /** One name for every language, or a name per locale (worded in the reader's language by the results). */
+    theme: z.union([
+      z.string().trim().min(1).max(80),
+      z
+        .record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale like "en" or "sv"'), z.string().trim().min(1).max(80))
+        .refine((names) => Object.keys(names).length > 0, 'needs a name in at least one locale'),
+    ]),
   })
   .strict()
   .refine((s) => (s.scale === 'choice') === (s.options !== undefined), {

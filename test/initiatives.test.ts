@@ -80,7 +80,7 @@ describe('impact', () => {
     });
     expect(created.status, await created.clone().text()).toBe(201);
     const initiative = (await created.json()) as Initiative;
-    expect(initiative.comparisonLabel).toBe('Everyone outside Org > Tech');
+    expect(initiative.comparisonLabel).toBe('¬ Org > Tech');
     const impact = (await (await rt.staff(`/api/initiatives/${initiative.id}/impact`)).json()) as Impact;
     const [clear, training] = impact.statements;
 

@@ -92,7 +92,7 @@ describe('Career Steps', () => {
     const careerSteps = initiatives.find((initiative) => initiative.name === 'Career Steps')!;
     expect(careerSteps.phase).toBe('tweak');
     const impact = await getJson<Impact>(`/api/initiatives/${careerSteps.id}/impact`);
-    expect(impact.initiative.comparisonLabel).toBe(`Everyone outside ${TECHNOLOGY}`);
+    expect(impact.initiative.comparisonLabel).toBe(`¬ ${TECHNOLOGY}`);
     expect(impact.responseRates.target.after).toBeCloseTo(0.8, 1);
     expect(impact.statements.map((statement) => statement.id)).toEqual(['mgmt-expectations', 'training']);
     for (const [statement, expected] of impact.statements.map((s, index) => [s, [4, 6][index]] as const)) {

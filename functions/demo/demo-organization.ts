@@ -46,7 +46,17 @@ export function demoPeople(): RosterPerson[] {
 
 export const isTechnology = (person: RosterPerson) => person.unitPath[1] === 'Technology';
 
-const agree = (id: string, en: string, sv: string, theme: string): Statement => ({ id, text: { en, sv }, scale: 'agree5', theme });
+/** The demo's themes, named in both of the dashboard's languages. */
+const THEMES = {
+  Leadership: { en: 'Leadership', sv: 'Ledarskap' },
+  Growth: { en: 'Growth', sv: 'Utveckling' },
+  Wellbeing: { en: 'Wellbeing', sv: 'Välmående' },
+  Belonging: { en: 'Belonging', sv: 'Tillhörighet' },
+  Engagement: { en: 'Engagement', sv: 'Engagemang' },
+  Comments: { en: 'Comments', sv: 'Kommentarer' },
+};
+
+const agree = (id: string, en: string, sv: string, theme: keyof typeof THEMES): Statement => ({ id, text: { en, sv }, scale: 'agree5', theme: THEMES[theme] });
 
 export const DEMO_STATEMENTS: Statement[] = [
   agree('mgmt-expectations', 'Management makes its expectations clear', 'Ledningen gör sina förväntningar tydliga', 'Leadership'),
@@ -73,9 +83,9 @@ export const DEMO_STATEMENTS: Statement[] = [
       sv: 'Hur troligt är det att du skulle rekommendera Soundwave som arbetsplats?',
     },
     scale: 'enps',
-    theme: 'Engagement',
+    theme: THEMES.Engagement,
   },
-  { id: 'comments', text: { en: 'Anything else you want to tell us?', sv: 'Något mer du vill berätta?' }, scale: 'text', theme: 'Comments' },
+  { id: 'comments', text: { en: 'Anything else you want to tell us?', sv: 'Något mer du vill berätta?' }, scale: 'text', theme: THEMES.Comments },
 ];
 
 export const PULSE_STATEMENT_IDS = ['mgmt-expectations', 'workload', 'speak-up', 'belonging', 'enps', 'comments'];

@@ -6,11 +6,20 @@
  */
 import type { Comparison, Estimate, Heatmap, Impact, Trend, WaveResults } from '../../shared/api-results.ts';
 import { toCsv } from '../../shared/csv.ts';
+import { outsideOf } from '../../shared/segment-labels.ts';
 
 type Cell = string | number | null | undefined;
 const pct = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 1000) / 10);
 const est = (estimate: Estimate | undefined): Cell[] => [pct(estimate?.estimate), pct(estimate?.lower), pct(estimate?.upper)];
 const hiddenNote = (hidden: boolean | undefined, reason: string | undefined) => (hidden ? `hidden: ${reason}` : undefined);
+
+const OUTSIDE_WORDS: Record<string, string> = { en: 'Everyone outside', sv: 'Alla utanför' };
+
+/** A group's label in the file's language: the API's neutral "¬ <group>" becomes "Everyone outside <group>" / "Alla utanför <group>". */
+function wordGroup(label: string, lang: string): string {
+  const plain = outsideOf(label);
+  return plain === undefined ? label : `${OUTSIDE_WORDS[lang] ?? OUTSIDE_WORDS.en} ${plain}`;
+}
 
 /** Column names per language; English for any other. */
 const HEADERS = {
@@ -63,7 +72,7 @@ const headerRow = (lang: string, keys: Array<keyof typeof HEADERS>): string[] =>
   keys.map((key) => (HEADERS[key] as Record<string, string>)[lang] ?? HEADERS[key].en);
 
 export function resultsCsv(view: WaveResults, lang = 'en'): string {
-  const context: Cell[] = [view.wave.name, view.segment.label, pct(view.wave.responseRate)];
+  const context: Cell[] = [view.wave.name, wordGroup(view.segment.label, lang), pct(view.wave.responseRate)];
   const rows: Cell[][] = [
     headerRow(lang, [
       'wave',
@@ -105,7 +114,7 @@ export function resultsCsv(view: WaveResults, lang = 'en'): string {
 }
 
 export function comparisonCsv(view: Comparison, lang = 'en'): string {
-  const context: Cell[] = [view.from.name, view.to.name, view.segment.label, view.k, pct(view.from.responseRate), pct(view.to.responseRate)];
+  const context: Cell[] = [view.from.name, view.to.name, wordGroup(view.segment.label, lang), view.k, pct(view.from.responseRate), pct(view.to.responseRate)];
   const rows: Cell[][] = [
     headerRow(lang, [
       'from',
@@ -156,7 +165,7 @@ export function comparisonCsv(view: Comparison, lang = 'en'): string {
 }
 
 export function heatmapCsv(view: Heatmap, lang = 'en'): string {
-  const segments = new Map(view.segments.map((segment) => [segment.id, segment.label]));
+  const segments = new Map(view.segments.map((segment) => [segment.id, wordGroup(segment.label, lang)]));
   const statements = new Map(view.statements.map((statement) => [statement.id, statement.text]));
   const rows: Cell[][] = [headerRow(lang, ['wave', 'statement', 'text', 'group', 'n', 'favorable', 'change', 'lower', 'upper', 'q', 'verdict', 'note'])];
   for (const cell of view.cells) {
@@ -185,7 +194,7 @@ export function trendCsv(view: Trend, lang = 'en'): string {
       view.survey.name,
       view.statement.id,
       view.statement.text,
-      view.segment.label,
+      wordGroup(view.segment.label, lang),
       point.waveName,
       point.opensAt,
       point.k,
@@ -199,7 +208,7 @@ export function trendCsv(view: Trend, lang = 'en'): string {
 }
 
 export function impactCsv(view: Impact, lang = 'en'): string {
-  const context: Cell[] = [view.initiative.name, view.initiative.targetLabel, view.initiative.comparisonLabel, view.k];
+  const context: Cell[] = [view.initiative.name, wordGroup(view.initiative.targetLabel, lang), wordGroup(view.initiative.comparisonLabel, lang), view.k];
   const rows: Cell[][] = [
     headerRow(lang, [
       'initiative',

@@ -5,7 +5,7 @@
  * groups under 10 (too few to compare).
  */
 import { SMALL_GROUP, type HiddenReason, type StatementResult, type WaveRef } from '../../shared/api-results.ts';
-import { favorability, localize, type ScaleKind } from '../../shared/scales.ts';
+import { favorability, localize, localizeTheme, type ScaleKind } from '../../shared/scales.ts';
 import { classifyEnps, enps, meanScore, wilson } from '../../shared/stats.ts';
 import type { Count } from '../../shared/verdict.ts';
 import type { SegmentCell, StatementCell } from '../../shared/wave-cells.ts';
@@ -20,7 +20,7 @@ export const IMPORTED_OTHER = 'other';
 export const closedStatements = (wave: Wave): StoredStatement[] => (wave.statements ?? []).filter((statement) => statement.scale !== 'text');
 
 export function statementRef(statement: StoredStatement, lang: string) {
-  const ref = { id: statement.id, text: localize(statement.text, lang), theme: statement.theme, scale: statement.scale };
+  const ref = { id: statement.id, text: localize(statement.text, lang), theme: localizeTheme(statement.theme, lang), scale: statement.scale };
   return statement.options ? { ...ref, options: statement.options.map((option) => ({ id: option.id, text: localize(option.text, lang) })) } : ref;
 }
 

@@ -5,7 +5,7 @@
  */
 import { LruCache } from '../lru.ts';
 import { UNIT_PATH_SEPARATOR, UnitTree } from '../../shared/org.ts';
-import { segmentLabel } from '../../shared/segment-labels.ts';
+import { outsideLabel, segmentLabel } from '../../shared/segment-labels.ts';
 import { attributeSegmentId, unitAttributeSegmentId, unitSegmentId, type WaveSegment } from '../../shared/segments.ts';
 import type { CellSegment } from '../../shared/wave-cells.ts';
 import type { Slice } from '../../shared/api-results.ts';
@@ -89,13 +89,13 @@ export function resolveSegment(context: WaveContext, slice: Partial<Slice>): str
   return found.id;
 }
 
-/** A human label for a segment id of this wave, complements included. */
+/** A human label for a segment id of this wave; a complement's is language-neutral ("¬ <group>"), worded by the reader's dashboard. */
 export function labelOf(context: WaveContext, segmentId: string): string {
   const plain = (id: string) => {
     const segment = context.segments.get(id);
     return segment ? segmentLabel(segment as CellSegment, context.tree) : id;
   };
-  return segmentId.startsWith('not:') ? `Everyone outside ${plain(segmentId.slice(4))}` : plain(segmentId);
+  return segmentId.startsWith('not:') ? outsideLabel(plain(segmentId.slice(4))) : plain(segmentId);
 }
 
 /** The unit a segment (or the group its complement excludes) is about; undefined for org-wide attribute values. */

@@ -5,7 +5,7 @@
  * one caller can satisfy, and only before the close sealed it. Whoever marks answers 201, and only
  * if the stored answers are its own; a second submission 409; a mark the close got to first 410.
  */
-import { localize, invalidAnswer, scalePoints } from '../../shared/scales.ts';
+import { localize, localizeTheme, invalidAnswer, scalePoints } from '../../shared/scales.ts';
 import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
 import { deriveWaveKeys, hashToken, locateResponse, seal, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
@@ -69,7 +69,7 @@ export function createCollector(deps: AppDeps) {
         statements: statements.map((statement) => ({
           id: statement.id,
           text: localize(statement.text, lang),
-          theme: statement.theme,
+          theme: localizeTheme(statement.theme, lang),
           scale: { kind: statement.scale, points: scalePoints(statement.scale, lang, statement.options) },
         })),
       };

@@ -1,7 +1,9 @@
 /**
  * The dashboard's words. `{name}` placeholders are filled by `t(key, {name: value})`; numbers are
- * formatted by the caller so the catalog stays plain strings a translator can edit.
+ * formatted in the chosen language (a number passed to `t` too) so the catalog stays plain strings a
+ * translator can edit.
  */
+import { formatCount } from './format.ts';
 const en = {
   skipToContent: 'Skip to content',
   appName: 'Baseline',
@@ -82,6 +84,19 @@ const en = {
   textSv: 'Text (Swedish, optional)',
   choiceOptions: 'Options, one per line (choice scale only)',
   statementAdded: 'Statement {id} added.',
+  themeSv: 'Theme (Swedish, optional)',
+  choiceOptionsSv: 'Options in Swedish, one per line in the same order (optional)',
+  scaleAgree5: 'Agree scale, 1–5',
+  scaleEnps: 'eNPS, 0–10',
+  scaleHealth3: 'Health check: red / yellow / green',
+  scaleChoice: 'Choice: one option',
+  scaleText: 'Comment: free text',
+  scaleFromTo: '{low} … {high}',
+  csvTextEn: 'text (English)',
+  csvTextSv: 'text (Swedish)',
+  csvThemeSv: 'theme (Swedish)',
+  everyoneOutsideOf: 'Everyone outside {group}',
+  orgLevel: 'Org level {n}',
   manageHeading: 'Surveys and waves',
   newSurvey: 'New survey',
   surveyName: 'Survey name',
@@ -387,6 +402,19 @@ const sv: Record<MessageKey, string> = {
   textSv: 'Text (svenska, frivilligt)',
   choiceOptions: 'Alternativ, ett per rad (bara för flervalsskala)',
   statementAdded: 'Påståendet {id} lades till.',
+  themeSv: 'Tema (svenska, frivilligt)',
+  choiceOptionsSv: 'Alternativ på svenska, ett per rad i samma ordning (frivilligt)',
+  scaleAgree5: 'Instämmandeskala, 1–5',
+  scaleEnps: 'eNPS, 0–10',
+  scaleHealth3: 'Hälsokontroll: röd / gul / grön',
+  scaleChoice: 'Flerval: ett alternativ',
+  scaleText: 'Kommentar: fritext',
+  scaleFromTo: '{low} … {high}',
+  csvTextEn: 'text (engelska)',
+  csvTextSv: 'text (svenska)',
+  csvThemeSv: 'tema (svenska)',
+  everyoneOutsideOf: 'Alla utanför {group}',
+  orgLevel: 'Organisationsnivå {n}',
   manageHeading: 'Enkäter och omgångar',
   newSurvey: 'Ny enkät',
   surveyName: 'Enkätens namn',
@@ -632,6 +660,11 @@ export class I18n {
     document.documentElement.lang = this.lang;
   }
 
+  /** A number placed in a sentence is formatted in the sentence's language (grouping, decimal comma), never by String(). */
   t = (key: MessageKey, values: Record<string, string | number> = {}): string =>
-    catalogs[this.lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+    catalogs[this.lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+      if (!(name in values)) return whole;
+      const value = values[name];
+      return typeof value === 'number' ? formatCount(value, this.lang) : value;
+    });
 }

@@ -86,5 +86,6 @@ export interface BankStatement {
   text: Record<string, string>;
   scale: ScaleKind;
   options?: { id: string; text: Record<string, string> }[];
-  theme: string;
+  /** One name for every language, or a name per locale. */
+  theme: string | Record<string, string>;
 }
