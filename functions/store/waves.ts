@@ -5,6 +5,7 @@ import type { WaveStatus } from '../../shared/schemas.ts';
 import type { StoredStatement } from './statements.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { isConditionFailure, queryAll, type Store } from './client.ts';
+import { putDueMarker } from './due.ts';
 
 export interface Survey {
   id: string;
@@ -104,13 +105,46 @@ export async function getSurvey(store: Store, id: string): Promise<Survey> {
   return survey as Survey;
 }
 
-/** Create a wave, indexed under its survey in creation order. */
+/**
+ * When the schedule next has something to do for this wave (open, close or its reminder), or
+ * undefined. A time at or before the real one is enough: the check reads the wave before acting.
+ */
+export function nextDueAt(wave: Pick<Wave, 'status' | 'opensAt' | 'closesAt' | 'remindAt' | 'remindedAutomatically'>): string | undefined {
+  const reminder = wave.remindedAutomatically ? undefined : wave.remindAt;
+  const pending =
+    wave.status === 'draft'
+      ? wave.opensAt
+        ? [wave.opensAt]
+        : [wave.closesAt, reminder]
+      : wave.status === 'opening' || wave.status === 'open'
+        ? [wave.closesAt, reminder]
+        : [];
+  return earliest(pending);
+}
+
+function earliest(times: Array<string | undefined>): string | undefined {
+  const parsed = times.filter((time): time is string => time !== undefined).map((time) => Date.parse(time));
+  return parsed.length > 0 ? new Date(Math.min(...parsed)).toISOString() : undefined;
+}
+
+/** Write a wave's schedule with a due marker before it (a crash leaves one too many) and after it (a check between the two reads the new schedule). */
+async function withDueMarker<T>(store: Store, waveId: string, dueAt: string | undefined, write: () => Promise<T>): Promise<T> {
+  if (!dueAt) return write();
+  await putDueMarker(store, { waveId, dueAt });
+  const written = await write();
+  await putDueMarker(store, { waveId, dueAt });
+  return written;
+}
+
+/** Create a wave, indexed under its survey in creation order (and under its due time, when it has a schedule). */
 export async function putWave(store: Store, wave: Wave): Promise<void> {
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.tables.main,
-      Item: { ...waveKey(wave.id), [INDEX.byParent.partition]: `SURVEY#${wave.surveyId}`, [INDEX.byParent.sort]: `${wave.createdAt}#${wave.id}`, ...wave },
-    }),
+  await withDueMarker(store, wave.id, nextDueAt(wave), () =>
+    store.doc.send(
+      new PutCommand({
+        TableName: store.tables.main,
+        Item: { ...waveKey(wave.id), [INDEX.byParent.partition]: `SURVEY#${wave.surveyId}`, [INDEX.byParent.sort]: `${wave.createdAt}#${wave.id}`, ...wave },
+      }),
+    ),
   );
 }
 
@@ -163,17 +197,21 @@ export async function transitionWave(
   });
   from.forEach((status, index) => (values[`:from${index}`] = status));
   remove.forEach((name, index) => (names[`#r${index}`] = name));
+  // A write that sets schedule times (a draft's edit sets all it has) gets a due marker at the earliest.
+  const dueAt = to === 'closed' ? undefined : earliest([fields.opensAt, fields.closesAt, fields.remindAt]);
   try {
-    const result = await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tables.main,
-        Key: waveKey(id),
-        UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}` : ''}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})${fenced}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
+    const result = await withDueMarker(store, id, dueAt, () =>
+      store.doc.send(
+        new UpdateCommand({
+          TableName: store.tables.main,
+          Key: waveKey(id),
+          UpdateExpression: `SET ${sets.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}` : ''}`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})${fenced}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     );
     return toWave(result.Attributes!);
   } catch (error) {
