@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putStatement } from '../functions/store/statements.ts';
 import { putSurvey, putWave } from '../functions/store/waves.ts';
+import { putInitiative } from '../functions/store/initiatives.ts';
 import { removeDemo } from '../functions/demo/remove-demo.ts';
 import { runDueTransitions } from '../functions/waves/schedule.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
@@ -176,5 +177,48 @@ describe('removing the demo', () => {
       body: json({ name: 'Again', statementIds: ['demo-unused'], minGroupSize: 5 }),
     });
     expect(retiredInWave.status).toBe(400);
+  });
+
+  it('keeps a demo statement that an imported wave or an initiative of the organization uses', async () => {
+    const demoStatement = (id: string) => ({ id, text: { en: `Demo ${id}` }, scale: 'agree5' as const, theme: 'Demo', demo: true });
+    await putStatement(rt.deps.store, demoStatement('demo-imported'));
+    await putStatement(rt.deps.store, demoStatement('demo-hypothesis'));
+    const createdAt = new Date().toISOString();
+    // The organization's own survey holds an imported wave (another vendor's results) that names a demo statement.
+    await putSurvey(rt.deps.store, { id: 'own-survey', name: 'Vendor survey', createdAt });
+    await putWave(rt.deps.store, {
+      id: 'own-import',
+      surveyId: 'own-survey',
+      name: 'Vendor 2014',
+      statementIds: ['demo-imported'],
+      k: 5,
+      status: 'closed',
+      createdAt,
+      imported: true,
+    });
+    // And a working group's own initiative hypothesises about another.
+    await putInitiative(rt.deps.store, {
+      id: 'own-initiative',
+      name: 'Ours',
+      hypothesis: 'It rises',
+      statements: [{ id: 'demo-hypothesis', direction: 'up' }],
+      target: { unit: 'Org > Tech' },
+      baselineWaveIds: ['own-import'],
+      followUpWaveIds: [],
+      phase: 'think',
+      createdAt,
+      targetLabel: 'Org > Tech',
+      comparisonLabel: '¬ Org > Tech',
+    });
+
+    await removeDemo(rt.deps);
+
+    const bank = ((await (await rt.staff('/api/statements')).json()) as { statements: { id: string; demo?: boolean }[] }).statements;
+    expect(
+      bank.filter((statement) => statement.id === 'demo-imported' || statement.id === 'demo-hypothesis').map((statement) => [statement.id, statement.demo]),
+    ).toEqual([
+      ['demo-hypothesis', undefined],
+      ['demo-imported', undefined],
+    ]);
   });
 });

@@ -110,6 +110,20 @@ describe('journey 4: HR runs a wave', () => {
     await expectNoAxeViolations(page);
   });
 
+  it('schedules a draft to open and close by itself from the form', async () => {
+    await page.getByLabel('Survey', { exact: true }).selectOption({ label: SURVEY });
+    await page.getByLabel('Wave name').fill('Autumn');
+    await page.getByRole('group', { name: 'Statements' }).getByRole('checkbox', { name: 'My workload is manageable' }).check();
+    await page.getByLabel(/Opens at/).fill('2031-09-01T08:00');
+    await page.getByLabel(/Closes at/).fill('2031-09-15T16:00');
+    await page.getByRole('button', { name: 'Create draft wave' }).click();
+    await page.getByText('Draft “Autumn” saved.').waitFor();
+    // The list says when the server will open and close it (the scheduler acts on these dates: test/schedule-participation.test.ts).
+    await page.getByText(/opens .*2031.*closes .*2031/).waitFor();
+    await page.getByRole('button', { name: 'Delete Autumn' }).click();
+    await page.getByText('Draft “Autumn” deleted.').waitFor();
+  });
+
   it('opens it after a dialog that says how many are invited, and reminds with a count', async () => {
     await page.getByRole('button', { name: 'Open Spring' }).click();
     await page.getByText('Open: done.').waitFor({ timeout: 90_000 });
