@@ -7,7 +7,8 @@
  */
 import { BELOW_K, type Participation, type SegmentParticipation } from '../../shared/api-results.ts';
 import { decideVisibility } from '../../shared/disclosure.ts';
-import { UnitTree, type ProfileCount } from '../../shared/org.ts';
+import { createHash } from 'node:crypto';
+import { profileKey, UnitTree, type ProfileCount } from '../../shared/org.ts';
 import { segmentLabel } from '../../shared/segment-labels.ts';
 import { countBySegment, unitSegmentId, type Segment } from '../../shared/segments.ts';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
@@ -39,7 +40,15 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
     refreshesAt: new Date(Date.parse(live.computedAt) + deps.timing.participationRefreshMs).toISOString(),
   });
   if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return withNext(usable);
-  const fresh = computeLiveParticipation(wave, snapshot, await listAnsweredCounts(deps.store, wave.id), usable);
+  const answered = await listAnsweredCounts(deps.store, wave.id);
+  // Nobody answered since the last refresh (nights, weekends, the quiet days): the same counts give
+  // the same answer, so the confidentiality rules (most of a refresh's time) are not run again. The
+  // refresh is still stored with its time, so the next one is again a full interval away.
+  const fingerprint = fingerprintOf(answered);
+  const fresh =
+    usable?.fingerprint === fingerprint
+      ? { ...usable, computedAt: new Date().toISOString() }
+      : { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint };
   await putWaveBlob(deps.store, wave.id, LIVE_PARTICIPATION, fresh);
   return withNext(fresh);
 }
@@ -55,6 +64,14 @@ interface LiveCounts {
   shown: number[];
   /** Indices of segments whose invited count is hidden (it depends on the directory only: decided once). */
   invitedHidden: number[];
+  /** Which answered counts these were computed from (absent on values stored before it was kept). */
+  fingerprint?: string;
+}
+
+/** The answered counts, order aside, as a short digest: equal digests, equal counts. */
+function fingerprintOf(answered: ProfileCount[]): string {
+  const lines = answered.map(({ profile, count }) => `${profileKey(profile)}=${count}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('base64url');
 }
 const LIVE_PARTICIPATION = 'participation-live';
 

@@ -42,10 +42,21 @@ const STATEMENTS = [
 
 const unitPath = (team: number) => `Bench Co > Division ${team % 9} > Team ${team}`;
 
-/** 10,000 people over 200 units (a root, 9 divisions, 190 teams) with tenure and location. */
-function directoryCsv(people: number): string {
+/** The share of the directory that changed between two uploads (moved team, new tenure band, joined or left). */
+const CHANGED_SHARE = 0.02;
+/** A working day's hours in which answers arrive, over the wave's working days: the refreshes that find new answers. */
+const ANSWERING_HOURS = 8 * 10;
+
+/** 10,000 people over 200 units (a root, 9 divisions, 190 teams) with tenure and location; `changed` of them differ (half moved, half replaced). */
+function directoryCsv(people: number, changed = 0): string {
   const lines = ['email,orgUnit,tenure,location'];
-  for (let i = 0; i < people; i++) lines.push(`p${i}@cost.test,${unitPath((i * 7919) % 190)},${TENURE[i % 4]},${LOCATION[Math.floor(i / 4) % 3]}`);
+  const every = changed > 0 ? Math.round(1 / changed) : 0;
+  for (let i = 0; i < people; i++) {
+    const touched = every > 0 && i % every === 0;
+    const email = touched && i % (2 * every) === 0 ? `joined${i}@cost.test` : `p${i}@cost.test`;
+    const team = touched ? (i * 7919 + 1) % 190 : (i * 7919) % 190;
+    lines.push(`${email},${unitPath(team)},${TENURE[i % 4]},${LOCATION[Math.floor(i / 4) % 3]}`);
+  }
   return lines.join('\n');
 }
 
@@ -136,7 +147,13 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
   const started = performance.now();
   const log = (message: string) => console.error(`[cost ${Math.round((performance.now() - started) / 1000)} s] ${message}`);
   try {
-    await d.request('upload directory', 'staff', '/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: directoryCsv(people) });
+    await d.request('upload directory (first)', 'staff', '/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: directoryCsv(people) });
+    // Before each wave HR uploads the directory again, with a few people moved, joined or gone.
+    await d.request('upload directory (again, 2% changed)', 'staff', '/api/roster', {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: directoryCsv(people, CHANGED_SHARE),
+    });
     log('directory uploaded');
     for (const statement of STATEMENTS) await d.request('setup', 'staff', '/api/statements', { method: 'POST', body: JSON.stringify(statement) });
     const survey = await d.json<{ id: string }>(d.request('setup', 'staff', '/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Cost' }) }));
@@ -160,6 +177,10 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       await d.request('live participation: refresh', 'staff', participation);
       rt.deps.timing.participationRefreshMs = DEFAULT_TIMING.participationRefreshMs;
       await d.request('live participation: cached poll', 'staff', participation);
+      // The next refresh with nobody having answered since (nights, weekends).
+      rt.deps.timing.participationRefreshMs = 0;
+      await d.request('live participation: refresh, nothing new', 'staff', participation);
+      rt.deps.timing.participationRefreshMs = DEFAULT_TIMING.participationRefreshMs;
     };
     await pollBoth();
 
@@ -210,13 +231,16 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     const openMs = OPEN_DAYS * 24 * 3_600_000;
     const polls = openMs / poll;
     const refreshes = Math.min(polls, openMs / Math.max(poll, DEFAULT_TIMING.participationRefreshMs));
+    const refreshesWithNews = Math.min(refreshes, (ANSWERING_HOURS * 3_600_000) / Math.max(poll, DEFAULT_TIMING.participationRefreshMs));
     const operations: { phase: string; ran: number; billed: number }[] = [
-      { phase: 'upload directory', ran: 1, billed: 1 },
+      { phase: 'upload directory (first)', ran: 1, billed: 0 },
+      { phase: 'upload directory (again, 2% changed)', ran: 1, billed: 1 },
       { phase: 'open', ran: 1, billed: 1 },
       { phase: 'respondent: questionnaire', ran: respondents, billed: respondents },
       { phase: 'respondent: submit', ran: respondents, billed: respondents },
       { phase: 'remind', ran: 2, billed: 2 },
-      { phase: 'live participation: refresh', ran: 4, billed: refreshes },
+      { phase: 'live participation: refresh', ran: 4, billed: refreshesWithNews },
+      { phase: 'live participation: refresh, nothing new', ran: 4, billed: refreshes - refreshesWithNews },
       { phase: 'live participation: cached poll', ran: 4, billed: polls - refreshes },
       { phase: 'close', ran: 1, billed: 1 },
       { phase: 'view: results page', ran: SAMPLES_PER_VIEW, billed: VIEWS.results },
@@ -258,7 +282,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       `\nDynamoDB units per operation (${people.toLocaleString('en')} invited, ${respondents.toLocaleString('en')} respond; per single run of the operation)`,
     );
     console.table(perOperation);
-    for (const phase of ['close', 'open', 'respondent: submit', 'live participation: refresh', 'remind', 'upload directory']) {
+    for (const phase of ['close', 'open', 'live participation: refresh', 'upload directory (again, 2% changed)']) {
       console.log(`\nWhere ${phase} spends (per run; request kind and item kind)`);
       const ran = operations.find((operation) => operation.phase === phase)?.ran ?? 1;
       console.table(
@@ -313,7 +337,8 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     console.log(`\nThe bill of one ${people.toLocaleString('en')}-person wave (prices: ${PRICES.checked})`);
     console.log(
       `Assumes: ${RESPONSE_RATE * 100}% respond (each loads the questionnaire once), open ${OPEN_DAYS} days with one dashboard tab polling participation every ${poll / 1000} s ` +
-        `(server refresh every ${DEFAULT_TIMING.participationRefreshMs / 1000} s), ${Object.values(VIEWS).reduce((a, b) => a + b, 0)} views in the following year ` +
+        `(server refresh every ${DEFAULT_TIMING.participationRefreshMs / 1000} s; answers arrive in ${ANSWERING_HOURS} working hours, so ${Math.round(refreshesWithNews)} refreshes find new answers and the rest reuse the last), ` +
+        `the directory is uploaded again before the wave with ${CHANGED_SHARE * 100}% of people changed (the first upload, once per organization, is not billed to a wave), ${Object.values(VIEWS).reduce((a, b) => a + b, 0)} views in the following year ` +
         `(${Object.entries(VIEWS)
           .map(([kind, n]) => `${n} ${kind}`)
           .join(', ')}), mail: one invitation + two reminders to those who had not answered = ${mails.toLocaleString('en')} messages, ` +

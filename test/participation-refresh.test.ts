@@ -1,0 +1,47 @@
+/**
+ * A live participation refresh that finds the same answered counts as the last one does not run
+ * the confidentiality rules again (most of a refresh's Lambda time); a refresh after a new answer does.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as disclosure from '../shared/disclosure.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aRoster, aWave, type OpenWave } from './helpers/scenario.ts';
+
+vi.mock('../shared/disclosure.ts', async (original) => {
+  const actual = await original<typeof disclosure>();
+  return { ...actual, decideVisibility: vi.fn(actual.decideVisibility) };
+});
+
+let rt: TestRuntime;
+let wave: OpenWave;
+beforeAll(async () => {
+  // Refreshes are due at every request (participationRefreshMs 0).
+  rt = await startTestRuntime();
+  wave = await aWave(rt).withRoster(aRoster(40)).open();
+  for (let i = 0; i < 20; i++) expect((await rt.post('/api/responses', { token: wave.tokens[i], answers: anAnswer(i) })).status).toBe(201);
+});
+afterAll(async () => {
+  await rt.stop();
+});
+
+const participation = async () =>
+  (await (await rt.staff(`/api/waves/${wave.waveId}/participation`)).json()) as { responded: number | string; computedAt: string };
+const rulesRun = () => vi.mocked(disclosure.decideVisibility).mock.calls.length;
+
+describe('a live participation refresh', () => {
+  it('reuses the last answer when nobody answered since, and recomputes after an answer', async () => {
+    const first = await participation();
+    expect(first.responded).toBe(20);
+    const runs = rulesRun();
+    const again = await participation();
+    expect(again.responded).toBe(20);
+    expect(rulesRun()).toBe(runs);
+    // Its time moves on: the next refresh is again a full interval away.
+    expect(Date.parse(again.computedAt)).toBeGreaterThanOrEqual(Date.parse(first.computedAt));
+
+    expect((await rt.post('/api/responses', { token: wave.tokens[20], answers: anAnswer(20) })).status).toBe(201);
+    const after = await participation();
+    expect(after.responded).toBe(21);
+    expect(rulesRun()).toBeGreaterThan(runs);
+  });
+});
