@@ -137,12 +137,26 @@ describe('the Swedish dashboard', () => {
     expect(row[1]).toMatch(/^\d{1,2}\u00a0%$/);
     expect(row[2]).toMatch(/^\d{1,2}\u00a0%–\d{1,2}\u00a0%$/);
     expect(row[4]).toMatch(/^\d,\d\d$/);
+    // The distribution bar tells a screen reader its shares in Swedish too.
+    expect(await leadership.getByRole('img').first().getAttribute('aria-label')).toMatch(/^Negativa \d+\u00a0%, Neutrala \d+\u00a0%, Positiva \d+\u00a0%$/);
     // The wave page's certificate gives its audit time with a decimal comma too.
     await expect.poll(() => page.getByText(/^Granskningstid: \d+,\d s\.$/).count()).toBe(1);
     await saveScreenshot(page, 'journey-swedish-results');
 
     const csv = await downloadCsv(() => page.getByRole('button', { name: 'Ladda ner CSV' }).first().click());
     expect(csv[0].slice(0, 7)).toEqual(['omgång', 'grupp', 'svarsfrekvens %', 'påstående', 'text', 'n', '% positiva']);
+
+    // The trend's axis speaks Swedish percent too.
+    await page.getByRole('link', { name: 'Trender', exact: true }).click();
+    await page.getByRole('table', { name: '% positiva' }).waitFor();
+    expect(await page.locator('svg.trend-chart text').evaluateAll((texts) => texts.slice(0, 5).map((text) => text.textContent))).toEqual([
+      '0\u00a0%',
+      '25\u00a0%',
+      '50\u00a0%',
+      '75\u00a0%',
+      '100\u00a0%',
+    ]);
+    await page.goBack();
   });
 
   it('year over year says its intervals in Swedish, with true minus signs', async () => {

@@ -525,7 +525,7 @@ const sv: Record<MessageKey, string> = {
   verdict: 'Bedömning',
   verdictRose: 'Steg',
   verdictFell: 'Föll',
-  verdictNoise: 'Går inte att skilja från brus',
+  verdictNoise: 'Går inte att skilja från slumpen',
   detectable: 'Märkbar bortom',
   compareHow:
     'Varje stapel är förändringen i procentenheter med 95 % intervall. ”Steg” eller ”föll” bara när förändringen är större än bruset över alla påståenden på sidan (Benjamini–Hochberg).',
