@@ -15,6 +15,8 @@ export interface WaveKeys {
   seal: Buffer;
   /** Names the k-anonymized rewrite of each response, so a resumed close overwrites rather than duplicates. */
   rewrite: Buffer;
+  /** Names what a submission sealed, on its invitation's mark, so a retry of that submission is recognised. */
+  receipt: Buffer;
 }
 
 export function createWaveSecret(): string {
@@ -23,7 +25,7 @@ export function createWaveSecret(): string {
 
 export function deriveWaveKeys(secret: string, waveId: string): WaveKeys {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'base64'), waveId, purpose, 32));
-  return { token: derive('token'), responseKey: derive('response-key'), seal: derive('seal'), rewrite: derive('rewrite') };
+  return { token: derive('token'), responseKey: derive('response-key'), seal: derive('seal'), rewrite: derive('rewrite'), receipt: derive('receipt') };
 }
 
 /** An invitee's token: 32 bytes, base64url, looks random to anyone without the wave secret. */
@@ -45,6 +47,11 @@ export interface ResponseLocation {
 export function locateResponse(keys: WaveKeys, token: string): ResponseLocation {
   const mac = createHmac('sha256', keys.responseKey).update(token).digest();
   return { shard: mac[0] % SHARD_COUNT, key: mac.toString('base64url') };
+}
+
+/** A submission's receipt: a MAC of the canonical text it sealed (submission id, profile, answers); it reveals nothing without the secret. */
+export function submissionReceipt(keys: WaveKeys, payload: string): string {
+  return createHmac('sha256', keys.receipt).update(payload).digest('base64url');
 }
 
 /** A stable, unlinkable id for a rewritten record (it means nothing once the secret is gone). */

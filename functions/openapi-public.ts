@@ -50,8 +50,11 @@ export function publicOpenApiPaths() {
         'x-public': true,
         requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(responseRequestSchema) } } },
         responses: {
-          201: json(z.object({ status: z.literal('recorded') }), 'recorded'),
-          409: { description: 'already answered' },
+          201: json(
+            z.object({ status: z.literal('recorded') }),
+            "recorded: these answers are the link's counted response (also to a retry with the same submission id and answers)",
+          ),
+          409: { description: 'already answered by another submission' },
           410: { description: 'wave closing or closed' },
           ...errors,
         },

@@ -15,5 +15,14 @@ const statementId = z.string().check(z.regex(STATEMENT_ID_PATTERN, STATEMENT_ID_
 export const questionnaireRequestSchema = z.strictObject({ token: tokenSchema, lang: z.optional(z.string().check(z.maxLength(35))) });
 
 export const answerValueSchema = z.union([z.number(), z.string()]);
-export const responseRequestSchema = z.strictObject({ token: tokenSchema, answers: z.record(statementId, answerValueSchema) });
+/**
+ * A random id the respondent page makes for one submission and keeps with it until it hears back:
+ * its retry after a lost reply is recognised (201) where another submission of the link is not (409).
+ */
+export const submissionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,64}$/, '22 to 64 base64url characters'));
+export const responseRequestSchema = z.strictObject({
+  token: tokenSchema,
+  answers: z.record(statementId, answerValueSchema),
+  submission: z.optional(submissionIdSchema),
+});
 export type ResponseRequest = z.infer<typeof responseRequestSchema>;

@@ -112,6 +112,68 @@ describe('a close run twice at once', () => {
   );
 });
 
+describe('a run that lost its lease', () => {
+  // Frozen at a fenced write, taken over by a duplicate that is then held while the wave is still closing: the thawed run's write must be refused.
+  const STALE_POINTS: Record<string, { frozen: (waveId: string) => RequestMatcher; ownerHeld: (waveId: string) => RequestMatcher }> = {
+    'recording its first sealed shard': {
+      frozen:
+        (waveId) =>
+        ({ command, input }) =>
+          command === 'UpdateCommand' && input.Key?.pk === `WAVE#${waveId}` && /closeShards = list_append/.test(input.UpdateExpression ?? ''),
+      ownerHeld: (waveId) => enteringCloseStage(waveId, 'storing'),
+    },
+    // Frozen at a write inside a stage (not conditional on the lease): thawed, it must not go on to the next.
+    'sealing its first invitations': {
+      frozen:
+        () =>
+        ({ command, input }) =>
+          command === 'UpdateCommand' && String(input.Key?.pk).startsWith('INV#') && /SET closed = :yes/.test(input.UpdateExpression ?? ''),
+      ownerHeld: (waveId) => enteringCloseStage(waveId, 'storing'),
+    },
+    'stripping its first invitations': {
+      frozen:
+        () =>
+        ({ command, input }) =>
+          command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes('"closed":true'),
+      ownerHeld: (waveId) => enteringCloseStage(waveId, 'closed'),
+    },
+    ...Object.fromEntries(
+      CLOSE_STAGES.slice(1, -1).map((stage, index) => [
+        `entering ${stage}`,
+        { frozen: (waveId: string) => enteringCloseStage(waveId, stage), ownerHeld: (waveId: string) => enteringCloseStage(waveId, CLOSE_STAGES[index + 2]) },
+      ]),
+    ),
+  };
+  it.each(Object.keys(STALE_POINTS))(
+    'frozen while %s and thawed after a duplicate took over: it writes nothing, the wave stays where the owner put it',
+    async (point) => {
+      const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+      await answerAll(tokens);
+      const frozen = await aRunThatDies(rt, STALE_POINTS[point].frozen(waveId), 'freezes');
+      const first = await launchOn(frozen.deps, 'close-wave', waveId);
+      await frozen.died;
+      const owner = holdRequest(rt.engine.client, STALE_POINTS[point].ownerHeld(waveId));
+      // A duplicate that saw the frozen run's last heartbeat land leaves the job to it: invoke again, as Lambda's retry would.
+      let duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
+      for (let tries = 1; !(await Promise.race([owner.reached.then(() => true), duplicate.then(() => false)])); tries++) {
+        expect(tries).toBeLessThan(20);
+        duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
+      }
+      const before = await getWave(rt.deps.store, waveId);
+      frozen.thaw();
+      await first.settled();
+      // What it had in flight when it froze may land (the same items and contents the owner writes); it issues nothing after.
+      expect(frozen.writesAfterThaw).toEqual([]);
+      const after = await getWave(rt.deps.store, waveId);
+      expect([after.closeStage, after.closeShards, after.leaseRun]).toEqual([before.closeStage, before.closeShards, before.leaseRun]);
+      owner.release();
+      await duplicate;
+      expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
+      expect(await cellsBySegment(rt, waveId)).toEqual(reference);
+    },
+  );
+});
+
 describe('an open that dies at a boundary', () => {
   const OPEN_BOUNDARIES: Record<string, (waveId: string) => RequestMatcher> = {
     'its lease is taken': (waveId) => boundaries(waveId)['its lease is taken'],

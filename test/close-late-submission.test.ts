@@ -13,7 +13,7 @@ import { getWaveSnapshot } from '../functions/waves/snapshot.ts';
 import { CLOSE_STAGES } from '../functions/waves/close-wave.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
-import { enteringCloseStage, holdRequest, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
+import { enteringCloseStage, failAfterRequest, holdRequest, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -112,5 +112,61 @@ describe('the 201 goes to the answers stored', () => {
       await crash.reached;
       expect((await rt.post('/api/responses', { token, answers: retry })).status).toBe(expected);
     }
+  });
+
+  it('a crash after the mark, before the 201: the retry of that submission gets 201 and is counted once; any other submission of the link 409', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(12).open();
+    const token = tokens[4];
+    const submission = 'first-try-of-this-page1';
+    const answers = { 'mgmt-expectations': 5, training: 2, enps: 9 };
+    const crash = failAfterRequest(rt.engine.client, SUBMISSION_POINTS['between its response and its mark'](waveId, token));
+    expect((await rt.post('/api/responses', { token, answers, submission })).status).toBe(500);
+    expect(crash.hits).toBe(1);
+    // The person's page resends the same submission; it was counted, so it hears "recorded".
+    expect((await rt.post('/api/responses', { token, answers, submission })).status).toBe(201);
+    expect((await rt.post('/api/responses', { token, answers, submission })).status).toBe(201);
+    // A second, deliberate submission of the link (a new id), even with the same answers, or the same id with other answers: 409.
+    expect((await rt.post('/api/responses', { token, answers, submission: 'another-device-submits1' })).status).toBe(409);
+    expect((await rt.post('/api/responses', { token, answers: { ...answers, training: 4 }, submission })).status).toBe(409);
+    // Without a submission id nothing is recognised after the mark: answers alone could be guessed by whoever holds the link.
+    expect((await rt.post('/api/responses', { token, answers })).status).toBe(409);
+
+    expect((await closeWave(rt, waveId)).status).toBe('done');
+    const root = await rootCell(waveId);
+    expect(root.responded).toBe(1);
+    expect(root.statements.training.counts).toEqual({ '2': 1 });
+  });
+
+  it('a crash retry while the close runs (its invitation sealed, not yet stripped) still gets 201; once closed, 410', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(12).open();
+    const token = tokens[5];
+    const submission = 'first-try-of-this-page2';
+    failAfterRequest(rt.engine.client, SUBMISSION_POINTS['between its response and its mark'](waveId, token));
+    expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission })).status).toBe(500);
+    const gate = holdRequest(rt.engine.client, enteringCloseStage(waveId, 'rewriting'));
+    const close = closeWave(rt, waveId);
+    await gate.reached;
+    expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission })).status).toBe(201);
+    expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission: 'another-device-submits2' })).status).toBe(410);
+    gate.release();
+    expect((await close).status).toBe('done');
+    expect((await rootCell(waveId)).responded).toBe(1);
+    expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission })).status).toBe(410);
+  });
+
+  it('the same submission sent twice at once (a double tap): both hear 201, its response is kept and counted once', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(12).open();
+    const token = tokens[6];
+    const request = { token, answers: anAnswer(6), submission: 'double-tapped-submit-01' };
+    const gate = holdRequest(rt.engine.client, SUBMISSION_POINTS['between its response and its mark'](waveId, token));
+    const first = rt.post('/api/responses', request);
+    await gate.reached;
+    // The second finds the first's response (its own answers and id), marks, and hears 201; the first's mark then finds it marked by the same submission.
+    expect((await rt.post('/api/responses', request)).status).toBe(201);
+    gate.release();
+    expect((await first).status).toBe(201);
+    expect(await sealedLeft(waveId)).toBe(1);
+    expect((await closeWave(rt, waveId)).status).toBe('done');
+    expect((await rootCell(waveId)).responded).toBe(1);
   });
 });

@@ -88,6 +88,6 @@ describe('the API description', () => {
     };
     expect(document.openapi).toMatch(/^3\./);
     const submission = document.paths['/api/responses'].post.requestBody!.content['application/json'].schema;
-    expect(Object.keys(submission.properties!)).toEqual(['token', 'answers']);
+    expect(Object.keys(submission.properties!)).toEqual(['token', 'answers', 'submission']);
   });
 });

@@ -9,6 +9,8 @@ export interface Invitation {
   email: string;
   profile: Profile;
   answered: boolean;
+  /** Set with the mark: a MAC of the submission that marked, so its crash retry is recognised (never the answers themselves). */
+  receipt?: string;
   locale?: string;
   /** The last reminder round sent to this person (reminders go only to those who have not answered). */
   remindedRound?: number;
@@ -19,6 +21,9 @@ export interface ClosedInvitation {
   tokenHash: string;
   waveId: string;
   closed: true;
+  /** Until the close strips it (sealed, not yet a marker): the profile and the mark's receipt, so a crash retry of a counted submission still hears 201. */
+  profile?: Profile;
+  receipt?: string;
 }
 
 const invitationKey = (tokenHash: string) => ({ pk: `INV#${tokenHash}`, sk: 'INV' });
@@ -49,7 +54,11 @@ export async function putInvitations(store: Store, invitations: Invitation[]): P
 export async function getInvitation(store: Store, tokenHash: string): Promise<Invitation | ClosedInvitation | undefined> {
   const result = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
   if (!result.Item) return undefined;
-  if (result.Item.closed) return { tokenHash, waveId: result.Item.waveId as string, closed: true };
+  const receipt = result.Item.receipt as string | undefined;
+  if (result.Item.closed) {
+    const profile = result.Item.profile as Profile | undefined;
+    return { tokenHash, waveId: result.Item.waveId as string, closed: true, ...(profile ? { profile } : {}), ...(receipt ? { receipt } : {}) };
+  }
   const locale = result.Item.locale as string | undefined;
   return {
     tokenHash,
@@ -57,35 +66,43 @@ export async function getInvitation(store: Store, tokenHash: string): Promise<In
     email: result.Item.email as string,
     profile: result.Item.profile as Profile,
     answered: result.Item.answered === true,
+    ...(receipt ? { receipt } : {}),
     ...(locale ? { locale } : {}),
   };
 }
 
-/** What a submission's mark found: it marked, the invitation was answered already, or its wave's close had sealed it. */
-export type MarkOutcome = 'marked' | 'answered' | 'closed';
+/**
+ * What a submission's mark found: it marked; the same submission (same receipt) had marked it
+ * already; another submission had; or its wave's close sealed it unanswered.
+ */
+export type MarkOutcome = 'marked' | 'marked-by-this-submission' | 'answered' | 'closed';
 
 /**
  * Mark an invitation answered, once: of any number of racing callers exactly one gets 'marked'.
  * Only while the close has not sealed it (DESIGN.md "Close"): the close seals every invitation
  * before it counts, so every mark that succeeds happened before counting began and is counted.
+ * The mark stores the submission's receipt (a MAC under the wave secret of what was sealed, never
+ * the answers) so that a retry of that submission, and only of it, can be told it was recorded.
  * The mark holds no time.
  */
-export async function markAnswered(store: Store, tokenHash: string): Promise<MarkOutcome> {
+export async function markAnswered(store: Store, tokenHash: string, receipt: string): Promise<MarkOutcome> {
   try {
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.ephemeral,
         Key: invitationKey(tokenHash),
-        UpdateExpression: 'SET answered = :yes',
+        UpdateExpression: 'SET answered = :yes, receipt = :receipt',
         ConditionExpression: 'attribute_exists(pk) AND answered = :no AND attribute_not_exists(closed)',
-        ExpressionAttributeValues: { ':yes': true, ':no': false },
+        ExpressionAttributeValues: { ':yes': true, ':no': false, ':receipt': receipt },
       }),
     );
     return 'marked';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const now = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
-    return !now.Item || now.Item.closed ? 'closed' : 'answered';
+    // Answered before it was sealed is answered (and counted): the seal keeps the mark and its receipt.
+    if (now.Item?.answered === true) return now.Item.receipt === receipt ? 'marked-by-this-submission' : 'answered';
+    return 'closed';
   }
 }
 

@@ -81,6 +81,24 @@ export class LeaseLostError extends Error {
 export interface Fence {
   runId: string;
   leaseMs: number;
+  /** Until when the table last confirmed this run's lease (set by every fenced write that succeeded). */
+  heldUntil?: number;
+}
+
+/**
+ * Stop a run that lost its lease before it issues another write inside a stage: those writes are
+ * not conditional on the lease (they are deterministic, the owner writes the same), so a run that
+ * froze must not go on issuing them once another run could have taken over. While the lease is
+ * within its term nothing is asked; past it (the heartbeat fell behind, or the run froze) the run
+ * renews it first, a write conditional on still holding it: LeaseLostError when another run does.
+ */
+export async function assertLeaseHeld(store: Store, id: string, fence: Fence | undefined): Promise<void> {
+  if (fence?.heldUntil !== undefined && Date.now() > fence.heldUntil) await renewWaveLease(store, id, fence);
+}
+
+/** Only forward: a write that was slow to land carries an older expiry than the heartbeat's last. */
+function extendHeld(fence: Fence, until: number): void {
+  fence.heldUntil = Math.max(fence.heldUntil ?? 0, until);
 }
 
 const SURVEY_PK = 'SURVEY';
@@ -213,6 +231,7 @@ export async function transitionWave(
         }),
       ),
     );
+    if (fence) extendHeld(fence, values[':until'] as number);
     return toWave(result.Attributes!);
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -340,6 +359,7 @@ export async function acquireWaveLease(
         ExpressionAttributeValues: { ':run': fence.runId, ':pending': pendingRun(jobId), ':until': now + fence.leaseMs, ':now': now },
       }),
     );
+    extendHeld(fence, now + fence.leaseMs);
     return { acquired: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -350,6 +370,7 @@ export async function acquireWaveLease(
 
 /** Push the run's lease out (a heartbeat, and every fenced write); LeaseLostError when another run holds it now. */
 export async function renewWaveLease(store: Store, id: string, fence: Fence): Promise<void> {
+  const until = Date.now() + fence.leaseMs;
   try {
     await store.doc.send(
       new UpdateCommand({
@@ -357,9 +378,10 @@ export async function renewWaveLease(store: Store, id: string, fence: Fence): Pr
         Key: waveKey(id),
         UpdateExpression: 'SET leaseUntil = :until',
         ConditionExpression: 'leaseRun = :run',
-        ExpressionAttributeValues: { ':run': fence.runId, ':until': Date.now() + fence.leaseMs },
+        ExpressionAttributeValues: { ':run': fence.runId, ':until': until },
       }),
     );
+    extendHeld(fence, until);
   } catch (error) {
     if (isConditionFailure(error)) throw new LeaseLostError(id);
     throw error;
@@ -402,6 +424,7 @@ export async function breakWaveLease(store: Store, id: string): Promise<void> {
 export async function recordCloseShard(store: Store, id: string, stage: string, shard: number, fence?: Fence): Promise<void> {
   // The first stage is the one a close starts in before any stage was written.
   const inStage = stage === 'sealing' ? '(attribute_not_exists(closeStage) OR closeStage = :stage)' : 'closeStage = :stage';
+  const until = Date.now() + (fence?.leaseMs ?? 0);
   try {
     await store.doc.send(
       new UpdateCommand({
@@ -415,10 +438,11 @@ export async function recordCloseShard(store: Store, id: string, stage: string, 
           ':stage': stage,
           ':shard': [shard],
           ':empty': [],
-          ...(fence ? { ':run': fence.runId, ':until': Date.now() + fence.leaseMs } : {}),
+          ...(fence ? { ':run': fence.runId, ':until': until } : {}),
         },
       }),
     );
+    if (fence) extendHeld(fence, until);
   } catch (error) {
     if (isConditionFailure(error)) throw new LeaseLostError(id);
     throw error;

@@ -41,7 +41,7 @@ import {
   sealedResponsePages,
   type SealedResponse,
 } from '../store/responses.ts';
-import { getWave, recordCloseShard, transitionWave, type Fence, type Wave } from '../store/waves.ts';
+import { assertLeaseHeld, getWave, recordCloseShard, transitionWave, type Fence, type Wave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
 import { getWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
 
@@ -109,6 +109,7 @@ class CloseRun {
     if (this.stage === 'storing') await this.storeCells();
     if (this.stage === 'rewriting' && !(await this.rewrite())) return { done: false };
     if (this.stage === 'destroying-secret') {
+      await this.checkLease();
       await deleteWaveSecret(this.store, this.wave.id);
       await deleteAnsweredCounts(this.store, this.wave.id);
       await this.enter('stripping');
@@ -130,8 +131,12 @@ class CloseRun {
   /** Seal and count every invitation shard; then record how many marks there were. */
   private async seal(): Promise<boolean> {
     const keys = this.requireKeys('sealing');
-    if (!(await this.forEachShardLeft(async (shard) => putWaveBlob(this.store, this.wave.id, partialName(shard), await this.sealShard(shard, keys)))))
-      return false;
+    const sealedAll = await this.forEachShardLeft(async (shard) => {
+      const sealed = await this.sealShard(shard, keys);
+      await this.checkLease();
+      await putWaveBlob(this.store, this.wave.id, partialName(shard), sealed);
+    });
+    if (!sealedAll) return false;
     const shards = await this.readSealedShards();
     const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
     // Every invitee's invitation must have been sealed, or a mark could still land after counting.
@@ -149,6 +154,7 @@ class CloseRun {
   private async sealShard(shard: number, keys: WaveKeys): Promise<SealedShard> {
     const result: SealedShard = { invitations: 0, tally: {}, counted: [] };
     for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
+      await this.checkLease();
       const sealed = await sealInvitations(this.store, tokenHashes);
       // A stripped invitation means a later stage ran already: this run is stale and must not count.
       if (sealed.some((invitation) => invitation.email === undefined))
@@ -186,6 +192,7 @@ class CloseRun {
       statements,
       tally,
     });
+    await this.checkLease();
     await putCountedCells(this.store, wave.id, cells);
     const stored = new Map((await listCells(this.store, wave.id)).map((cell) => [cell.segment.id, cell]));
     for (const cell of cells) {
@@ -224,6 +231,7 @@ class CloseRun {
           }
           anonymous.push({ id: rewriteId(keys, response.key, 'response'), profile, answers: closedAnswers });
         }
+        await this.checkLease();
         await putAnonymousResponses(this.store, this.wave.id, shard, anonymous);
         await putComments(this.store, this.wave.id, comments);
         await deleteSealedResponses(this.store, this.wave.id, page);
@@ -246,6 +254,7 @@ class CloseRun {
         let left = tokenHashes;
         for (let pass = 1; left.length > 0; pass++) {
           if (pass > 5) throw new Error(`wave ${this.wave.id}: ${left.length} invitations still hold a person's data after ${pass - 1} passes`);
+          await this.checkLease();
           await stripInvitations(this.store, this.wave.id, left);
           left = await findUnstrippedInvitations(this.store, left);
         }
@@ -271,7 +280,9 @@ class CloseRun {
         handedOver = true;
         return;
       }
+      await this.checkLease();
       await work(shard);
+      await this.checkLease();
       await recordCloseShard(this.store, this.wave.id, stage, shard, this.fence());
       this.done.push(shard);
       const base = CLOSE_STAGES.indexOf(stage) * SHARD_COUNT;
@@ -295,6 +306,11 @@ class CloseRun {
     this.wave = await transitionWave(this.store, this.wave.id, ['closing'], 'closing', { ...fields, closeStage: stage }, ['closeShards'], this.fence());
     this.stage = stage;
     this.done = [];
+  }
+
+  /** Before each write inside a stage: a run that may have lost its lease issues no more (stage changes are conditional on it anyway). */
+  private async checkLease(): Promise<void> {
+    await assertLeaseHeld(this.store, this.wave.id, this.context.fence);
   }
 
   /** Undefined for a run without a lease (a direct call): its writes are conditional on the wave's status and stage only. */

@@ -7,10 +7,10 @@
  */
 import { localize, localizeTheme, invalidAnswer, scalePoints } from '../../shared/scales.ts';
 import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
-import { deriveWaveKeys, hashToken, locateResponse, seal, unseal, type WaveKeys } from '../crypto.ts';
+import { deriveWaveKeys, hashToken, locateResponse, seal, submissionReceipt, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
-import { getInvitation, getWaveSecret, markAnswered, type Invitation } from '../store/invitations.ts';
+import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation } from '../store/invitations.ts';
 import { countAnswered } from '../store/live-counts.ts';
 import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
@@ -39,10 +39,9 @@ export function createCollector(deps: AppDeps) {
     return keys;
   };
 
-  async function invitationFor(token: string): Promise<{ invitation: Invitation; wave: Wave }> {
+  async function invitationFor(token: string): Promise<{ invitation: Invitation | ClosedInvitation; wave: Wave }> {
     const found = await getInvitation(store, hashToken(token));
     if (!found) throw new NotFoundError('this survey link', 'unknown-link');
-    if ('closed' in found) throw waveClosed();
     return { invitation: found, wave: await getWave(store, found.waveId) };
   }
 
@@ -53,7 +52,7 @@ export function createCollector(deps: AppDeps) {
      */
     async questionnaire(token: string, browser: string[], chosen?: string) {
       const { invitation, wave } = await invitationFor(token);
-      if (wave.status !== 'open') throw waveClosed();
+      if ('closed' in invitation || wave.status !== 'open') throw waveClosed();
       if (invitation.answered) throw alreadyAnswered();
       const requested = [...(chosen ? [chosen] : []), ...(invitation.locale ? [invitation.locale] : []), ...browser];
       const statements = wave.statements ?? [];
@@ -75,36 +74,70 @@ export function createCollector(deps: AppDeps) {
       };
     },
 
-    /** Take a submission; resolves on 201, throws a BaselineError for every other outcome. */
+    /**
+     * Take a submission; resolves on 201, throws a BaselineError for every other outcome. A 201
+     * means these answers are the link's stored response and its invitation was marked before the
+     * close sealed it (so they are counted): either this request marked it, or the same submission
+     * (same submission id and answers, hence the same receipt) did and this is its retry.
+     */
     async submit(request: ResponseRequest): Promise<void> {
       const { invitation, wave } = await invitationFor(request.token);
-      checkAnswers(request.answers, wave.statements ?? []);
-      // Every statement skipped is not a response: it would raise the response rate while adding no
-      // answer. Refused before the link is used, so the person can still answer later.
-      if (Object.keys(request.answers).length === 0)
-        throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
-      if (invitation.answered) throw alreadyAnswered();
+      const closed = 'closed' in invitation;
+      if (!closed) {
+        checkAnswers(request.answers, wave.statements ?? []);
+        // Every statement skipped is not a response: it would raise the response rate while adding no
+        // answer. Refused before the link is used, so the person can still answer later.
+        if (Object.keys(request.answers).length === 0)
+          throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
+      }
       const keys = await waveKeys(wave.id);
-      if (!keys || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
+      const profile = invitation.profile;
+      const payload = profile && canonicalJson({ p: profileKey(profile), a: request.answers, ...(request.submission ? { s: request.submission } : {}) });
+      // The receipt on the mark recognises a retry of the submission that marked, and only a request
+      // carrying a submission id may be recognised: answers alone could be guessed by whoever holds the link.
+      const isThisSubmission = (receipt: string | undefined) =>
+        request.submission !== undefined &&
+        keys !== undefined &&
+        receipt !== undefined &&
+        payload !== undefined &&
+        receipt === submissionReceipt(keys, payload);
+      if (closed) {
+        // Sealed by the close: one marked before the seal (counted) keeps its receipt until it is
+        // stripped. A stripped marker no longer knows who answered, so a retry that late hears "closed".
+        if (isThisSubmission(invitation.receipt)) return;
+        throw waveClosed();
+      }
+      if (invitation.answered) {
+        if (isThisSubmission(invitation.receipt)) return;
+        throw alreadyAnswered();
+      }
+      if (!keys || !payload || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
+      const receipt = submissionReceipt(keys, payload);
       const { shard, key } = locateResponse(keys, request.token);
       const itemKey = sealedItemKey(wave.id, shard, key);
-      const payload = canonicalJson({ p: profileKey(invitation.profile), a: request.answers });
       // No wait makes this safe against the close: the mark below does (it needs an unsealed invitation).
       let wrote = false;
       if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, payload, itemKey) });
       if (!wrote) {
         // A response is stored already: this is a retry of a try that crashed before its mark (same
-        // answers), or a second submission racing the first (other answers: those were stored, so the 201 is theirs).
+        // submission), or another submission racing (other answers or id: those were stored, so the 201 is theirs).
         const stored = await getSealedResponse(store, wave.id, shard, key);
         if (!stored) throw wave.status === 'open' ? alreadyAnswered() : waveClosed();
         if (openPayload(keys, stored, itemKey) !== payload) throw alreadyAnswered();
       }
-      const mark = await markAnswered(store, invitation.tokenHash);
-      if (mark === 'answered') throw alreadyAnswered();
-      if (mark === 'closed') {
-        // Sealed before this mark: never counted. Take back what this request wrote (the close deletes it too).
+      const mark = await markAnswered(store, invitation.tokenHash, receipt);
+      // The same submission marked it in a request racing this one: these answers are the ones stored and counted.
+      if (mark === 'marked-by-this-submission') {
+        if (request.submission) return;
+        // The same answers without a submission id: counted once, and only the request that marked hears 201.
+        throw alreadyAnswered();
+      }
+      if (mark !== 'marked') {
+        // Sealed unanswered, or marked by another submission: what this request wrote is counted by
+        // nobody (the close deletes it too). Another submission's mark needed its own response stored
+        // before this write succeeded, so this write landed after the close removed that one.
         if (wrote) await deleteSealedResponse(store, wave.id, shard, key);
-        throw waveClosed();
+        throw mark === 'closed' ? waveClosed() : alreadyAnswered();
       }
       // Live participation counts per profile (not on a hot item); the close deletes these counts.
       await countAnswered(store, wave.id, invitation.profile);

@@ -83,6 +83,28 @@ export function failRequest(client: DynamoDBClient, matches: RequestMatcher, tim
   };
 }
 
+/** Let the first `times` matching requests reach the table, then fail as if the process died before hearing back. */
+export function failAfterRequest(client: DynamoDBClient, matches: RequestMatcher, times = 1): { readonly hits: number } {
+  let hits = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const hit = hits < times && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] });
+      const result = await next(args);
+      if (hit) {
+        hits++;
+        throw new Error('crashed after this write (injected)');
+      }
+      return result;
+    },
+    { step: 'initialize', name: `failAfterRequest${names++}` },
+  );
+  return {
+    get hits() {
+      return hits;
+    },
+  };
+}
+
 /** The write that moves a wave's close into `stage` ('closed' is the last one: the status change). */
 export const enteringCloseStage =
   (waveId: string, stage: string): RequestMatcher =>
@@ -113,7 +135,7 @@ export async function aRunThatDies(
   rt: TestRuntime,
   matches: RequestMatcher,
   mode: 'dies' | 'freezes' = 'dies',
-): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean }> {
+): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean; readonly writesAfterThaw: string[] }> {
   const endpoint = await rt.engine.client.config.endpoint!();
   const client = new DynamoDBClient({
     endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
@@ -125,9 +147,14 @@ export async function aRunThatDies(
   let die!: () => void;
   const died = new Promise<void>((resolve) => (die = resolve));
   let thaw!: () => void;
-  const thawed = new Promise<void>((resolve) => (thaw = resolve));
+  let isThawed = false;
+  const thawed = new Promise<void>((resolve) => (thaw = () => ((isThawed = true), resolve())));
+  // Writes a thawed run issued after the thaw (requests it had in flight while frozen are not among them):
+  // a run that lost its lease must issue none.
+  const writesAfterThaw: string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      const issuedAfterThaw = isThawed;
       if (!dead && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
         dead = true;
         die();
@@ -135,7 +162,15 @@ export async function aRunThatDies(
       // A frozen process (a paused VM, a long GC) holds every request until thawed; a dead one sends nothing.
       if (dead && mode === 'freezes') await thawed;
       else if (dead) throw new Error('this process is dead (injected)');
-      return next(args);
+      const result = await next(args);
+      const command = commandOf(context.commandName);
+      if (issuedAfterThaw && /^(Put|Update|Delete|BatchWrite)Command$/.test(command)) {
+        const input = args.input as SeenRequest['input'];
+        writesAfterThaw.push(
+          `${command} ${String(input.Key?.pk ?? input.Item?.pk ?? Object.keys(input.RequestItems ?? {}).join(','))} ${String(input.Key?.sk ?? input.Item?.sk ?? '')}`,
+        );
+      }
+      return result;
     },
     { step: 'initialize', name: `dieAt${names++}` },
   );
@@ -147,5 +182,6 @@ export async function aRunThatDies(
     get dead() {
       return dead;
     },
+    writesAfterThaw,
   };
 }

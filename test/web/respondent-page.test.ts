@@ -47,7 +47,10 @@ describe('respondent page', () => {
     expect(screen.getByText('2 of 3 answered')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
     await screen.findByRole('heading', { name: 'Thank you!' });
-    expect(sent[1]).toEqual({ path: '/api/responses', body: { token: TOKEN, answers: { 'clear-expectations': 4 } } });
+    expect(sent[1]).toEqual({
+      path: '/api/responses',
+      body: { token: TOKEN, answers: { 'clear-expectations': 4 }, submission: expect.stringMatching(/^[\w-]{22}$/) },
+    });
     expect(localStorage.length).toBe(0);
   });
 
@@ -61,6 +64,29 @@ describe('respondent page', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await screen.findByRole('heading', { name: 'Thank you!' });
     expect(sent[2].body.answers).toEqual({ 'clear-expectations': 5 });
+  });
+
+  it('resends a submission whose reply was lost exactly as it was, with its id, and locks its answers meanwhile', async () => {
+    const { sent } = open({ status: 200, body: aQuestionnaire() }, { status: 503 }, { status: 201 });
+    await fireEvent.click((await screen.findAllByRole('radio', { name: 'Agree' }))[0]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
+    await screen.findByRole('alert');
+    // The first try may be stored: a changed answer would be another submission, refused with 409 while this one goes uncounted.
+    const strongly = screen.getAllByRole('radio', { name: 'Strongly agree' })[0] as HTMLInputElement;
+    expect(strongly.closest('fieldset.statements')?.hasAttribute('disabled')).toBe(true);
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByRole('heading', { name: 'Thank you!' });
+    expect(sent[2].body).toEqual(sent[1].body);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('after the page was closed mid-send, asks again with the same submission and says "recorded" when it was', async () => {
+    localStorage.setItem(`baseline.sending.${hashToken(TOKEN)}`, JSON.stringify({ id: 'A'.repeat(22), answers: { training: 2 } }));
+    // The link reads as answered (the first try was counted, its reply lost); the retry of that submission gets its 201.
+    const { sent } = open({ status: 409, body: { error: { code: 'already-answered', message: '' } } }, { status: 201 });
+    await screen.findByRole('heading', { name: 'Thank you!' });
+    expect(sent[1]).toEqual({ path: '/api/responses', body: { token: TOKEN, answers: { training: 2 }, submission: 'A'.repeat(22) } });
+    expect(localStorage.length).toBe(0);
   });
 
   it('restores answers saved before the page was closed', async () => {

@@ -20,7 +20,8 @@ const en = {
   charactersLeft: (left: number) => `${left} characters left`,
   submit: 'Send my answers',
   sending: 'Sending…',
-  sendFailed: 'We could not reach the server. Your answers are still saved on this device — please try again in a moment.',
+  sendFailed:
+    'We could not reach the server. Your answers are still saved on this device, locked as they were sent — please try again in a moment. If they did arrive, sending them again counts them once.',
   retry: 'Try again',
   nothingAnswered:
     'You have skipped every statement. Answer at least one to send: a reply with nothing in it is not counted, and your link stays usable until the survey closes.',
@@ -55,7 +56,8 @@ const sv: Messages = {
   charactersLeft: (left: number) => `${left} tecken kvar`,
   submit: 'Skicka mina svar',
   sending: 'Skickar…',
-  sendFailed: 'Vi nådde inte servern. Dina svar finns kvar på den här enheten — försök igen om en liten stund.',
+  sendFailed:
+    'Vi nådde inte servern. Dina svar finns kvar på den här enheten, låsta som de skickades — försök igen om en liten stund. Om de redan kom fram räknas de ändå bara en gång.',
   retry: 'Försök igen',
   nothingAnswered:
     'Du har hoppat över alla påståenden. Svara på minst ett för att skicka: ett svar utan innehåll räknas inte, och din länk fungerar tills enkäten stänger.',

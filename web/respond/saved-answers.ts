@@ -41,10 +41,50 @@ export function writeSavedAnswers(storage: Storage, token: string, answers: Reco
   }
 }
 
-/** Forget the answers once the server has them (201) or will never take them (409). */
+/** A submission sent but not yet confirmed: its random id and the answers exactly as sent. */
+export interface PendingSubmission {
+  id: string;
+  answers: Record<string, number | string>;
+}
+
+const pendingKeyFor = (token: string) => `baseline.sending.${hashToken(token)}`;
+
+/**
+ * A new submission id: 16 random bytes, base64url. getRandomValues works on plain-http intranet
+ * hosts too (randomUUID needs a secure context).
+ */
+export function newSubmissionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+/** The submission sent on this device and not yet confirmed, if any: a retry resends exactly it. */
+export function readPendingSubmission(storage: Storage, token: string): PendingSubmission | null {
+  try {
+    const saved = JSON.parse(storage.getItem(pendingKeyFor(token)) ?? 'null');
+    return saved && typeof saved.id === 'string' && saved.answers && typeof saved.answers === 'object' ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Kept before the request leaves, so a reply lost to a dropped connection or a closed tab can be asked again. */
+export function writePendingSubmission(storage: Storage, token: string, pending: PendingSubmission): void {
+  try {
+    storage.setItem(pendingKeyFor(token), JSON.stringify(pending));
+  } catch {
+    /* private mode or quota: a retry in this tab still resends the same submission */
+  }
+}
+
+/** Forget the answers once the server has them (201) or will never take them (409, 410). */
 export function clearSavedAnswers(storage: Storage, token: string): void {
   try {
     storage.removeItem(keyFor(token));
+    storage.removeItem(pendingKeyFor(token));
   } catch {
     /* nothing to clear */
   }
