@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Profile } from '../../shared/org.ts';
 import { batchWrite, deleteRequest, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
 
@@ -95,12 +95,65 @@ export async function deleteSealedResponses(store: Store, waveId: string, respon
   );
 }
 
-/** Store k-anonymized rewrites; ids are stable per source, so a resumed close overwrites. */
-export async function putAnonymousResponses(store: Store, waveId: string, shard: number, responses: AnonymousResponse[]): Promise<void> {
-  await batchWrite(
-    store,
-    store.tables.main,
-    responses.map(({ id, ...rest }) => putRequest({ pk: anonymousPk(waveId, shard), sk: id, ...rest })),
+/**
+ * k-anonymized responses are stored packed, about a dozen to an item: one response alone is ~0.3 KB
+ * as a map (one write unit each, 8,000 at a 10,000-person close), while positional arrays under one
+ * list of statement ids take ~50 bytes, so a pack is about one unit. A pack is a bucket of the
+ * shard's responses chosen by their unlinkable ids, so it holds the same responses whichever run
+ * computes it; it is written only if absent and never replaced (see putAnonymousPacks).
+ *
+ *   r: [[statement id …], [[unit id, attributes, answer or null per statement] …]]
+ */
+export const RESPONSES_PER_PACK = 12;
+
+export interface AnonymousPack {
+  id: string;
+  responses: Array<Omit<AnonymousResponse, 'id'>>;
+}
+
+type PackRow = [string, Record<string, string>, ...Array<number | string | null>];
+
+function encodePack(responses: AnonymousPack['responses']): string {
+  const statementIds = [...new Set(responses.flatMap((response) => Object.keys(response.answers)))].sort();
+  const rows = responses.map(
+    ({ profile, answers }): PackRow => [profile.unitId, profile.attributes, ...statementIds.map((id) => (id in answers ? answers[id] : null))],
+  );
+  return JSON.stringify([statementIds, rows]);
+}
+
+function decodePack(id: string, text: string): AnonymousResponse[] {
+  const [statementIds, rows] = JSON.parse(text) as [string[], PackRow[]];
+  return rows.map(([unitId, attributes, ...values], index) => ({
+    id: `${id}.${index}`,
+    profile: { unitId, attributes },
+    answers: Object.fromEntries(statementIds.flatMap((statementId, at) => (values[at] === null ? [] : [[statementId, values[at] as number | string]]))),
+  }));
+}
+
+/**
+ * Store packs of k-anonymized responses, each only if absent. A close writes every pack of a shard
+ * before deleting any of its sealed responses; a resumed close, recomputing a pack after some were
+ * deleted, would compute it from fewer responses: the condition keeps the whole one.
+ */
+export async function putAnonymousPacks(store: Store, waveId: string, shard: number, packs: AnonymousPack[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(8, packs.length) }, async () => {
+      while (next < packs.length) {
+        const pack = packs[next++];
+        try {
+          await store.doc.send(
+            new PutCommand({
+              TableName: store.tables.main,
+              Item: { pk: anonymousPk(waveId, shard), sk: pack.id, n: pack.responses.length, r: encodePack(pack.responses) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+    }),
   );
 }
 
@@ -108,33 +161,33 @@ export async function putAnonymousResponses(store: Store, waveId: string, shard:
 export async function countAnonymousResponses(store: Store, waveId: string, shards: number): Promise<number> {
   let count = 0;
   for (let shard = 0; shard < shards; shard++) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await store.doc.send(
-        new QueryCommand({
-          TableName: store.tables.main,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) },
-          Select: 'COUNT',
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const page of queryPages(store, {
+      TableName: store.tables.main,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) },
+      ExpressionAttributeNames: { '#n': 'n' },
+      ProjectionExpression: '#n',
+      ConsistentRead: true,
+    })) {
+      // A response stored alone (before packs) has no count of its own: it is one.
+      for (const item of page) count += typeof item.n === 'number' ? item.n : 1;
+    }
   }
   return count;
 }
 
-/** The k-anonymized responses of one shard. */
+/** The k-anonymized responses of one shard, packed or (stored before packs) one per item. */
 export async function* anonymousResponsePages(store: Store, waveId: string, shard: number): AsyncGenerator<AnonymousResponse[]> {
   for await (const page of queryPages(store, {
     TableName: store.tables.main,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': anonymousPk(waveId, shard) },
   })) {
-    yield page.map((item) => ({ id: item.sk as string, profile: item.profile as Profile, answers: item.answers as Record<string, number | string> }));
+    yield page.flatMap((item) =>
+      typeof item.r === 'string'
+        ? decodePack(item.sk as string, item.r)
+        : [{ id: item.sk as string, profile: item.profile as Profile, answers: item.answers as Record<string, number | string> }],
+    );
   }
 }
 

@@ -19,7 +19,8 @@
  */
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
-import { parseProfileKey, profileKey } from '../../shared/org.ts';
+import { createHash } from 'node:crypto';
+import { parseProfileKey, profileKey, type Profile } from '../../shared/org.ts';
 import { addToTally, mergeTallies, type CountedStatement, type Tally } from '../../shared/tally.ts';
 import { certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
 import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
@@ -35,8 +36,10 @@ import {
   countAnonymousResponses,
   deleteSealedResponses,
   getSealedResponses,
-  putAnonymousResponses,
+  putAnonymousPacks,
   putComments,
+  RESPONSES_PER_PACK,
+  type AnonymousPack,
   sealedItemKey,
   sealedResponsePages,
   type SealedResponse,
@@ -209,9 +212,12 @@ class CloseRun {
     const generalized = new Map<string, string>();
     const textStatements = new Set(this.statements.filter((statement) => statement.scale === 'text').map((statement) => statement.id));
     const finished = await this.forEachShardLeft(async (shard) => {
+      // The whole shard is read before anything is written: its packs must each hold all their responses (see putAnonymousPacks).
+      const pages: SealedResponse[][] = [];
+      const anonymous: Array<{ id: string; profile: Profile; answers: Record<string, number | string> }> = [];
+      const comments = [];
       for await (const page of sealedResponsePages(this.store, this.wave.id, shard)) {
-        const anonymous = [];
-        const comments = [];
+        pages.push(page);
         // Responses without a mark (a crash between write and mark, a write after sealing) were not counted: deleted, not kept.
         for (const response of page.filter((item) => counted.has(`${item.shard}/${item.key}`))) {
           const { profileKey: exactKey, answers } = openResponse(keys, this.wave.id, response);
@@ -231,9 +237,13 @@ class CloseRun {
           }
           anonymous.push({ id: rewriteId(keys, response.key, 'response'), profile, answers: closedAnswers });
         }
+      }
+      const countedHere = [...counted].filter((location) => location.startsWith(`${shard}/`)).length;
+      await this.checkLease();
+      await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, countedHere));
+      await putComments(this.store, this.wave.id, comments);
+      for (const page of pages) {
         await this.checkLease();
-        await putAnonymousResponses(this.store, this.wave.id, shard, anonymous);
-        await putComments(this.store, this.wave.id, comments);
         await deleteSealedResponses(this.store, this.wave.id, page);
       }
     });
@@ -351,6 +361,23 @@ function openResponse(keys: WaveKeys, waveId: string, response: SealedResponse):
     a: Record<string, number | string>;
   };
   return { profileKey: p, answers: a };
+}
+
+/**
+ * A shard's rewritten responses in packs: the bucket of each is fixed by its unlinkable id and the
+ * number of responses the sealing counted in the shard, so every run of the close packs alike.
+ */
+function packResponses(responses: Array<{ id: string } & AnonymousPack['responses'][number]>, countedInShard: number): AnonymousPack[] {
+  const buckets = Math.max(1, Math.ceil(countedInShard / RESPONSES_PER_PACK));
+  const packs = new Map<number, Array<{ id: string } & AnonymousPack['responses'][number]>>();
+  for (const response of responses) {
+    const bucket = createHash('sha256').update(response.id).digest().readUInt32BE(0) % buckets;
+    packs.set(bucket, [...(packs.get(bucket) ?? []), response]);
+  }
+  return [...packs.entries()].map(([bucket, members]) => ({
+    id: `pack-${bucket}`,
+    responses: members.sort((a, b) => a.id.localeCompare(b.id)).map(({ profile, answers }) => ({ profile, answers })),
+  }));
 }
 
 /** Shards at a time: reading, decrypting and writing overlap, while the table sees a bounded load. */

@@ -1,0 +1,85 @@
+/**
+ * A close writes little: k-anonymized responses are packed (about a dozen to a write unit, where
+ * each took its own), and a close cut short while deleting the sealed responses, then resumed,
+ * keeps every counted response exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
+import { anonymousResponsePages } from '../functions/store/responses.ts';
+import { getWave } from '../functions/store/waves.ts';
+import { SHARD_COUNT } from '../shared/keys.ts';
+import { CapacityMeter } from './bench/capacity-meter.ts';
+import { aRunThatDies, jobOutcome } from './helpers/close-faults.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
+
+let rt: TestRuntime;
+let meter: CapacityMeter;
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  meter = await CapacityMeter.attach(rt.engine.client);
+});
+afterAll(async () => {
+  meter.stop();
+  await rt.stop();
+});
+
+/** About 30 per shard: more than one batch of deletes (25) each, so a close can die between two batches of one shard. */
+const ANSWERED = 480;
+
+async function answeredWave(): Promise<string> {
+  const { waveId, tokens } = await aWave(rt).withRoster(aRoster(600)).open();
+  for (let start = 0; start < ANSWERED; start += 10) {
+    const statuses = await Promise.all(
+      tokens
+        .slice(start, Math.min(start + 10, ANSWERED))
+        .map(async (token, offset) => (await rt.post('/api/responses', { token, answers: anAnswer(start + offset) })).status),
+    );
+    expect(statuses.every((status) => status === 201)).toBe(true);
+  }
+  return waveId;
+}
+
+async function anonymousResponses(waveId: string) {
+  const found: Array<{ profile: unknown; answers: unknown }> = [];
+  for (let shard = 0; shard < SHARD_COUNT; shard++) {
+    for await (const page of anonymousResponsePages(rt.deps.store, waveId, shard)) found.push(...page.map(({ profile, answers }) => ({ profile, answers })));
+  }
+  return found;
+}
+
+/** Answers in a canonical order, to compare two closes of the same answers. */
+const canonical = (responses: Array<{ profile: unknown; answers: unknown }>) => responses.map((response) => JSON.stringify(response)).sort();
+
+let reference: string[];
+
+describe('the close', { timeout: 180_000 }, () => {
+  it('stores the k-anonymized responses packed: far fewer write units than responses', async () => {
+    const waveId = await answeredWave();
+    await meter.run('close', async () => expect((await closeWave(rt, waveId)).status).toBe('done'));
+    const anonymousWrites = meter.breakdown('close').filter((entry) => entry.kind.endsWith(' ANON'));
+    const units = anonymousWrites.reduce((sum, entry) => sum + entry.writeUnits, 0);
+    expect(units).toBeGreaterThan(0);
+    expect(units).toBeLessThanOrEqual(ANSWERED / 4);
+    const stored = await anonymousResponses(waveId);
+    expect(stored).toHaveLength(ANSWERED);
+    reference = canonical(stored);
+  });
+
+  it('resumed after dying while deleting sealed responses, keeps each counted response once', async () => {
+    const waveId = await answeredWave();
+    let deletes = 0;
+    // Dies on the fifth batch of sealed-response deletes (four shards run at once): some shard's packs are written and its sealed responses half deleted.
+    const doomed = await aRunThatDies(rt, ({ command, input }) => {
+      const writes = Object.values(input.RequestItems ?? {})[0] as Array<{ DeleteRequest?: { Key: { pk: string } } }> | undefined;
+      return command === 'BatchWriteCommand' && !!writes?.[0]?.DeleteRequest?.Key.pk.startsWith('RESP#') && ++deletes === 5;
+    });
+    const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', waveId);
+    await doomed.died;
+    expect((await getWave(rt.deps.store, waveId)).closeStage).toBe('rewriting');
+    // What the embedded start-up does after a kill -9.
+    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect(canonical(await anonymousResponses(waveId))).toEqual(reference);
+  });
+});
