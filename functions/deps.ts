@@ -8,10 +8,6 @@ import type { Mailer } from './mailer.ts';
 import type { Store } from './store/client.ts';
 
 export interface Timing {
-  /** A submission that has not written its response this long after reading "open" gives up (503, retry). */
-  submissionDeadlineMs: number;
-  /** After a wave stops taking submissions, the close waits this long for any still in flight. */
-  closeGraceMs: number;
   /** Live participation is recomputed at most this often. */
   participationRefreshMs: number;
   /** How long a run of an open or close job holds its wave without renewing before another run may take over (default 60 s). */
@@ -42,4 +38,4 @@ export interface AppDeps {
 
 export type WebAuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };
 
-export const DEFAULT_TIMING: Timing = { submissionDeadlineMs: 5_000, closeGraceMs: 10_000, participationRefreshMs: PARTICIPATION_REFRESH_MS };
+export const DEFAULT_TIMING: Timing = { participationRefreshMs: PARTICIPATION_REFRESH_MS };

@@ -15,10 +15,3 @@ export function readEnv<const Name extends string>(names: readonly Name[], sourc
   if (missing.length > 0) throw new MissingEnvError(missing);
   return Object.fromEntries(names.map((name) => [name, source[name]!])) as Record<Name, string>;
 }
-
-/** A positive integer variable (milliseconds, counts). */
-export function readPositiveInt(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`environment variable ${name} must be a positive integer, not "${value}"`);
-  return parsed;
-}

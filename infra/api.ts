@@ -22,8 +22,6 @@ export const FUNCTION_ENV = {
   authRolesClaim: 'AUTH_ROLES_CLAIM',
   authDomain: 'AUTH_DOMAIN',
   authRedirectUri: 'AUTH_REDIRECT_URI',
-  submissionDeadlineMs: 'SUBMISSION_DEADLINE_MS',
-  closeGraceMs: 'CLOSE_GRACE_MS',
 } as const;
 
 /**
@@ -72,9 +70,6 @@ export class Api extends Construct {
       [FUNCTION_ENV.authDomain]: auth.domainHost,
       [FUNCTION_ENV.authRedirectUri]: auth.redirectUri,
       [FUNCTION_ENV.publicBaseUrl]: props.siteUrl,
-      // A submission gives up well inside its function's timeout; a close waits out any still in flight.
-      [FUNCTION_ENV.submissionDeadlineMs]: String(RESPOND_TIMEOUT.toMilliseconds() - 2_000),
-      [FUNCTION_ENV.closeGraceMs]: String(RESPOND_TIMEOUT.toMilliseconds() * 2),
     };
 
     this.respond = new BaselineFunction(this, 'Respond', {

@@ -10,8 +10,8 @@ import type { TableRef } from './baseline-function.ts';
  * The two tables, keyed by the constants the store uses so the stack and the code cannot drift.
  *
  * `main` holds everything that must never be lost: point-in-time recovery, deletion protection,
- * retained on stack deletion. `ephemeral` holds invitations (they carry emails) and wave secrets,
- * which must be gone for good once a wave closes: no point-in-time recovery, so a deleted item has
+ * retained on stack deletion. `ephemeral` holds invitations (they carry emails), wave secrets and a
+ * closing wave's partial counts per shard (unsuppressed small groups), which must be gone for good once a wave closes: no point-in-time recovery, so a deleted item has
  * no restorable copy anywhere in the service. Both are encrypted at rest with the AWS-managed key,
  * so every use of the key shows in CloudTrail.
  *
@@ -51,7 +51,7 @@ export class Data extends Construct {
     this.ephemeral = new TableV2(this, 'Ephemeral', {
       ...keys,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false },
-      // A closed wave's invitation markers expire; nothing else here carries the attribute.
+      // A closed wave's invitation markers expire, and so do an abandoned close's partial counts.
       timeToLiveAttribute: EXPIRY_ATTRIBUTE,
       // Retained like main: deleting the stack mid-wave must not silently drop live invitations.
       removalPolicy: RemovalPolicy.RETAIN,

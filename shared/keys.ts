@@ -20,7 +20,8 @@ export const INDEX = {
 
 /**
  * ephemeral table: the attribute DynamoDB's TTL reads (epoch seconds). A closed wave's invitation
- * markers carry it, so they are deleted a few months after the close instead of kept for ever.
+ * markers carry it, so they are deleted a few months after the close instead of kept for ever; a
+ * close's partial counts carry it too, in case a close is abandoned (a finished one deletes them).
  */
 export const EXPIRY_ATTRIBUTE = 'expiresAt';
 

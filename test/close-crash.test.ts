@@ -112,6 +112,29 @@ describe('a close run twice at once', () => {
   );
 });
 
+describe("the close's partial counts", () => {
+  it("sit in the ephemeral table with an expiry while the close runs (no backup of main holds a small group's count), and are gone after", async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+    await answerAll(tokens);
+    const gate = holdRequest(rt.engine.client, enteringCloseStage(waveId, 'storing'));
+    const close = closeWave(rt, waveId);
+    await gate.reached;
+    const scan = async (table: string) => (await rt.deps.store.doc.send(new ScanCommand({ TableName: table }))).Items ?? [];
+    const tallies = (await scan(rt.deps.store.tables.ephemeral)).filter((item) => item.pk === `CLOSE#${waveId}`);
+    // Every shard's head and chunk items, each with its expiry.
+    expect(tallies.length).toBeGreaterThanOrEqual(2 * 16);
+    expect(tallies.every((item) => typeof item.expiresAt === 'number' && item.expiresAt > Date.now() / 1000)).toBe(true);
+    const inMain = (await scan(rt.deps.store.tables.main)).filter(
+      (item) =>
+        String(item.pk).includes(waveId) && String(item.sk).startsWith('BLOB#') && item.sk !== 'BLOB#snapshot' && !String(item.sk).startsWith('BLOB#snapshot#'),
+    );
+    expect(inMain.map((item) => item.sk)).toEqual([]);
+    gate.release();
+    expect(await close).toMatchObject({ status: 'done' });
+    expect((await scan(rt.deps.store.tables.ephemeral)).filter((item) => item.pk === `CLOSE#${waveId}`)).toEqual([]);
+  });
+});
+
 describe('stripping verified by key', () => {
   it('strips again what a first pass left holding data (the index saw the marker, the item did not), until none does', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();

@@ -17,7 +17,7 @@ import { enteringCloseStage, failAfterRequest, holdRequest, jobOutcome, type Req
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startTestRuntime({ submissionDeadlineMs: 0, closeGraceMs: 0, participationRefreshMs: 0 });
+  rt = await startTestRuntime({ participationRefreshMs: 0 });
 });
 afterAll(async () => {
   await rt.stop();

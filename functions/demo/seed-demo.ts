@@ -38,8 +38,6 @@ export async function markSeeded(deps: AppDeps, demo: boolean): Promise<void> {
 }
 
 export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
-  // Nothing else is submitting to the demo waves, so their close need not wait for anyone.
-  const seeding: AppDeps = { ...deps, timing: { ...deps.timing, closeGraceMs: 0 } };
   const people = demoPeople();
   await replaceRoster(deps.store, people, ['tenure', 'location'], { demo: true });
   for (const statement of DEMO_STATEMENTS) await putStatement(deps.store, { ...statement, demo: true }).catch(ignoreExisting);
@@ -56,18 +54,18 @@ export async function seedDemo(deps: AppDeps): Promise<{ surveys: string[] }> {
       `${year}-03-03T08:00:00.000Z`,
       `${year}-03-21T17:00:00.000Z`,
     );
-    await runToEnd(seeding, 'open-wave', wave.id);
-    await answerAnnual(seeding, wave, year, people);
-    await runToEnd(seeding, 'close-wave', wave.id);
+    await runToEnd(deps, 'open-wave', wave.id);
+    await answerAnnual(deps, wave, year, people);
+    await runToEnd(deps, 'close-wave', wave.id);
     annualWaveIds.push(wave.id);
   }
 
   const pulse = { id: randomId(), name: 'Quarterly pulse', createdAt: new Date().toISOString(), demo: true };
   await putSurvey(deps.store, pulse);
   const wave = await createWave(deps, pulse.id, 'Q4 pulse', PULSE_STATEMENT_IDS, new Date().toISOString(), undefined);
-  await runToEnd(seeding, 'open-wave', wave.id);
+  await runToEnd(deps, 'open-wave', wave.id);
   const random = seededRandom(4);
-  await answer(seeding, wave, shuffle(people, random).slice(0, Math.round(people.length * 0.55)), () => ({
+  await answer(deps, wave, shuffle(people, random).slice(0, Math.round(people.length * 0.55)), () => ({
     'mgmt-expectations': random() < 0.6 ? 4 : 2,
     workload: random() < 0.5 ? 4 : 3,
     'speak-up': random() < 0.65 ? 5 : 2,

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { AppDeps } from '../deps.ts';
 import { DEFAULT_TIMING } from '../deps.ts';
-import { readEnv, readPositiveInt } from '../env.ts';
+import { readEnv } from '../env.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { FileStore } from '../files.ts';
@@ -23,8 +23,6 @@ export const COMMON_ENV = [
   'AUTH_ROLES_CLAIM',
   'AUTH_DOMAIN',
   'AUTH_REDIRECT_URI',
-  'SUBMISSION_DEADLINE_MS',
-  'CLOSE_GRACE_MS',
 ] as const;
 export const STAFF_ENV = ['JOBS_FUNCTION_NAME', 'UPLOADS_BUCKET'] as const;
 export const JOBS_ENV = ['MAIL_FROM', 'SES_CONFIGURATION_SET'] as const;
@@ -60,11 +58,7 @@ export function createCloudDeps(parts: { mailer: Mailer; jobs: JobRunner; files?
     },
     webAuth: { mode: 'cognito', domain: env.AUTH_DOMAIN, clientId: env.AUTH_CLIENT_ID, redirectUri: env.AUTH_REDIRECT_URI },
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    timing: {
-      ...DEFAULT_TIMING,
-      submissionDeadlineMs: readPositiveInt('SUBMISSION_DEADLINE_MS', env.SUBMISSION_DEADLINE_MS),
-      closeGraceMs: readPositiveInt('CLOSE_GRACE_MS', env.CLOSE_GRACE_MS),
-    },
+    timing: DEFAULT_TIMING,
     logger: createPowertoolsLogger(),
   };
 }

@@ -26,7 +26,7 @@ import { certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
 import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { deleteWaveBlob, getWaveBlob, putWaveBlob } from '../store/blobs.ts';
+import { deleteCloseShardTally, getCloseShardTally, putCloseShardTally } from '../store/blobs.ts';
 import { listCells, putCountedCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
 import { deleteWaveSecret, findUnstrippedInvitations, getWaveSecret, invitationKeyPages, sealInvitations, stripInvitations } from '../store/invitations.ts';
@@ -67,8 +67,6 @@ interface SealedShard {
   /** Where the counted responses are (`shard/key`): the rewrite keeps exactly these. */
   counted: string[];
 }
-
-const partialName = (shard: number) => `close-shard-${shard}`;
 
 /** Run (or resume) the close job of a wave. */
 export async function closeWave(deps: AppDeps, waveId: string, context: JobContext): Promise<JobOutcome> {
@@ -137,7 +135,7 @@ class CloseRun {
     const sealedAll = await this.forEachShardLeft(async (shard) => {
       const sealed = await this.sealShard(shard, keys);
       await this.checkLease();
-      await putWaveBlob(this.store, this.wave.id, partialName(shard), sealed);
+      await putCloseShardTally(this.store, this.wave.id, shard, sealed);
     });
     if (!sealedAll) return false;
     const shards = await this.readSealedShards();
@@ -269,7 +267,7 @@ class CloseRun {
           left = await findUnstrippedInvitations(this.store, left);
         }
       }
-      await deleteWaveBlob(this.store, this.wave.id, partialName(shard));
+      await deleteCloseShardTally(this.store, this.wave.id, shard);
     });
     if (!finished) return false;
     if (!resumed && found < (this.wave.invited ?? 0))
@@ -304,7 +302,7 @@ class CloseRun {
   private async readSealedShards(): Promise<SealedShard[]> {
     const shards: SealedShard[] = [];
     for (let shard = 0; shard < SHARD_COUNT; shard++) {
-      const sealed = await getWaveBlob<SealedShard>(this.store, this.wave.id, partialName(shard));
+      const sealed = await getCloseShardTally<SealedShard>(this.store, this.wave.id, shard);
       if (!sealed) throw new CloseInvariantError(this.wave.id, `the counts of invitation shard ${shard} are missing`);
       shards.push(sealed);
     }

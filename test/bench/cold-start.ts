@@ -104,8 +104,6 @@ try {
     AUTH_ROLES_CLAIM: 'cognito:groups',
     AUTH_DOMAIN: 'bench.auth.eu-north-1.amazoncognito.com',
     AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
-    SUBMISSION_DEADLINE_MS: '8000',
-    CLOSE_GRACE_MS: '20000',
     JOBS_FUNCTION_NAME: 'bench-jobs',
     UPLOADS_BUCKET: 'bench-uploads',
     MAIL_FROM: 'surveys@example.org',

@@ -141,7 +141,7 @@ export interface CostFigures {
 }
 
 export async function benchCost(people = 10_000): Promise<CostFigures> {
-  const rt = await startTestRuntime({ submissionDeadlineMs: 5_000, closeGraceMs: 0, participationRefreshMs: DEFAULT_TIMING.participationRefreshMs });
+  const rt = await startTestRuntime({ participationRefreshMs: DEFAULT_TIMING.participationRefreshMs });
   const meter = await CapacityMeter.attach(rt.engine.client);
   const d = new Driver(rt, meter, await rt.token('admin'));
   const started = performance.now();

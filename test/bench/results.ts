@@ -161,7 +161,7 @@ export interface ResultsBenchRow {
 
 /** Run the results benchmark for the given wave sizes; prints a table and returns its rows. */
 export async function benchResults(sizes: number[] = [1_000, 10_000, 100_000]): Promise<ResultsBenchRow[]> {
-  const rt = await startTestRuntime({ submissionDeadlineMs: 0, closeGraceMs: 0, participationRefreshMs: 0 });
+  const rt = await startTestRuntime({ participationRefreshMs: 0 });
   const rows: ResultsBenchRow[] = [];
   try {
     for (const statement of STATEMENTS) await putStatement(rt.deps.store, statement).catch(() => undefined);

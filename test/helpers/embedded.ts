@@ -20,7 +20,7 @@ export interface TestRuntime extends EmbeddedRuntime {
   tokens(): string[];
 }
 
-export const FAST_TIMING: Partial<Timing> = { submissionDeadlineMs: 2_000, closeGraceMs: 200, participationRefreshMs: 0 };
+export const FAST_TIMING: Partial<Timing> = { participationRefreshMs: 0 };
 
 /** `dataDir` persists the engine there (the data-folder tests read its raw files); default in memory. */
 export async function startTestRuntime(timing: Partial<Timing> = FAST_TIMING, options: { dataDir?: string } = {}): Promise<TestRuntime> {

@@ -97,8 +97,6 @@ beforeAll(async () => {
     AUTH_ROLES_CLAIM: 'cognito:groups',
     AUTH_DOMAIN: 'baseline-123.auth.eu-north-1.amazoncognito.com',
     AUTH_REDIRECT_URI: 'https://survey.example.org/signin',
-    SUBMISSION_DEADLINE_MS: '2000',
-    CLOSE_GRACE_MS: '200',
     JOBS_FUNCTION_NAME: JOBS_FUNCTION,
     UPLOADS_BUCKET: 'baseline-uploads',
     MAIL_FROM: 'Baseline <surveys@example.org>',
