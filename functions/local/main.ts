@@ -11,6 +11,7 @@ import { createOutboxMailer } from '../mailer.ts';
 import { isFreshDataFolder, markSeeded, seedDemo } from '../demo/seed-demo.ts';
 import { startDueTransitionTimer } from '../waves/schedule.ts';
 import { DataFolderBusyError, lockDataFolder } from './engine.ts';
+import { holdCloseAt } from './chaos-hold.ts';
 import { startEmbeddedRuntime } from './runtime.ts';
 import { createSite } from './site.ts';
 import { signLocalToken } from './signing-key.ts';
@@ -39,7 +40,14 @@ async function main() {
     }
   }
   const outbox = dataDir ? join(dataDir, 'outbox') : await mkdtemp(join(tmpdir(), 'baseline-outbox-'));
-  const runtime = await startEmbeddedRuntime({ dataDir, mailer: createOutboxMailer(outbox), publicBaseUrl: baseUrl });
+  // Test-only (`npm run test:chaos`): hold a close inside a chosen stage so that a SIGKILL lands there.
+  const hold = process.env.BASELINE_CHAOS_HOLD_CLOSE;
+  const runtime = await startEmbeddedRuntime({
+    dataDir,
+    mailer: createOutboxMailer(outbox),
+    publicBaseUrl: baseUrl,
+    onEngine: hold ? (engine) => holdCloseAt(engine.client, hold) : undefined,
+  });
 
   if (await isFreshDataFolder(runtime.deps)) {
     const demo = !args.has('--no-demo');

@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   timing?: Partial<Timing>;
   logger?: Logger;
   tables?: Tables;
+  /** Called with the engine before anything reads or writes (and before unfinished jobs resume): the chaos run's hold. */
+  onEngine?: (engine: EmbeddedEngine) => void;
 }
 
 export interface EmbeddedRuntime {
@@ -33,6 +35,7 @@ export interface EmbeddedRuntime {
 
 export async function startEmbeddedRuntime(options: EmbeddedOptions): Promise<EmbeddedRuntime> {
   const engine = await startEngine(options.dataDir);
+  options.onEngine?.(engine);
   const tables = options.tables ?? { ...DEFAULT_TABLE_NAMES };
   await ensureTables(engine.client, tables);
   const signingKey = options.dataDir ? await loadSigningKey(options.dataDir) : await createSigningKey();

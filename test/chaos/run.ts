@@ -1,14 +1,16 @@
 /**
  * `npm run test:chaos`: the real embedded server, SIGKILLed during open, during submissions (several
- * times) and during the close (several points), restarted on the same data folder each time, with
- * the clients doing what a browser and an operator would (retry an unacknowledged submission with
- * the same answers and the same submission id, as the respondent page does; post the open or close again). Then every published number (results of every
- * group, every heatmap, participation) is compared with an uninterrupted run of the same seeded
- * scenario in a second data folder.
+ * times) and inside each stage of the close (held there by BASELINE_CHAOS_HOLD_CLOSE until the
+ * kill), restarted on the same data folder each time, with the clients doing what a browser and an
+ * operator would (retry an unacknowledged submission with the same answers and the same submission
+ * id, as the respondent page does; post the open or close again). Then every published number
+ * (results of every group, every heatmap, participation) is compared with an uninterrupted run of
+ * the same seeded scenario in a second data folder.
  *
- * Prints acknowledged (201s), counted, lost, doubled and mails per person (from the outbox .eml
- * files), and exits non-zero on any loss, double count, extra mail beyond one batch, or a published
- * number that differs. Loopback only; every loop is bounded in count and time.
+ * Prints acknowledged (201s), counted, lost, doubled, retries that heard 409, mails per person (from
+ * the outbox .eml files) and the stage each close kill landed in, and exits non-zero on any loss,
+ * double count, retry told 409, extra mail beyond one batch, a close stage no kill landed in, or a
+ * published number that differs. Loopback only; every loop is bounded in count and time.
  *
  *   npm run test:chaos            CHAOS_SEED, CHAOS_PEOPLE to vary the scenario; CHAOS_KEEP=1 keeps the data folders
  */
@@ -21,6 +23,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startEngine } from '../../functions/local/engine.ts';
 import { MAIL_BATCH } from '../../functions/mailer.ts';
+import { CLOSE_STAGES } from '../../functions/waves/close-wave.ts';
 import { DEFAULT_TABLE_NAMES } from '../../shared/keys.ts';
 import { buildScenario, rosterCsv, STATEMENTS, TENURES, UNITS, type Scenario } from './scenario.ts';
 import { EmbeddedServer, freePort } from './server.ts';
@@ -269,54 +272,57 @@ async function submitAll(run: Run, scenario: Scenario, tokens: Map<string, strin
 }
 
 interface CloseStep {
-  name: string;
-  /** SIGKILL the server, or post the close again while it runs (a double click, a retried request). */
-  action: 'kill' | 'post-again';
-  when: (job: { progress?: { done: number; total: number } }, sinceMs: number) => boolean;
+  /** Where the server holds the close (BASELINE_CHAOS_HOLD_CLOSE, functions/local/chaos-hold.ts) until the SIGKILL. */
+  hold: string;
+  /** Post the close again while the resumed close runs toward this hold (a double click, a retried request, a scheduled close). */
+  postAgain?: boolean;
 }
 
-/** How far the close job says it got, 0..1 (its stages report shard by shard). */
-const share = (job: { progress?: { done: number; total: number } }) => (job.progress ? job.progress.done / job.progress.total : 0);
-
-/** Points of the close, as shares of its progress, so that they follow its stages whatever they are. */
+/** Kill points inside every stage of the close (not wherever a poll happens to catch it): held there, then SIGKILLed. */
 const CLOSE_STEPS: CloseStep[] = [
-  { name: 'its first seconds', action: 'kill', when: (_job, since) => since > 1_500 },
-  { name: '20% of its progress', action: 'kill', when: (job) => share(job) >= 0.2 },
-  // A second close while the first runs on (a double click, a retried request, a scheduled close).
-  { name: '45% of its progress', action: 'post-again', when: (job) => share(job) >= 0.45 },
-  { name: '55% of its progress', action: 'kill', when: (job) => share(job) >= 0.55 },
-  { name: '75% of its progress', action: 'kill', when: (job) => share(job) >= 0.75 },
-  { name: '90% of its progress', action: 'kill', when: (job) => share(job) >= 0.9 },
+  { hold: 'sealing:4' },
+  { hold: 'cells:25' },
+  { hold: 'rewriting:7', postAgain: true },
+  { hold: 'enter:stripping' },
+  { hold: 'stripping:10' },
 ];
 
-async function closeWave(run: Run, steps: CloseStep[]): Promise<void> {
+/** The stage a close job's progress says it is in (each stage reports its shards; storing and destroying-secret have none). */
+function stageOf(job: { progress?: { done: number; total: number } }): string {
+  if (!job.progress) return 'unknown';
+  const perStage = job.progress.total / (CLOSE_STAGES.length - 1);
+  return CLOSE_STAGES[Math.min(CLOSE_STAGES.length - 1, Math.floor(job.progress.done / perStage))];
+}
+
+async function closeWave(run: Run, steps: CloseStep[], killsByStage: Map<string, number>): Promise<void> {
+  const holdEnv = (index: number): Record<string, string> => (steps[index] ? { BASELINE_CHAOS_HOLD_CLOSE: steps[index].hold } : {});
+  if (steps.length > 0) {
+    // The server that takes the close must carry its first hold.
+    await run.server.stop();
+    await run.server.start(holdEnv(0));
+  }
   let jobId = jobIdOf(await run.api.expect('POST', `/api/waves/${run.waveId}/close`, [202]), '');
   const others: string[] = [];
-  for (const step of steps) {
-    const started = Date.now();
-    const job = await until(
-      `the close to reach ${step.name}`,
-      async () => {
-        const state = await jobState(run, jobId);
-        if (state.status === 'failed') throw new Error(`the close job failed: ${state.error}`);
-        if (state.status === 'done' || step.when(state, Date.now() - started)) return state;
-        return undefined;
-      },
-      10,
-      STUCK_MS,
-    );
-    const status = await waveStatus(run);
-    const where = `(job ${job.status}, progress ${job.progress ? `${job.progress.done}/${job.progress.total}` : 'none'}, wave ${status})`;
-    if (step.action === 'post-again') {
+  for (const [index, step] of steps.entries()) {
+    if (step.postAgain) {
+      // While the resumed close runs on toward this step's hold (a held server would hold the request's own write too).
+      const running = await jobState(run, jobId);
       const again = await run.api.send('POST', `/api/waves/${run.waveId}/close`);
       const id = jobIdOf(again, jobId);
       if (id !== jobId) others.push(id);
-      run.events.push(`close: posted again at "${step.name}" ${where} → ${again.status}${id === jobId ? ' (same job)' : ` (job ${id})`}`);
-      continue;
+      run.events.push(
+        `close: posted again while it runs (progress ${running.progress?.done}/${running.progress?.total}, stage ${stageOf(running)}) → ${again.status}${id === jobId ? ' (same job)' : ` (job ${id})`}`,
+      );
     }
+    await run.server.waitForOutput(`chaos: holding the close at ${step.hold}`, STUCK_MS);
+    const job = await jobState(run, jobId);
+    if (job.status === 'failed') throw new Error(`the close job failed: ${job.error}`);
+    const stage = stageOf(job);
+    const where = `(job ${job.status}, progress ${job.progress ? `${job.progress.done}/${job.progress.total}` : 'none'}, stage ${stage})`;
     await run.server.kill();
-    run.events.push(`close: SIGKILL at "${step.name}" ${where}`);
-    await run.server.start();
+    killsByStage.set(stage, (killsByStage.get(stage) ?? 0) + 1);
+    run.events.push(`close: SIGKILL held at ${step.hold} ${where}`);
+    await run.server.start(holdEnv(index + 1));
     jobId = await resumeOrRepost(run, 'close', jobId, 'closed');
   }
   await until(
@@ -440,7 +446,7 @@ async function uninterrupted(): Promise<{ numbers: Record<string, unknown>; mail
     const tally = await submitAll(run, run.scenario, outbox.tokens, []);
     if (tally.unexpected.length > 0 || tally.acknowledged !== run.scenario.respondents.length)
       throw new Error(`the uninterrupted run did not take every answer: ${JSON.stringify(tally).slice(0, 400)}`);
-    await closeWave(run, []);
+    await closeWave(run, [], new Map());
     return { numbers: await publishedNumbers(run), mails: outbox.total };
   } finally {
     await run.server.stop();
@@ -457,6 +463,7 @@ async function main(): Promise<number> {
   let tally: SubmissionTally;
   let numbers: Record<string, unknown>;
   let outbox: Awaited<ReturnType<typeof readOutbox>>;
+  const killsByStage = new Map<string, number>();
   try {
     await openWave(run, Math.round(PEOPLE * 0.42));
     outbox = await readOutbox(run.server.dataDir);
@@ -466,7 +473,7 @@ async function main(): Promise<number> {
       outbox.tokens,
       [0.25, 0.5, 0.75].map((share) => Math.round(respondents * share)),
     );
-    await closeWave(run, CLOSE_STEPS);
+    await closeWave(run, CLOSE_STEPS, killsByStage);
     numbers = await publishedNumbers(run);
   } catch (error) {
     console.log(run.events.map((event) => `  ${event}`).join('\n'));
@@ -504,6 +511,7 @@ async function main(): Promise<number> {
     extraMails: outbox.total - outbox.perPerson.size,
     referenceMails: reference.mails,
     publishedDifferences: diffs.length,
+    closeKillsByStage: Object.fromEntries(killsByStage),
     invitationsLeftOver: leftOver,
   };
   console.log('');
@@ -517,6 +525,7 @@ async function main(): Promise<number> {
     `mails: ${figures.mailsTotal} to ${figures.peopleMailed} of ${PEOPLE} people, max ${figures.mailsMaxPerPerson} per person, ${figures.extraMails} extra (uninterrupted run: ${figures.referenceMails})`,
   );
   console.log(`invitations still holding an email, profile or answered mark after close: ${leftOver}`);
+  console.log(`close SIGKILLs by the stage they landed in: ${[...killsByStage].map(([stage, kills]) => `${stage} ${kills}`).join(', ')}`);
   console.log(`published numbers that differ from the uninterrupted run: ${diffs.length}`);
   for (const diff of diffs.slice(0, 15)) console.log(`  ${diff}`);
   console.log(`figures: ${JSON.stringify(figures)}`);
@@ -524,6 +533,10 @@ async function main(): Promise<number> {
   const checks: Array<[string, boolean]> = [
     ['every respondent acknowledged', tally.acknowledged === respondents && tally.unexpected.length === 0],
     ['no retry of a cut-off submission heard 409', tally.retriedThen409 === 0],
+    [
+      'a close SIGKILL landed inside each of sealing, storing, rewriting, destroying-secret and stripping',
+      ['sealing', 'storing', 'rewriting', 'destroying-secret', 'stripping'].every((stage) => (killsByStage.get(stage) ?? 0) > 0),
+    ],
     ['nothing acknowledged lost', figures.lost === 0 && Number.isFinite(counted)],
     ['nothing counted twice', figures.doubled === 0],
     ['everyone invited', figures.peopleMailed === PEOPLE],

@@ -36,12 +36,20 @@ export class EmbeddedServer {
   }
 
   /** Start and wait for the "running" line (a restart on the same folder resumes from what is on disk). */
-  async start(timeoutMs = 90_000): Promise<void> {
+  async start(extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<void> {
     if (this.child) throw new Error('server already running');
     this.starts++;
+    this.output = [];
     const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', '--no-demo'], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        DATA_DIR: this.dataDir,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -64,6 +72,16 @@ export class EmbeddedServer {
         fail(new Error(`server exited (${code}) while starting:\n${this.log()}`));
       });
     });
+  }
+
+  /** Resolves when this run of the server has printed `text` (the chaos hold says where it holds the close). */
+  async waitForOutput(text: string, timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!this.output.join('').includes(text)) {
+      if (!this.child || this.child.exitCode !== null) throw new Error(`server exited before printing "${text}":\n${this.log()}`);
+      if (Date.now() > end) throw new Error(`server did not print "${text}" in ${timeoutMs} ms:\n${this.log()}`);
+      await new Promise((done) => setTimeout(done, 20));
+    }
   }
 
   /** SIGKILL: no shutdown handler runs, whatever was in flight is cut where it stood. */

@@ -1,0 +1,50 @@
+/**
+ * Test-only, for `npm run test:chaos` (never set otherwise): holds a close inside a chosen stage
+ * until the process is killed, so that the chaos run's SIGKILL lands there rather than wherever a
+ * poll happened to catch it. Through the engine client's middleware, like the tests' faults: the
+ * close's code knows nothing of it.
+ *
+ *   BASELINE_CHAOS_HOLD_CLOSE=<stage>:<n>   from the n-th shard the close records finished in <stage> on
+ *   BASELINE_CHAOS_HOLD_CLOSE=cells:<n>     from the n-th cell the close stores on
+ *   BASELINE_CHAOS_HOLD_CLOSE=enter:<stage> the write that moves the close into <stage>
+ *
+ * Every matching write from then on waits for ever; the line "chaos: holding the close at …" says so.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export function holdCloseAt(client: DynamoDBClient, point: string): void {
+  const [kind, value] = point.split(':');
+  const recordsBefore = Number(value);
+  let recorded = 0;
+  let holding = false;
+  let said = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as {
+        Key?: { pk?: unknown; sk?: unknown };
+        Item?: { pk?: unknown; sk?: unknown };
+        UpdateExpression?: string;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      };
+      const command = context.commandName ?? '';
+      const waveWrite = /^Update(Item)?Command$/.test(command) && String(input.Key?.pk).startsWith('WAVE#') && input.Key?.sk === 'META';
+      const values = Object.values(input.ExpressionAttributeValues ?? {});
+      const expression = input.UpdateExpression ?? '';
+      if (waveWrite && kind === 'enter' && /closeStage|#f\d+/.test(expression) && values.includes(value)) holding = true;
+      if (kind === 'cells' && /^Put(Item)?Command$/.test(command) && String(input.Item?.sk).startsWith('CELL#') && ++recorded >= recordsBefore) holding = true;
+      if (waveWrite && kind !== 'enter' && /closeShards = list_append/.test(expression) && input.ExpressionAttributeValues?.[':stage'] === kind) {
+        recorded++;
+        if (recorded >= recordsBefore) holding = true;
+      }
+      // The held close's own writes; not a request's claim of the close or its job record (a second POST must still answer).
+      const claim = /#job = :job/.test(expression) || String(input.Item?.pk ?? input.Key?.pk).startsWith('JOB#');
+      if (holding && !claim && (waveWrite || /^(Put|Delete|BatchWrite)(Item)?Command$/.test(command))) {
+        if (!said) console.log(`chaos: holding the close at ${point}`);
+        said = true;
+        await new Promise(() => {});
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'chaosHoldClose' },
+  );
+}
