@@ -98,7 +98,8 @@ export async function deleteSealedResponses(store: Store, waveId: string, respon
 /**
  * k-anonymized responses are stored packed, about a dozen to an item: one response alone is ~0.3 KB
  * as a map (one write unit each, 8,000 at a 10,000-person close), while positional arrays under one
- * list of statement ids take ~50 bytes, so a pack is about one unit. A pack is a bucket of the
+ * list of statement ids take ~100 bytes (14 statements, two attributes), so a pack is one or two
+ * units (the cost bench: 1,183 units for 8,000 responses in 676 packs). A pack is a bucket of the
  * shard's responses chosen by their unlinkable ids, so it holds the same responses whichever run
  * computes it; it is written only if absent and never replaced (see putAnonymousPacks).
  *
