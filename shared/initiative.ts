@@ -52,6 +52,9 @@ const signed = (value: number) => {
   return rounded > 0 ? `+${rounded}` : rounded < 0 ? `${MINUS}${-rounded}` : '0';
 };
 const LEVEL = Math.round(DEFAULT_CONFIDENCE * 100);
+/** Counts of people in each language's own grouping ("1,200" / "1 200"), by Intl.NumberFormat. */
+const countEn = (n: number) => new Intl.NumberFormat('en').format(n);
+const countSv = (n: number) => new Intl.NumberFormat('sv').format(n);
 
 /** The words of an impact page per language (numbers and signs are the same in both). */
 const IMPACT_WORDS = {
@@ -69,7 +72,7 @@ const IMPACT_WORDS = {
     planShort: (hoped: string, reach: string) => `A change of ${hoped} is not detectable with these groups: ${reach}.`,
     planNoTarget: (reach: string) => `With these groups, ${reach}. Name the smallest change worth having to check it against.`,
     planNeeded: (needed: number, n: number) =>
-      `About ${needed} respondents in the target and as many in the comparison group, in each wave, would detect it (the target had ${n}).`,
+      `About ${countEn(needed)} respondents in the target and as many in the comparison group, in each wave, would detect it (the target had ${countEn(n)}).`,
     planDetectable:
       'Detectable: with groups the size of this baseline (assuming as many answer in the follow-up), the changes hoped for can be told from noise.',
     planPartly: (count: number, total: number) =>
@@ -77,16 +80,16 @@ const IMPACT_WORDS = {
     planNot:
       'Not detectable with these groups: the changes hoped for are smaller than what can be told from noise here (assuming as many answer in the follow-up as in the baseline).',
     planImpossible: (needed: number, organization: number) =>
-      `Not with this organization: a change this small needs about ${needed} respondents in the target and as many in the comparison group, and the whole organization had ${organization} respondents. Pool the statements into one index, hope for a larger change, or judge it in words rather than numbers.`,
+      `Not with this organization: a change this small needs about ${countEn(needed)} respondents in the target and as many in the comparison group, and the whole organization had ${countEn(organization)} respondents. Pool the statements into one index, hope for a larger change, or judge it in words rather than numbers.`,
     suggestPeople: (needed: number, n: number) =>
-      `more people: about ${needed} respondents in the target and as many in the comparison group (the target had ${n}); a higher response rate helps too`,
+      `more people: about ${countEn(needed)} respondents in the target and as many in the comparison group (the target had ${countEn(n)}); a higher response rate helps too`,
     suggestPool: (count: number) =>
       `pooling the hypothesis's ${count} statements into one index: if they move together, an index is measured more precisely than any one statement`,
     suggestWaves: 'more waves: a second follow-up (or a second baseline) averages out part of the noise',
     suggestTarget: (reach: string) => `a larger target: a larger group, or a larger change worth having (${reach})`,
     whatWouldHelp: 'What would make it detectable:',
     peopleNotEnough: (needed: number, organization: number) =>
-      `More people alone would not do it here: about ${needed} respondents per group are needed, and the whole organization had ${organization} respondents.`,
+      `More people alone would not do it here: about ${countEn(needed)} respondents per group are needed, and the whole organization had ${countEn(organization)} respondents.`,
     contradicts: (head: string) => `Contradicts the hypothesis: ${head}.`,
     noise: (crowded: number | undefined, head: string, reach: string) =>
       `Can't tell from noise${crowded ? ` among the ${crowded} statements judged here` : ''}: ${head}; ${reach}.`,
@@ -119,7 +122,7 @@ const IMPACT_WORDS = {
     planShort: (hoped: string, reach: string) => `En förändring på ${hoped} kan inte upptäckas med dessa grupper: ${reach}.`,
     planNoTarget: (reach: string) => `Med dessa grupper gäller att ${reach}. Ange den minsta förändring som är värd något för att pröva mot den.`,
     planNeeded: (needed: number, n: number) =>
-      `Omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, i varje mätning, skulle upptäcka den (målgruppen hade ${n}).`,
+      `Omkring ${countSv(needed)} svarande i målgruppen och lika många i jämförelsegruppen, i varje mätning, skulle upptäcka den (målgruppen hade ${countSv(n)}).`,
     planDetectable:
       'Kan upptäckas: med grupper lika stora som i baslinjen (om lika många svarar i uppföljningen) kan de förändringar man hoppas på skiljas från slumpen.',
     planPartly: (count: number, total: number) =>
@@ -127,16 +130,16 @@ const IMPACT_WORDS = {
     planNot:
       'Kan inte upptäckas med dessa grupper: de förändringar man hoppas på är mindre än vad som kan skiljas från slumpen här (om lika många svarar i uppföljningen som i baslinjen).',
     planImpossible: (needed: number, organization: number) =>
-      `Inte i den här organisationen: en så liten förändring kräver omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen, och hela organisationen hade ${organization} svarande. Slå ihop påståendena till ett index, hoppas på en större förändring, eller bedöm den med ord snarare än siffror.`,
+      `Inte i den här organisationen: en så liten förändring kräver omkring ${countSv(needed)} svarande i målgruppen och lika många i jämförelsegruppen, och hela organisationen hade ${countSv(organization)} svarande. Slå ihop påståendena till ett index, hoppas på en större förändring, eller bedöm den med ord snarare än siffror.`,
     suggestPeople: (needed: number, n: number) =>
-      `fler personer: omkring ${needed} svarande i målgruppen och lika många i jämförelsegruppen (målgruppen hade ${n}); en högre svarsfrekvens hjälper också`,
+      `fler personer: omkring ${countSv(needed)} svarande i målgruppen och lika många i jämförelsegruppen (målgruppen hade ${countSv(n)}); en högre svarsfrekvens hjälper också`,
     suggestPool: (count: number) =>
       `att slå ihop hypotesens ${count} påståenden till ett index: om de rör sig tillsammans mäts ett index säkrare än ett enskilt påstående`,
     suggestWaves: 'fler mätningar: en andra uppföljning (eller en andra baslinje) jämnar ut en del av slumpen',
     suggestTarget: (reach: string) => `ett större mål: en större grupp, eller en större förändring som är värd något (${reach})`,
     whatWouldHelp: 'Det här skulle göra den möjlig att upptäcka:',
     peopleNotEnough: (needed: number, organization: number) =>
-      `Fler personer räcker inte här: omkring ${needed} svarande per grupp behövs, och hela organisationen hade ${organization} svarande.`,
+      `Fler personer räcker inte här: omkring ${countSv(needed)} svarande per grupp behövs, och hela organisationen hade ${countSv(organization)} svarande.`,
     contradicts: (head: string) => `Motsäger hypotesen: ${head}.`,
     noise: (crowded: number | undefined, head: string, reach: string) =>
       `Går inte att skilja från slumpen${crowded ? ` bland de ${crowded} påståenden som bedöms här` : ''}: ${head}; ${reach}.`,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Impact, Initiative } from '../shared/api-results.ts';
-import { groupsDisjoint, judgeImpacts, planInitiative, type GroupShape } from '../shared/initiative.ts';
+import { groupsDisjoint, impactWords, judgeImpacts, planInitiative, type GroupShape } from '../shared/initiative.ts';
 import { UnitTree } from '../shared/org.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { STATEMENTS } from './helpers/scenario.ts';
@@ -227,11 +227,11 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     expect(clear.baseline!.comparison!.n).toBe(600);
     expect(clear.plan!.reaches).toBe(false);
     expect(clear.plan!.words).toMatch(
-      /^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About \d+ respondents in the target/,
+      /^A change of \+3 points is not detectable with these groups: only differences beyond −\d+ \/ \+\d+ points are detectable with these groups\. About [\d,]+ respondents in the target/,
     );
     expect(impact.plan!.verdict).toBe('not-yet');
     expect(impact.plan!.words).toMatch(
-      /More people alone would not do it here: about \d+ respondents per group are needed, and the whole organization had 1000 respondents\./,
+      /More people alone would not do it here: about [\d,]+ respondents per group are needed, and the whole organization had 1,000 respondents\./,
     );
     expect(impact.plan!.suggestions.join('\n')).toMatch(/pooling the hypothesis's 2 statements into one index/);
     expect(impact.plan!.suggestions.join('\n')).toMatch(/more waves/);
@@ -245,10 +245,18 @@ describe('registering a hypothesis before the data exists (pre-registration)', (
     // In a larger organization more people is the first way to get there.
     const larger = planInitiative([{ direction: 'up', minChange: 0.05, target: { x: 208, n: 400 }, comparison: { x: 300, n: 600 } }], { respondents: 10_000 });
     expect(larger.verdict).toBe('not-yet');
-    expect(larger.suggestions[0]).toMatch(/^more people: about \d+ respondents in the target and as many in the comparison group \(the target had 400\)/);
+    expect(larger.suggestions[0]).toMatch(/^more people: about [\d,]+ respondents in the target and as many in the comparison group \(the target had 400\)/);
     const tiny = await planned([{ id: 'mgmt-expectations', direction: 'up', minChange: 0.01 }]);
     expect(tiny.impact.plan!.verdict).toBe('impossible');
-    expect(tiny.impact.plan!.words).toMatch(/^Not with this organization: .* the whole organization had 1000 respondents\./);
+    expect(tiny.impact.plan!.words).toMatch(/^Not with this organization: .* the whole organization had 1,000 respondents\./);
+    // Counts of people are grouped the way each language writes them (Intl.NumberFormat): 10 000 in Swedish.
+    const swedish = planInitiative(
+      [{ direction: 'up', minChange: 0.05, target: { x: 208, n: 400 }, comparison: { x: 300, n: 600 } }],
+      { respondents: 10_000 },
+      undefined,
+      impactWords('sv'),
+    );
+    expect(swedish.suggestions[0]).toMatch(/^fler personer: omkring \d{1,3}\u00a0\d{3} svarande i målgruppen/);
   });
 
   it('a draft follow-up is a normal state in words; edits are kept with their dates and never rewrite the registration', async () => {
