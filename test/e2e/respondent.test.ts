@@ -30,7 +30,8 @@ describe('answering through an invitation link', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await saveScreenshot(page, 'respondent-questions');
 
-    const groups = await page.locator('fieldset').count();
+    // One fieldset per closed question (the statements sit inside one more, locked while a submission is pending).
+    const groups = await page.locator('fieldset.statement').count();
     const statements = groups + (await page.locator('textarea').count());
     const answeredGroups = new Set<string>();
     for (let presses = 0; presses < 200; presses++) {
