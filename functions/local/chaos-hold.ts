@@ -11,6 +11,7 @@
  * Every matching write from then on waits for ever; the line "chaos: holding the close at …" says so.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { writesCell, writesJob, writesWaveItem } from '../store/write-kinds.ts';
 
 export function holdCloseAt(client: DynamoDBClient, point: string): void {
   const [kind, value] = point.split(':');
@@ -27,17 +28,17 @@ export function holdCloseAt(client: DynamoDBClient, point: string): void {
         ExpressionAttributeValues?: Record<string, unknown>;
       };
       const command = context.commandName ?? '';
-      const waveWrite = /^Update(Item)?Command$/.test(command) && String(input.Key?.pk).startsWith('WAVE#') && input.Key?.sk === 'META';
+      const waveWrite = /^Update(Item)?Command$/.test(command) && writesWaveItem(input);
       const values = Object.values(input.ExpressionAttributeValues ?? {});
       const expression = input.UpdateExpression ?? '';
       if (waveWrite && kind === 'enter' && /closeStage|#f\d+/.test(expression) && values.includes(value)) holding = true;
-      if (kind === 'cells' && /^Put(Item)?Command$/.test(command) && String(input.Item?.sk).startsWith('CELL#') && ++recorded >= recordsBefore) holding = true;
+      if (kind === 'cells' && /^Put(Item)?Command$/.test(command) && writesCell(input) && ++recorded >= recordsBefore) holding = true;
       if (waveWrite && kind !== 'enter' && /closeShards = list_append/.test(expression) && input.ExpressionAttributeValues?.[':stage'] === kind) {
         recorded++;
         if (recorded >= recordsBefore) holding = true;
       }
       // The held close's own writes; not a request's claim of the close or its job record (a second POST must still answer).
-      const claim = /#job = :job/.test(expression) || String(input.Item?.pk ?? input.Key?.pk).startsWith('JOB#');
+      const claim = /#job = :job/.test(expression) || writesJob(input);
       if (holding && !claim && (waveWrite || /^(Put|Delete|BatchWrite)(Item)?Command$/.test(command))) {
         if (!said) console.log(`chaos: holding the close at ${point}`);
         said = true;
