@@ -12,6 +12,8 @@ export interface Timing {
   participationRefreshMs: number;
   /** How long a run of an open or close job holds its wave without renewing before another run may take over (default 60 s). */
   jobLeaseMs?: number;
+  /** How long a close's confidentiality audit may run before the close keeps the equality rules' cells (default CLOSE_AUDIT_BUDGET_MS). */
+  closeAuditBudgetMs?: number;
 }
 
 export interface AppDeps {
@@ -34,6 +36,12 @@ export interface AppDeps {
    * LevelDB files); called after a close. Absent in the cloud, where DynamoDB deletes for good.
    */
   compactStorage?: () => Promise<void>;
+  /**
+   * The close's confidentiality audit (shared/certify.ts); absent means on. 'off' leaves the
+   * equality rules only (certificate `rules-only`): the attacker test sets it to show what the
+   * audit prevents. Nothing in production sets it.
+   */
+  confidentialityAudit?: 'on' | 'off';
 }
 
 export type WebAuthConfig = { mode: 'local' } | { mode: 'cognito'; domain: string; clientId: string; redirectUri: string };

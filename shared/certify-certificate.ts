@@ -15,11 +15,13 @@ import * as z from 'zod';
  * - `neighbourhoods`: for a large organization, each question was asked with the finest groups
  *   outside its neighbourhood fixed at their true counts (a witness found there is a witness, a
  *   question without one is answered "pinned");
+ * - `no-proof`: a question no move answered (and no solver was asked: the program is too large for
+ *   the close's budget) was taken as pinned and a cell hidden for it, without proof that it was;
  * - `no-solver`: the integer-programming audit did not run (only the equality rules did): no
  *   solver was given, or the wave is larger than the close can audit in its time budget. This is
  *   not a certificate against the integer-programming attacker, and `method` says so.
  */
-export const OVER_APPROXIMATIONS = ['exact-counts', 'empty-points', 'budget', 'neighbourhoods', 'no-solver'] as const;
+export const OVER_APPROXIMATIONS = ['exact-counts', 'empty-points', 'budget', 'neighbourhoods', 'no-proof', 'no-solver'] as const;
 
 const count = z.number().int().nonnegative();
 
@@ -51,6 +53,10 @@ export const certificateSchema = z.object({
   leaks: count,
   rounds: count,
   solves: count,
+  /** Questions answered by a small exact move of the counts (no solver needed); absent on certificates stored before moves. */
+  moves: count.optional(),
+  /** Questions hidden for without proof that they were pinned. */
+  unproven: count.optional(),
   ms: z.number().nonnegative(),
 });
 export type Certificate = z.infer<typeof certificateSchema>;

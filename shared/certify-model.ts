@@ -243,21 +243,48 @@ function protectedGroups(input: {
   for (let f = 0; f < F; f++) if (small(invited[f])) push(`finest group ${input.profileKeys[f]}`, Int32Array.of(f), 'small');
   cells.forEach((cell) => push(cell.id, cell.members));
 
-  // Differences of two nested published groups with 1..k-1 invitees between them.
-  const order = cells.map((_, c) => c).sort((a, b) => cells[a].invited - cells[b].invited);
-  const membership = cells.map((cell) => {
-    const bits = new Uint8Array(F);
-    for (const f of cell.members) bits[f] = 1;
-    return bits;
+  // Groups anyone reading the directory can name besides the published ones: the people sitting
+  // directly in a unit, and those of them with one attribute value.
+  const named: Array<{ id: string; members: Int32Array; invited: number }> = cells.map((cell) => ({
+    id: cell.id,
+    members: cell.members,
+    invited: cell.invited,
+  }));
+  for (let f = 0; f < F; f++) named.push({ id: `finest group ${input.profileKeys[f]}`, members: Int32Array.of(f), invited: invited[f] });
+  const directOf = new Map<string, number[]>();
+  input.profileKeys.forEach((key, f) => {
+    const profile = parseProfileKey(key);
+    const add = (id: string) => (directOf.get(id) ?? directOf.set(id, []).get(id)!).push(f);
+    add(`direct in ${profile.unitId}`);
+    for (const [attribute, value] of Object.entries(profile.attributes)) add(`direct in ${profile.unitId} with ${attribute}=${value}`);
   });
+  for (const [id, list] of directOf) {
+    const members = Int32Array.from(list);
+    push(id, members);
+    named.push({ id, members, invited: sizeOf(members) });
+  }
+
+  // Differences of two nested named groups with 1..k-1 invitees between them.
+  const order = named.map((_, c) => c).sort((a, b) => named[a].invited - named[b].invited);
+  // One membership buffer, refilled for each outer group that needs it.
+  const buffer = new Uint8Array(F);
+  let filled = -1;
+  const bitsOf = (index: number) => {
+    if (filled !== index) {
+      if (filled >= 0) for (const f of named[filled].members) buffer[f] = 0;
+      for (const f of named[index].members) buffer[f] = 1;
+      filled = index;
+    }
+    return buffer;
+  };
   for (let i = 0; i < order.length; i++) {
-    const outer = cells[order[i]];
+    const outer = named[order[i]];
     for (let j = i - 1; j >= 0; j--) {
-      const inner = cells[order[j]];
+      const inner = named[order[j]];
       const gap = outer.invited - inner.invited;
       if (gap >= k) break;
-      if (gap <= 0) continue;
-      const bits = membership[order[i]];
+      if (gap <= 0 || inner.members.length >= outer.members.length) continue;
+      const bits = bitsOf(order[i]);
       if (!inner.members.every((f) => bits[f] === 1)) continue;
       push(`${outer.id} minus ${inner.id}`, minus(outer.members, [inner.members]));
     }

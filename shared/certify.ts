@@ -35,10 +35,20 @@ import {
   type Solution,
   type Visibility,
 } from './certify-lp.ts';
+import { applyMove, MoveFinder } from './certify-moves.ts';
 import { seededRandom } from './random.ts';
 
+/** The audit could not finish: a question no move or solver answered with nothing left to hide for it. */
+export class AuditGaveUpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditGaveUpError';
+  }
+}
+
 export interface AuditOptions {
-  solver: MilpSolver;
+  /** Without a solver, a question no move answers is a leak (hidden for, without proof: over-approximated). */
+  solver?: MilpSolver;
   /** Wall-clock budget; past it every open question is answered "pinned". */
   deadline: number;
   /** Rounds of random-objective solutions in the first pool. */
@@ -46,6 +56,8 @@ export interface AuditOptions {
   /** The largest program asked whole; beyond it, questions are asked in smaller scopes only (over-approximated). */
   maxVariables?: number;
   now?: () => number;
+  /** Re-check every move on the whole data set (tests): the audit itself relies on the move's local checks. */
+  checkMoves?: boolean;
 }
 
 export interface AuditResult {
@@ -61,6 +73,10 @@ export interface AuditResult {
   leaks: number;
   /** Whether some question was answered "pinned" without asking the whole program. */
   overApproximated: boolean;
+  /** Questions answered by a move (certify-moves.ts), without a solver. */
+  moves: number;
+  /** Questions answered "pinned" without any proof (no move, no solver asked): hidden for. */
+  unproven: number;
 }
 
 const DEFAULT_MAX_VARIABLES = 4_000;
@@ -98,16 +114,28 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     (bySignature.get(signature) ?? bySignature.set(signature, []).get(signature)!).push(c);
   });
   const sameAs = model.cells.map((cell) => bySignature.get(cell.members.join(','))!);
+  /**
+   * Whether the views show the cell's exact counts: a cell with 1..k−1 respondents or answers shows
+   * only "fewer than k" (results/describe.ts). The attack model takes every visible cell as exact (more
+   * than is shown: the safe side for finding leaks), but a unanimity may rest only on what is shown.
+   */
+  const shownExactly = (vector: number, c: number) => {
+    // A complement shows only n, shares and a rate (impact pages); its counts are a difference of
+    // two segments', which unanimousDifference covers when both are shown.
+    if (!visibility[vector][c] || model.cells[c].complementOf !== undefined) return false;
+    const n = cellValue(vector, -1, c);
+    return n === 0 || n >= k;
+  };
   /** Whether one visible group of k or more pins the quantity by sitting at a bound. */
   const unanimous = (q: Quantity) => {
     for (const c of containing[q.group]) {
       const cell = model.cells[c];
       if (cell.invited < k) continue;
-      if (visibility[0][c]) {
+      if (shownExactly(0, c)) {
         const responded = cellValue(0, -1, c);
         if (responded === 0 || (q.vector === 0 && responded === cell.invited)) return true;
       }
-      if (q.vector === 0 || !visibility[q.vector][c]) continue;
+      if (q.vector === 0 || !shownExactly(q.vector, c)) continue;
       const answered = cellValue(q.vector, -1, c);
       if (answered === 0) return true;
       const value = cellValue(q.vector, q.point, c);
@@ -116,12 +144,58 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     return false;
   };
 
+  const memberBits = new Map<number, Uint8Array>();
+  const bitsOf = (c: number) => {
+    let bits = memberBits.get(c);
+    if (!bits) {
+      bits = new Uint8Array(model.invited.length);
+      for (const f of model.cells[c].members) bits[f] = 1;
+      memberBits.set(c, bits);
+    }
+    return bits;
+  };
+  /**
+   * The same limit for a derived group: D = A \ B for visible cells B inside A, D of k or more
+   * holding the group, its count (A's minus B's) at a bound. The attacker test uses this definition.
+   */
+  const unanimousDifference = (q: Quantity, value: number) => {
+    const group = model.groups[q.group];
+    if (value !== 0 && value !== group.invited) return false;
+    const vectors = value === 0 && q.vector !== 0 ? [q.vector, 0] : [q.vector];
+    for (const vector of vectors) {
+      const point = vector === q.vector ? q.point : -1;
+      for (const a of containing[q.group]) {
+        if (!shownExactly(vector, a)) continue;
+        const whole = model.cells[a];
+        const inA = bitsOf(a);
+        const countA = cellValue(vector, point, a);
+        model.cells.forEach((part, b) => {
+          if (b === a || !shownExactly(vector, b) || whole.invited - part.invited < k || part.invited === 0) return;
+          if (value === 0 ? countA - cellValue(vector, point, b) !== 0 : countA - cellValue(vector, point, b) !== whole.invited - part.invited) return;
+          const inB = bitsOf(b);
+          for (const f of group.members) if (inB[f]) return;
+          for (const f of part.members) if (!inA[f]) return;
+          throw FOUND;
+        });
+      }
+    }
+    return false;
+  };
+  const FOUND = new Error('found');
+  const excusedByDifference = (i: number) => {
+    try {
+      return unanimousDifference(quantities[i], truthOf[i]);
+    } catch (error) {
+      if (error === FOUND) return true;
+      throw error;
+    }
+  };
+
   let solves = 0;
   let unresolved = 0;
   const pending = new Set<number>();
   const allowed = new Set<number>();
   quantities.forEach((q, i) => (unanimous(q) ? allowed.add(i) : pending.add(i)));
-  const unanimity = allowed.size;
   const clearWith = (solution: Solution) => {
     for (const i of pending) if (quantityValue(model, solution, quantities[i]) !== truthOf[i]) pending.delete(i);
   };
@@ -144,6 +218,7 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     const ask = (integer: boolean) => {
       const remaining = (options.deadline - now()) / 1000;
       if (remaining <= 0) return { status: 'unknown' as const };
+      if (!options.solver) return { status: 'unknown' as const };
       solves++;
       return options.solver.solve(writeLp(model, visibility, objective, extra, integer, scope), { timeLimitSeconds: remaining });
     };
@@ -167,7 +242,7 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     return free * perProfile;
   };
   const full = fullScope(model);
-  const fullAllowed = variablesIn(full) <= (options.maxVariables ?? DEFAULT_MAX_VARIABLES);
+  const fullAllowed = options.solver !== undefined && variablesIn(full) <= (options.maxVariables ?? DEFAULT_MAX_VARIABLES);
   const allProfiles = full.profiles;
   const onlyStatement = (vector: number) => model.statements.map((_, s) => vector === s + 1);
   /** Finest groups in the group's units and the units next to them (parent, children, siblings). */
@@ -216,7 +291,7 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
   };
   const solveRelaxation = (extra: Parameters<typeof writeLp>[3]): Solution | 'infeasible' | undefined => {
     const remaining = (options.deadline - now()) / 1000;
-    if (remaining <= 0) return undefined;
+    if (remaining <= 0 || !options.solver) return undefined;
     solves++;
     const relaxed = options.solver.solve(writeLp(model, visibility, zero, extra, false, full), { timeLimitSeconds: remaining });
     if (relaxed.status === 'infeasible') return 'infeasible';
@@ -248,7 +323,34 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       }
     }
   };
-  refreshPool(options.poolSize ?? 2);
+  const finder = new MoveFinder(model, visibility);
+  let moves = 0;
+  let unproven = 0;
+  /** Answer every open question a move answers (certify-moves.ts); grouped so each group's membership is built once. */
+  const clearByMoves = () => {
+    finder.refresh(visibility);
+    const byGroup = new Map<number, number[]>();
+    for (const i of pending) (byGroup.get(quantities[i].group) ?? byGroup.set(quantities[i].group, []).get(quantities[i].group)!).push(i);
+    const inside = new Uint8Array(F);
+    for (const [g, list] of byGroup) {
+      const members = model.groups[g].members;
+      for (const f of members) inside[f] = 1;
+      for (const i of list) {
+        const move = finder.find(quantities[i], members, inside);
+        if (!move) continue;
+        if (options.checkMoves) {
+          const moved = applyMove(model, move);
+          if (!isFeasible(model, visibility, moved) || quantityValue(model, moved, quantities[i]) === truthOf[i])
+            throw new Error(`a move for ${model.groups[g].name} is not a witness`);
+        }
+        pending.delete(i);
+        moves++;
+      }
+      for (const f of members) inside[f] = 0;
+    }
+  };
+  clearByMoves();
+  if (options.solver) refreshPool(options.poolSize ?? 2);
   for (;;) {
     if (now() >= options.deadline && pending.size > 0) {
       // Out of time: every open question is answered "pinned", and every visible cell but the
@@ -267,7 +369,10 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       break;
     }
     rounds++;
-    if (rounds > 1) refreshPool(1);
+    if (rounds > 1) {
+      clearByMoves();
+      if (options.solver) refreshPool(1);
+    }
     // One leak per group per round: the rest of its questions wait for the cell hidden for it.
     const leaks: number[] = [];
     const leaking = new Set<number>();
@@ -276,6 +381,19 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       const q = quantities[i];
       const v0 = truthOf[i];
       const upper = groupUpper(model, q);
+      if (excusedByDifference(i)) {
+        pending.delete(i);
+        allowed.add(i);
+        continue;
+      }
+      if (!options.solver) {
+        // No solver: a question no move answers is taken as pinned, without proof.
+        unproven++;
+        overApproximated = true;
+        leaks.push(i);
+        leaking.add(q.group);
+        continue;
+      }
       let witness: Solution | undefined;
       if (v0 > 0) witness = witnessFor(q, '<=', v0 - 1);
       if (!witness && v0 < upper) witness = witnessFor(q, '>=', v0 + 1);
@@ -322,18 +440,18 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
         hiddenNow.add(model.root);
         break;
       }
-      if (hiddenNow.size === 0) throw new Error('a leak no hiding can close');
+      if (hiddenNow.size === 0) throw new AuditGaveUpError('a question nothing left to hide answers');
     }
     // Only open questions need asking again; a unanimity that rested on a hidden cell is a question now.
     for (const i of [...allowed]) {
-      if (!unanimous(quantities[i])) {
+      if (!unanimous(quantities[i]) && !excusedByDifference(i)) {
         allowed.delete(i);
         pending.add(i);
       }
     }
     if (!isFeasible(model, visibility, truth)) throw new Error('the true counts no longer fit the published ones');
   }
-  return { hidden, quantities: quantities.length, unanimity, rounds, solves, unresolved, leaks: leaksFound, overApproximated };
+  return { hidden, quantities: quantities.length, unanimity: allowed.size, rounds, solves, unresolved, leaks: leaksFound, overApproximated, moves, unproven };
 }
 
 /** The largest value the quantity can take: everyone invited in the group. */

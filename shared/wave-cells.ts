@@ -3,7 +3,7 @@
  * and responded counts and each statement's point counts, with the confidentiality decision made
  * once over the whole segment set for every count vector (invited, responded, each statement).
  */
-import { auditModel } from './certify.ts';
+import { AuditGaveUpError, auditModel } from './certify.ts';
 import type { Certificate } from './certify-certificate.ts';
 import type { MilpSolver } from './certify-lp.ts';
 import { buildCertifyModel } from './certify-model.ts';
@@ -44,7 +44,7 @@ export interface WaveCellsInput {
   statements: readonly CountedStatement[];
   tally: Tally;
   /** The integer-programming audit (issue 9); without it only the algebraic rules run and the certificate says so. */
-  audit?: { solver: MilpSolver; budgetMs?: number; now?: () => number; maxVariables?: number };
+  audit?: { solver?: MilpSolver; budgetMs?: number; now?: () => number; maxVariables?: number; checkMoves?: boolean };
 }
 
 export interface WaveCellsResult {
@@ -52,8 +52,14 @@ export interface WaveCellsResult {
   certificate: Certificate;
 }
 
-/** The time a close gives the audit before it answers every open question "pinned" (and hides). */
+/** The time the audit gets by default before it answers every open question "pinned" (and hides). */
 export const AUDIT_BUDGET_MS = 40_000;
+
+/**
+ * The time a close gives the audit: it runs synchronously, so the run's lease heartbeat waits for
+ * it; a third of the default lease (60 s) leaves room for the rest of the stage.
+ */
+export const CLOSE_AUDIT_BUDGET_MS = 20_000;
 
 /**
  * The largest attacker's program (finest groups × (1 + scale points over all statements)) the
@@ -155,7 +161,10 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   const finestGroups = new Set([...input.invitees.map((entry) => profileKey(entry.profile)), ...Object.keys(input.tally)]).size;
   const pointsOf = (id: string) => new Set(Object.values(input.tally).flatMap((entry) => Object.keys(entry.statements[id] ?? {}))).size;
   const variables = finestGroups * (1 + statements.reduce((sum, statement) => sum + pointsOf(statement.id), 0));
-  const audit = input.audit && variables <= (input.audit.maxVariables ?? AUDIT_MAX_VARIABLES) ? input.audit : undefined;
+  const audit = input.audit;
+  // The solver is asked only where the whole program is small enough to answer in the budget;
+  // elsewhere a question no move answers is hidden for without proof (over-approximated).
+  const solver = audit?.solver && variables <= (audit.maxVariables ?? AUDIT_MAX_VARIABLES) ? audit.solver : undefined;
   const model = audit ? buildCertifyModel({ ...input, segments: input.segments.map(stripInvited) }) : undefined;
   // Vector 0 is responded, 1 + s statement s, as in the model.
   const get = (vector: number, cell: SegmentCell) => (vector === 0 ? cell.respondedVisible : cell.statements[statements[vector - 1].id].visible);
@@ -180,12 +189,31 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   if (audit && model) {
     overApproximations.push('exact-counts');
     if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
-    const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (get(vector, cell) ? 1 : 0)));
+    // A responded count shows only beside its invited count (results/describe.ts, participation).
+    const shown = (vector: number, cell: SegmentCell) => get(vector, cell) && (vector !== 0 || cell.invitedVisible);
+    const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (shown(vector, cell) ? 1 : 0)));
     const now = audit.now ?? Date.now;
-    result = auditModel(model, visibility, { solver: audit.solver, deadline: started + (audit.budgetMs ?? AUDIT_BUDGET_MS), now });
-    for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
-    if (result.unresolved > 0) overApproximations.push('budget');
-    if (result.overApproximated) overApproximations.push('neighbourhoods');
+    try {
+      result = auditModel(model, visibility, {
+        solver,
+        deadline: started + (audit.budgetMs ?? AUDIT_BUDGET_MS),
+        now,
+        checkMoves: audit.checkMoves,
+      });
+    } catch (error) {
+      if (!(error instanceof AuditGaveUpError)) throw error;
+    }
+    if (result && result.unresolved === 0) {
+      for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
+      if (result.unproven > 0) overApproximations.push('no-proof');
+      else if (result.overApproximated) overApproximations.push('neighbourhoods');
+    } else {
+      // The audit did not finish in its budget (or gave up). Its sound fallback, hiding every cell
+      // the open questions touch, hid 95% of the demo: useless. The close keeps the equality rules'
+      // cells instead and its certificate says plainly that the audit did not certify them.
+      result = undefined;
+      overApproximations.splice(0, overApproximations.length, 'no-solver', 'budget');
+    }
   } else overApproximations.push('no-solver');
 
   const hidden = { belowK: 0, differencing: 0, audit: result?.hidden.length ?? 0 };
@@ -201,11 +229,11 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     k,
     method: overApproximations.includes('no-solver')
       ? 'rules-only'
-      : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods')
+      : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods' || item === 'no-proof')
         ? 'over-approximated'
         : 'exact',
     overApproximations,
-    solver: input.audit?.solver.name ?? 'none',
+    solver: solver ? `moves, then ${solver.name}` : audit ? 'moves (no solver)' : 'none',
     checked: {
       finestGroups,
       smallGroups: model?.groups.filter((group) => group.kind === 'small').length ?? 0,
@@ -218,6 +246,8 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     leaks: result?.leaks ?? 0,
     rounds: result?.rounds ?? 0,
     solves: result?.solves ?? 0,
+    moves: result?.moves ?? 0,
+    unproven: result?.unproven ?? 0,
     ms: Math.max(0, (input.audit?.now ?? Date.now)() - started),
   };
   return { cells, certificate };
@@ -228,13 +258,15 @@ function emptyCertificate(input: WaveCellsInput, started: number): Certificate {
     k: input.k,
     method: 'exact',
     overApproximations: [],
-    solver: input.audit?.solver.name ?? 'none',
+    solver: input.audit?.solver?.name ?? 'none',
     checked: { finestGroups: 0, smallGroups: 0, countGroups: 0, quantities: 0, cells: 0 },
     hidden: { belowK: 0, differencing: 0, audit: 0 },
     unanimity: 0,
     leaks: 0,
     rounds: 0,
     solves: 0,
+    moves: 0,
+    unproven: 0,
     ms: Math.max(0, (input.audit?.now ?? Date.now)() - started),
   };
 }

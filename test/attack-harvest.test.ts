@@ -3,56 +3,62 @@
  * organization built to be hard to protect (small units, people directly in parent units,
  * unit × attribute cells just above k, skipped statements) and solves them as an integer program.
  * No count of any group of 1..k−1 invitees it can name may come out pinned to one value, except
- * what one published group of k or more gives away by answering unanimously.
+ * the stated limit (README, "Privacy"): what a group of k or more, published or the difference of
+ * two published nested groups, gives away by sitting at a bound (nobody in it / all of it).
  *
- * Until the close certifies its cells against this attacker (the wave's certificate has a method
- * other than `rules-only`: the integer-programming audit ran), the same attacker must find
- * derivations: that shows it has teeth, and that the equality rules alone are not enough (issue 9
- * is open until the audit runs in the close). It stops after a few to keep `npm test` short.
- * `npm run bench -- attack` runs it on larger organizations.
+ * The same attacker against the same organization closed with the audit off (equality rules
+ * only) must find derivations: that shows it has teeth, and what the audit prevents. It stops
+ * after a few to keep `npm test` short; `npm run bench -- attack` runs it on larger organizations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
-import {
-  attack,
-  describePin,
-  generateOrganization,
-  harvestEverything,
-  runHarvestOrg,
-  SMALL_ORG,
-  summarize,
-  type HarvestOrg,
-} from './helpers/harvest-attack.ts';
+import { attack, describePin, generateOrganization, harvestEverything, runHarvestOrg, SMALL_ORG, summarize, type OrgShape } from './helpers/harvest-attack.ts';
 
-let rt: TestRuntime;
-let org: HarvestOrg;
+const runtimes: TestRuntime[] = [];
+afterAll(async () => {
+  await Promise.all(runtimes.map((rt) => rt.stop()));
+});
+
+/** Close two waves of the organization with the audit on or off, harvest everything, attack. */
+async function harvestAndAttack(shape: OrgShape, audit: 'on' | 'off') {
+  const rt = await startTestRuntime();
+  runtimes.push(rt);
+  rt.deps.confidentialityAudit = audit;
+  // Room for the audit on a loaded test machine: out of budget, a close keeps the rules-only cells.
+  rt.deps.timing.closeAuditBudgetMs = 120_000;
+  const org = await runHarvestOrg(rt, generateOrganization(shape), { k: 5, waves: 2, seed: shape.seed });
+  const waves = await Promise.all(org.waveIds.map(async (id) => (await (await rt.staff(`/api/waves/${id}`)).json()) as { certificate?: { method: string } }));
+  const started = performance.now();
+  const harvest = await harvestEverything(rt, org);
+  const harvested = performance.now();
+  const report = await attack(org, harvest, audit === 'on' ? {} : { stopAfter: 5 });
+  console.log(
+    `attack-harvest seed ${shape.seed}, audit ${audit}: harvest ${Math.round(harvested - started)} ms, attack ${Math.round(performance.now() - harvested)} ms\n${summarize(report)}`,
+  );
+  for (const pin of report.derivations.slice(0, 12)) console.log(`  ${describePin(org, pin)}`);
+  return { org, report, methods: waves.map((wave) => wave.certificate?.method) };
+}
+
+// Seed 9 is the organization of the issue's report. (Seed 21 with more people directly in parent
+// units still shows 11 derivations that everyone directly in a department responded: open, see README.)
+const SHAPES: OrgShape[] = [SMALL_ORG];
 
 describe('the harvesting attacker, through HTTP', () => {
-  beforeAll(async () => {
-    rt = await startTestRuntime();
-    org = await runHarvestOrg(rt, generateOrganization(SMALL_ORG), { k: 5, waves: 2, seed: SMALL_ORG.seed });
-  }, 120_000);
-  afterAll(async () => {
-    await rt?.stop();
-  });
+  it.each(SHAPES.map((shape) => [shape.seed, shape] as const))(
+    'works out nothing about any group of 1..k−1 beyond the unanimity limit (seed %i)',
+    async (_seed, shape) => {
+      const { org, report, methods } = await harvestAndAttack(shape, 'on');
+      expect(methods.every((method) => method === 'exact' || method === 'over-approximated')).toBe(true);
+      // Certification hides much of a small organization; what is left must still be a real harvest.
+      expect(report.numbers).toBeGreaterThan(300);
+      expect(report.derivations.map((pin) => describePin(org, pin))).toEqual([]);
+    },
+    240_000,
+  );
 
-  it('works out nothing about any group of 1..k−1 from everything published', async () => {
-    const waves = await Promise.all(org.waveIds.map(async (id) => (await (await rt.staff(`/api/waves/${id}`)).json()) as { certificate?: { method: string } }));
-    const certified = waves.every((wave) => wave.certificate !== undefined && wave.certificate.method !== 'rules-only');
-    const started = performance.now();
-    const harvest = await harvestEverything(rt, org);
-    const harvested = performance.now();
-    const report = await attack(org, harvest, certified ? {} : { stopAfter: 5 });
-    console.log(
-      `attack-harvest (${certified ? 'certified' : 'rules only: stopping after 5'}): harvest ${Math.round(harvested - started)} ms, attack ${Math.round(performance.now() - harvested)} ms\n${summarize(report)}`,
-    );
-    for (const pin of report.derivations.slice(0, 12)) console.log(`  ${describePin(org, pin)}`);
-    // Certification hides much of a small organization; what is left must still be a real harvest.
-    expect(report.numbers).toBeGreaterThan(300);
-    if (!certified) {
-      expect(report.derivations.length).toBeGreaterThan(0);
-      return;
-    }
-    expect(report.derivations.map((pin) => describePin(org, pin))).toEqual([]);
-  }, 180_000);
+  it('with the audit off (equality rules only), finds derivations about small groups', async () => {
+    const { report, methods } = await harvestAndAttack(SMALL_ORG, 'off');
+    expect(methods).toEqual(['rules-only', 'rules-only']);
+    expect(report.derivations.filter((pin) => pin.kind === 'answer' || pin.kind === 'none-answered').length).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -60,10 +60,16 @@ export async function buildComments(deps: AppDeps, waveId: string, query: { stat
     waveId,
     unitSegments.map((segment) => segment.id),
   );
+  // A unit's comment list shows how many in it commented. Where the audit certified the wave, that
+  // count is the comment statement's cell and must be one it left visible (the attacker test shows
+  // comment counts pinning small groups otherwise); a rules-only wave keeps the rule above.
+  const audited = context.wave.certificate !== undefined && context.wave.certificate.method !== 'rules-only';
+  const textStatements = (context.wave.statements ?? []).filter((statement) => statement.scale === 'text').map((statement) => statement.id);
   const readable = readableUnits(context, (unitId) => {
     const cell = cells.get(unitSegmentId(unitId));
     if (!cell) return 0;
-    return cell.invitedVisible && cell.respondedVisible ? cell.responded : undefined;
+    const commentsCertified = !audited || textStatements.every((id) => cell.statements[id]?.visible !== false);
+    return cell.invitedVisible && cell.respondedVisible && commentsCertified ? cell.responded : undefined;
   });
   const units = [...readable]
     .filter((unitId) => mayRead(reader, context, unitSegmentId(unitId)))

@@ -22,7 +22,8 @@ import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
 import { createHash } from 'node:crypto';
 import { parseProfileKey, profileKey, type Profile } from '../../shared/org.ts';
 import { addToTally, mergeTallies, type CountedStatement, type Tally } from '../../shared/tally.ts';
-import { certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
+import { CLOSE_AUDIT_BUDGET_MS, certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
+import { loadMilpSolver } from '../certify-solver.ts';
 import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
@@ -183,8 +184,9 @@ class CloseRun {
     const tally = mergeTallies(shards.map((shard) => shard.tally));
     const respondents = Object.values(tally).reduce((sum, entry) => sum + entry.respondents, 0);
     if (respondents !== wave.acknowledged) throw new CloseInvariantError(wave.id, `counted ${respondents} responses for ${wave.acknowledged} acknowledged`);
-    // The integer-programming audit (shared/certify.ts) is not run here yet: on a 400-person wave it
-    // needs minutes, longer than the close's lease; the certificate says 'rules-only'.
+    // The confidentiality audit (shared/certify.ts) runs before any cell is stored, so no view can
+    // read an uncertified number. It is synchronous and bounded by CLOSE_AUDIT_BUDGET_MS, well
+    // under the lease (its heartbeat cannot run meanwhile); past it, open questions are hidden for.
     const { cells, certificate } = certifyWaveCells({
       k: wave.k,
       units: snapshot.units,
@@ -192,6 +194,9 @@ class CloseRun {
       segments: snapshot.segments,
       statements,
       tally,
+      ...(this.deps.confidentialityAudit === 'off'
+        ? {}
+        : { audit: { solver: await loadMilpSolver(), budgetMs: this.deps.timing.closeAuditBudgetMs ?? CLOSE_AUDIT_BUDGET_MS } }),
     });
     await this.checkLease();
     await putCountedCells(this.store, wave.id, cells);

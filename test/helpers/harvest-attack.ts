@@ -205,7 +205,8 @@ export async function runHarvestOrg(rt: TestRuntime, rows: PersonRow[], opts: { 
     expect((await rt.staff(`/api/waves/${waveId}/open`, { method: 'POST' })).status).toBe(202);
     await rt.jobsIdle();
     const t: Truth = { responded: directory.groups.map(() => 0), commented: directory.groups.map(() => 0), counts: directory.groups.map(() => ({})) };
-    for (const message of rt.mail.slice(before)) {
+    // By recipient, not by send order (mail goes out in parallel batches): the same seed gives everyone the same answers.
+    for (const message of rt.mail.slice(before).sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
       const answer = answersOf(random);
       if (!answer) continue;
       const token = /\/r#([A-Za-z0-9_-]{43})/.exec(message.text)![1];
@@ -839,26 +840,45 @@ function merge(terms: Term[]): Term[] {
 }
 
 /**
- * A pin that one published group of k or more gives away by itself, which no tool can prevent:
- * the group published 0 for a set of points holding p ("nobody answered p"), or its responded or
- * answered count equals 0 or its invited count. Larger groups than the pinned one only.
+ * The stated limit (README, "Privacy"), the same definition the close's audit uses: a group D of k
+ * or more invitees that is published, or is the difference A \ B of two published groups with B
+ * inside A (its count is then the difference of theirs), gives away its own count when it sits at
+ * a bound: nobody in D responded / answered / chose p (0), or everyone in D responded (all its
+ * invitees). That tells the same about every member, and no tool can prevent it short of hiding D.
+ * A pin of a smaller group G inside such a D, with the same value at the same bound, is that limit.
  */
 function followsFromUnanimity(org: HarvestOrg, facts: Fact[], pin: Pin, quantity: Quantity): boolean {
-  const inside = (fact: Fact) => fact.members.length > pin.members.length && pin.members.every((g) => fact.members.includes(g));
   const invitedOf = (members: number[]) => members.reduce((sum, g) => sum + org.directory.invited[g], 0);
-  return facts.some((fact) => {
-    if (fact.lower !== fact.upper || !inside(fact) || invitedOf(fact.members) < org.k) return false;
+  if (pin.value !== 0 && pin.value !== invitedOf(pin.members)) return false;
+  // Which published counts of D bound the pinned one: the same count; at 0 also any count holding
+  // it (responded holds every answer, a set of points holds each of them).
+  const covers = (fact: Fact) => {
+    if (fact.lower !== fact.upper) return false;
+    if (pin.value !== 0) return JSON.stringify(fact.quantity) === JSON.stringify(quantity);
+    if (fact.quantity.kind === 'responded') return true;
     if (quantity.kind !== fact.quantity.kind) return false;
     if (quantity.kind === 'points' && fact.quantity.kind === 'points') {
       if (quantity.statement !== fact.quantity.statement) return false;
       const weights = fact.quantity.weights;
-      const covers = Object.keys(quantity.weights).every((point) => (weights[Number(point)] ?? 0) > 0);
-      const positive = Object.values(weights).every((weight) => weight >= 0);
-      return pin.value === 0 && fact.lower === 0 && covers && positive;
+      return Object.keys(quantity.weights).every((point) => (weights[Number(point)] ?? 0) > 0) && Object.values(weights).every((weight) => weight >= 0);
     }
-    if (pin.value === 0) return fact.lower === 0;
-    return pin.value === invitedOf(pin.members) && fact.lower === invitedOf(fact.members);
-  });
+    return true;
+  };
+  const sameWeights = (a: Fact, b: Fact) => JSON.stringify(a.quantity) === JSON.stringify(b.quantity);
+  const candidates = facts.filter((fact) => covers(fact) && pin.members.every((g) => fact.members.includes(g)));
+  for (const whole of candidates) {
+    // D = whole itself.
+    const value = (members: number[], count: number) => (pin.value === 0 ? count === 0 : count === invitedOf(members));
+    if (invitedOf(whole.members) >= org.k && value(whole.members, whole.lower)) return true;
+    // D = whole minus a published part that leaves G inside D.
+    for (const part of facts) {
+      if (!covers(part) || !sameWeights(whole, part) || part.members.length >= whole.members.length) continue;
+      if (pin.members.some((g) => part.members.includes(g)) || !part.members.every((g) => whole.members.includes(g))) continue;
+      const rest = whole.members.filter((g) => !part.members.includes(g));
+      if (invitedOf(rest) >= org.k && value(rest, whole.lower - part.lower)) return true;
+    }
+  }
+  return false;
 }
 
 /** One line per derivation, for the report. */

@@ -308,11 +308,11 @@ const en = {
   verdictSmaller: 'Real but smaller than hoped',
   certificateHeading: 'Confidentiality certificate',
   certificateExact:
-    'Every published number of this wave was attacked as an analyst would, combining them all with integer programming ({solver}): no count of any group of 1 to {small} people, and no “nobody in it answered …”, can be worked out.',
+    'Every published number of this wave was attacked as an analyst would, combining them all with their bounds and integrality ({solver}): no count of any group of 1 to {small} people the directory names (finest groups, people directly in a unit, differences of published groups), and no “nobody in it answered …”, can be worked out, except what a group of k or more, shown or the difference of two shown groups, gives away by all answering alike.',
   certificateOver:
-    'Every published number of this wave was attacked with integer programming ({solver}); where a question could not be settled, cells were hidden rather than shown.',
+    'Every published number of this wave was attacked as an analyst would ({solver}); where a question could not be settled (no small exact change of the counts found, no solver asked), cells were hidden rather than shown. The same limit applies: a group of k or more that all answer alike gives that away.',
   certificateRules:
-    'The integer-programming audit did not run on this close (today it is too slow to run inside one): only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
+    'The audit did not finish within this close’s time budget (dense organizations with many groups of 1 to 4 people need longer today): only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
   certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
   certificateHidden: 'Hidden: {belowK} for fewer than k, {differencing} by the equality rules, {audit} by the audit.',
   certificateUnanimity: '{unanimity} counts are given away only because a group of k or more answered unanimously: no survey tool can prevent that.',
@@ -627,11 +627,11 @@ const sv: Record<MessageKey, string> = {
   verdictSmaller: 'Verklig men mindre än man hoppats',
   certificateHeading: 'Konfidentialitetsintyg',
   certificateExact:
-    'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med heltalsprogrammering ({solver}): ingen siffra för någon grupp på 1 till {small} personer, och inget ”ingen i gruppen svarade …”, går att räkna ut.',
+    'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med sina gränser och heltalsvillkor ({solver}): ingen siffra för någon grupp på 1 till {small} personer som katalogen namnger (minsta grupper, de som sitter direkt i en enhet, skillnader mellan publicerade grupper), och inget ”ingen i gruppen svarade …”, går att räkna ut, utom det en grupp på k eller fler, visad eller skillnaden mellan två visade grupper, avslöjar genom att alla svarar lika.',
   certificateOver:
-    'Varje publicerad siffra för den här omgången har angripits med heltalsprogrammering ({solver}); där en fråga inte kunde avgöras doldes celler i stället för att visas.',
+    'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra ({solver}); där en fråga inte kunde avgöras (ingen liten exakt ändring av antalen hittades, ingen lösare tillfrågades) doldes celler i stället för att visas. Samma gräns gäller: en grupp på k eller fler som alla svarar lika avslöjar det.',
   certificateRules:
-    'Granskningen med heltalsprogrammering kördes inte vid den här stängningen (i dag är den för långsam för att köras i en stängning): bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
+    'Granskningen blev inte klar inom stängningens tidsgräns (täta organisationer med många grupper på 1 till 4 personer behöver längre tid i dag): bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
   certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
   certificateHidden: 'Dolda: {belowK} för färre än k, {differencing} av likhetsreglerna, {audit} av granskningen.',
   certificateUnanimity: '{unanimity} antal avslöjas bara för att en grupp på k eller fler svarade enhälligt: det kan inget enkätverktyg förhindra.',
