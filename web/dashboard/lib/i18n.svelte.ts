@@ -157,6 +157,7 @@ const en = {
   healthRed: 'Red',
   healthYellow: 'Yellow',
   healthGreen: 'Green',
+  percentGreen: '% green',
   enpsWords: 'share of promoters (9–10)',
   printedFooter:
     '{wave} · {group} · printed {date} · results are shown only for groups of at least {k} people who answered; numbers that would reveal a smaller group are hidden.',
@@ -476,6 +477,7 @@ const sv: Record<MessageKey, string> = {
   healthRed: 'Röd',
   healthYellow: 'Gul',
   healthGreen: 'Grön',
+  percentGreen: '% gröna',
   enpsWords: 'andel ambassadörer (9–10)',
   printedFooter:
     '{wave} · {group} · utskriven {date} · resultat visas bara för grupper med minst {k} svarande; siffror som skulle avslöja en mindre grupp döljs.',
