@@ -2,31 +2,16 @@
  * History routing: real paths (`/waves/w1/compare`) that the server answers with index.html.
  * Links are plain <a href>; one click handler turns same-origin clicks into pushState.
  */
+import { ROUTES } from './routes.ts';
+
 export interface Route {
   name: string;
   params: Record<string, string>;
 }
 
-const PATTERNS: [string, RegExp][] = [
-  ['signin', /^\/signin$/],
-  ['surveys', /^\/$/],
-  ['wave', /^\/waves\/([^/]+)$/],
-  ['compare', /^\/compare$/],
-  ['heatmap', /^\/waves\/([^/]+)\/heatmap$/],
-  ['trend', /^\/surveys\/([^/]+)\/trend$/],
-  ['initiatives', /^\/initiatives$/],
-  ['impact', /^\/initiatives\/([^/]+)$/],
-  ['planner', /^\/planner$/],
-  ['roster', /^\/admin\/directory$/],
-  ['statements', /^\/admin\/statements$/],
-  ['manage', /^\/admin\/surveys$/],
-  ['import', /^\/admin\/import$/],
-  ['grants', /^\/admin\/grants$/],
-];
-
 /** Which page a path shows, with the path's id as `params.id`; unknown paths are `not-found`. */
 export function matchRoute(pathname: string): Route {
-  for (const [name, pattern] of PATTERNS) {
+  for (const [name, pattern] of ROUTES) {
     const match = pattern.exec(pathname);
     if (match) return { name, params: match[1] ? { id: decodeURIComponent(match[1]) } : {} };
   }
