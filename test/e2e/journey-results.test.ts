@@ -32,6 +32,8 @@ async function visit(path: string, heading: string | RegExp): Promise<void> {
 /** The demo's annual survey on the surveys page (other browser tests add 2015 waves of their own). */
 const annualSurvey = () => page.locator('section', { has: page.getByRole('heading', { level: 2, name: /Annual survey/ }) });
 const ownSurvey = () => page.locator('section', { has: page.getByRole('heading', { level: 2, name: SURVEY }) });
+/** One wave's row on the admin surveys page, with its job's outcome. */
+const waveRow = (wave: string) => ownSurvey().locator('li', { has: page.getByRole('link', { name: wave, exact: true }) });
 
 /** Download what a CSV button gives and return its text. */
 async function downloadCsv(button: Locator): Promise<string> {
@@ -90,10 +92,8 @@ async function answerAndClose(wave: string, links: string[], answers: (index: nu
   await ownSurvey()
     .getByRole('button', { name: `Close ${wave}` })
     .click();
-  await page.getByText('Close: done.').waitFor({ timeout: 120_000 });
-  await ownSurvey()
-    .getByRole('button', { name: `Close ${wave}` })
-    .waitFor({ state: 'detached' });
+  // The wave's own row: an earlier wave's "Close: done." stays on the page.
+  await waveRow(wave).getByText('Close: done.').waitFor({ timeout: 120_000 });
 }
 
 /** The fill colors a PDF paints (its content streams inflated), as 0–255 RGB triples. */
@@ -233,14 +233,14 @@ describe('journey 6: reading and sharing results', () => {
     };
     await createDraft('First');
     await ownSurvey().getByRole('button', { name: 'Open First' }).click();
-    await page.getByText('Open: done.').waitFor({ timeout: 90_000 });
+    await waveRow('First').getByText('Open: done.').waitFor({ timeout: 90_000 });
     await expect.poll(() => readLinks().length, { timeout: 60_000 }).toBe(40);
     await answerAndClose('First', readLinks(), (index) => ({ 'mgmt-expectations': (index % 5) + 1, [CHOICE]: ['o1', 'o2', 'o3'][index % 3] }));
     // A second wave where management's expectations became clear to everyone, then a drafted third.
     await createDraft('Second');
     const before = new Set(readLinks());
     await ownSurvey().getByRole('button', { name: 'Open Second' }).click();
-    await page.getByText('Open: done.').waitFor({ timeout: 90_000 });
+    await waveRow('Second').getByText('Open: done.').waitFor({ timeout: 90_000 });
     await expect.poll(() => readLinks().length, { timeout: 60_000 }).toBe(80);
     await answerAndClose(
       'Second',
