@@ -18,7 +18,7 @@ import { DESKTOP, expectNoAxeViolations, launchBrowser, saveScreenshot } from '.
 const suffix = Date.now().toString(36);
 const SURVEY = `Results journey ${suffix}`;
 const CHOICE = `re-e2e-commute-${suffix}`;
-const CHOICE_TEXT = `How do you usually get to work? (${suffix})`;
+const CHOICE_TEXT = `Which way do you travel in? (${suffix})`;
 const GREY = 'rgb(241, 241, 244)';
 
 let browser: Browser;
