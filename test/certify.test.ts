@@ -46,7 +46,7 @@ async function close(org: GeneratedOrg, respondents: Respondent[], statements: C
     segments,
     statements,
     tally,
-    ...(mode === 'certified' ? { audit: { solver, budgetMs: 60_000 } } : {}),
+    ...(mode === 'certified' ? { audit: { solver, budgetMs: 60_000, checkMoves: true } } : {}),
   });
   if (mode === 'before') {
     const plain = segments.map(({ invited: _invited, ...segment }) => segment as Segment);
