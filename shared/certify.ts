@@ -333,6 +333,8 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     for (const i of pending) (byGroup.get(quantities[i].group) ?? byGroup.set(quantities[i].group, []).get(quantities[i].group)!).push(i);
     const inside = new Uint8Array(F);
     for (const [g, list] of byGroup) {
+      // Out of time: what is left stays open, and the caller's budget check answers it.
+      if (now() >= options.deadline) return;
       const members = model.groups[g].members;
       for (const f of members) inside[f] = 1;
       for (const i of list) {

@@ -44,7 +44,7 @@ export interface WaveCellsInput {
   statements: readonly CountedStatement[];
   tally: Tally;
   /** The integer-programming audit (issue 9); without it only the algebraic rules run and the certificate says so. */
-  audit?: { solver?: MilpSolver; budgetMs?: number; now?: () => number; maxVariables?: number; checkMoves?: boolean };
+  audit?: { solver?: MilpSolver; budgetMs?: number; now?: () => number; maxVariables?: number; maxProgram?: number; checkMoves?: boolean };
 }
 
 export interface WaveCellsResult {
@@ -70,6 +70,9 @@ export const CLOSE_AUDIT_BUDGET_MS = 20_000;
  * (`method: 'rules-only'`); see the README's privacy paragraph.
  */
 export const AUDIT_MAX_VARIABLES = 4_000;
+
+/** The largest attacker's program (same measure) a close audits at all; see `certify`. */
+export const AUDIT_MAX_PROGRAM = 15_000;
 
 /** Every segment's and every complement's cell for a closed wave (the certificate aside). */
 export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
@@ -161,7 +164,10 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   const finestGroups = new Set([...input.invitees.map((entry) => profileKey(entry.profile)), ...Object.keys(input.tally)]).size;
   const pointsOf = (id: string) => new Set(Object.values(input.tally).flatMap((entry) => Object.keys(entry.statements[id] ?? {}))).size;
   const variables = finestGroups * (1 + statements.reduce((sum, statement) => sum + pointsOf(statement.id), 0));
-  const audit = input.audit;
+  // Beyond AUDIT_MAX_PROGRAM the audit cannot finish in a close's budget today (the demo, 133
+  // finest groups × 31 statements, needed more than 20 s; 10,000 people did not finish building in
+  // minutes): such a close keeps the equality rules' cells at once, and its certificate says so.
+  const audit = input.audit && variables <= (input.audit.maxProgram ?? AUDIT_MAX_PROGRAM) ? input.audit : undefined;
   // The solver is asked only where the whole program is small enough to answer in the budget;
   // elsewhere a question no move answers is hidden for without proof (over-approximated).
   const solver = audit?.solver && variables <= (audit.maxVariables ?? AUDIT_MAX_VARIABLES) ? audit.solver : undefined;
