@@ -214,8 +214,12 @@ describe('a run that lost its lease', () => {
       const before = await getWave(rt.deps.store, waveId);
       frozen.thaw();
       await first.settled();
-      // What it had in flight when it froze may land (the same items and contents the owner writes); it issues nothing after.
-      expect(frozen.writesAfterThaw).toEqual([]);
+      // What it had in flight when it froze may land (the same items and contents the owner writes); it issues nothing after,
+      // except the rest of a multi-request write that was in flight: a shard's counts (head or chunks, the same value) or a
+      // strip batch (the same markers). A write to an invitation, a response, a cell or the wave is never among them.
+      const issued = frozen.writesAfterThaw.filter((write) => !/^((Put|Delete)Command CLOSE#\S+ BLOB#shard-\d+|BatchWriteCommand \S*ephemeral )$/.test(write));
+      if (issued.length > 0) owner.release();
+      expect(issued).toEqual([]);
       const after = await getWave(rt.deps.store, waveId);
       expect([after.closeStage, after.closeShards, after.leaseRun]).toEqual([before.closeStage, before.closeShards, before.leaseRun]);
       owner.release();
