@@ -432,6 +432,9 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
         }
       }
     }
+    // Hiding the whole organization's count makes the wave useless: give up (the close keeps the
+    // rules-only cells and says so) rather than hide it.
+    if (hiddenNow.size === 0 && rootNeeded) throw new AuditGaveUpError('only the whole organization is left to hide');
     if (hiddenNow.size === 0 && rootNeeded) {
       // Cannot happen for a pin that is not a unanimity (the root alone pins nothing else); if it
       // ever does, failing closed beats leaving the leak.
