@@ -35,6 +35,8 @@ export interface BaselineFunctionProps {
   readonly environment?: Record<string, string>;
   readonly logRetention?: RetentionDays;
   readonly reservedConcurrentExecutions?: FunctionProps['reservedConcurrentExecutions'];
+  /** Files (repository-relative) the bundle reads at run time beside itself, e.g. a WebAssembly binary esbuild cannot inline. */
+  readonly filesBesideBundle?: readonly string[];
 }
 
 /**
@@ -83,6 +85,15 @@ export class BaselineFunction extends NodejsFunction {
         // esbuild's ESM output cannot `require` Node built-ins that CommonJS dependencies still ask for.
         banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
         externalModules: ['@aws-sdk/*'],
+        ...(props.filesBesideBundle?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => props.filesBesideBundle!.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
   }

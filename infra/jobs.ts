@@ -14,6 +14,13 @@ export const JOB_ENV = { functionName: 'JOBS_FUNCTION_NAME' } as const;
  * What the wave schedule delivers to the job function (functions/adapters/scheduler.ts reads it;
  * test/lambda checks the two agree).
  */
+/**
+ * The close's confidentiality audit loads HiGHS from `highs.wasm` beside the script that loads it;
+ * esbuild bundles the JavaScript but not the binary, so the job bundle carries it next to itself
+ * (without it the cloud's close could not load the solver).
+ */
+export const JOB_BUNDLE_FILES = ['node_modules/highs/build/highs.wasm'] as const;
+
 export const DUE_TRANSITIONS_INPUT = { source: 'baseline.schedule', action: 'run-due-transitions' } as const;
 
 /**
@@ -45,6 +52,7 @@ export class Jobs extends Construct {
     const functionName = `${stack.stackName}-jobs`;
     this.function = new BaselineFunction(this, 'Runner', {
       entry: 'functions/lambda/jobs.ts',
+      filesBesideBundle: JOB_BUNDLE_FILES,
       description: 'Runs open-wave and close-wave jobs in resumable slices, and starts due transitions',
       functionName,
       timeout: Duration.minutes(15),
