@@ -11,16 +11,16 @@ import { BaselineFunction } from './baseline-function.ts';
 export const JOB_ENV = { functionName: 'JOBS_FUNCTION_NAME' } as const;
 
 /**
- * What the wave schedule delivers to the job function (functions/adapters/scheduler.ts reads it;
- * test/lambda checks the two agree).
- */
-/**
  * The close's confidentiality audit loads HiGHS from `highs.wasm` beside the script that loads it;
  * esbuild bundles the JavaScript but not the binary, so the job bundle carries it next to itself
  * (without it the cloud's close could not load the solver).
  */
 export const JOB_BUNDLE_FILES = ['node_modules/highs/build/highs.wasm'] as const;
 
+/**
+ * What the wave schedule delivers to the job function (functions/adapters/scheduler.ts reads it;
+ * test/lambda checks the two agree).
+ */
 export const DUE_TRANSITIONS_INPUT = { source: 'baseline.schedule', action: 'run-due-transitions' } as const;
 
 /**
