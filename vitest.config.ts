@@ -31,6 +31,7 @@ export default defineConfig({
           environment: 'node',
           // One server and one browser for the whole run; the files share the demo organization.
           globalSetup: ['test/e2e/global-setup.ts'],
+          setupFiles: ['test/e2e/report-failure.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -13,12 +13,35 @@ function findChromium(): string {
   }
 }
 
+const launched = new Set<Browser>();
+
 /** A headless chromium with nothing running in the background that could add requests or noise. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: findChromium(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  launched.add(browser);
+  browser.on('disconnected', () => launched.delete(browser));
+  return browser;
+}
+
+/**
+ * What every open page shows (its address and its text), for a failed test's log: CI keeps the
+ * log but not the screenshots, and a locator that timed out says only what it did not find.
+ */
+export async function describeOpenPages(): Promise<string> {
+  const pages = [...launched].flatMap((browser) => browser.contexts().flatMap((context) => context.pages()));
+  const described = await Promise.all(
+    pages.map(async (page) => {
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 2_000 })
+        .catch((error: Error) => `(no text: ${error.message})`);
+      return `--- ${page.url()}\n${text.slice(0, 4_000)}`;
+    }),
+  );
+  return described.join('\n');
 }
 
 export const PHONE = { width: 360, height: 780 };
