@@ -42,10 +42,14 @@ async function main() {
   const outbox = dataDir ? join(dataDir, 'outbox') : await mkdtemp(join(tmpdir(), 'baseline-outbox-'));
   // Test-only (`npm run test:chaos`): hold a close inside a chosen stage so that a SIGKILL lands there.
   const hold = process.env.BASELINE_CHAOS_HOLD_CLOSE;
+  // Benchmark-only (`npm run bench -- scale`, `submissions`): recount live participation more often than the
+  // privacy delay allows, so that a benchmark can measure what a recount costs while submissions arrive.
+  const refreshMs = process.env.BASELINE_BENCH_PARTICIPATION_REFRESH_MS;
   const runtime = await startEmbeddedRuntime({
     dataDir,
     mailer: createOutboxMailer(outbox),
     publicBaseUrl: baseUrl,
+    timing: refreshMs ? { participationRefreshMs: Number(refreshMs) } : undefined,
     onEngine: hold ? (engine) => holdCloseAt(engine.client, hold) : undefined,
   });
 

@@ -1,38 +1,30 @@
 /**
- * Submission throughput against `npm start` (embedded mode): 2,000 submissions with distinct
- * tokens at concurrency 50, driven by autocannon. Prints responses/s, p50 and p99 latency, and
- * checks that every submission got a 201 and was counted exactly once.
+ * Submission throughput against `npm start` (embedded mode). First 2,000 submissions with distinct
+ * tokens at concurrency 50 (closed loop, driven by autocannon); then paced arrivals at 100, 200
+ * and 300 per second for 10 s each (open loop: sent on schedule whatever the replies, as real
+ * respondents arrive; latency counted from when each was due). Prints responses/s, p50 and p99
+ * latency, and checks that every submission got a 201 and was counted exactly once (live
+ * participation, recounted after each run, rose by exactly the number of 201s).
  *
  *   npx tsx test/bench/submissions.ts            (or: npm run bench -- submissions)
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { parseCsv } from '../../shared/csv.ts';
 import { aRoster, rosterCsv, STATEMENTS } from '../helpers/scenario.ts';
+import { createHttpClient, quantile, runClosedLoop, runPaced } from './load.ts';
+import { startBenchServer, waitForJob } from './server-process.ts';
 
 const SUBMISSIONS = 2_000;
 const CONCURRENCY = 50;
+const PACED_RATES = [100, 200, 300];
+const PACED_SECONDS = 10;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const answersFor = (index: number) => ({ 'mgmt-expectations': (index % 5) + 1, training: ((index * 3) % 5) + 1, enps: index % 11 });
 
-export async function benchSubmissions(): Promise<Record<string, number>> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', '--memory', '--no-demo'], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  await new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => (output += chunk) && output.includes('Staff sign-in') && resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  const token = /signin#token=(\S+)/.exec(output)![1];
+export async function benchSubmissions(): Promise<Record<string, number | string>[]> {
+  // Participation recounted on every call, so each run's count can be checked right after it.
+  const server = await startBenchServer({ env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' } });
+  const { base, token } = server;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const call = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${base}${path}`, { ...init, headers: { ...headers, ...(init.headers ?? {}) } });
@@ -40,14 +32,16 @@ export async function benchSubmissions(): Promise<Record<string, number>> {
     return response;
   };
   try {
-    await call('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: rosterCsv(aRoster(SUBMISSIONS)) });
+    const people = SUBMISSIONS + PACED_RATES.reduce((sum, rate) => sum + rate * PACED_SECONDS, 0);
+    await call('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: rosterCsv(aRoster(people)) });
     for (const statement of STATEMENTS) await call('/api/statements', { method: 'POST', body: JSON.stringify(statement) });
     const survey = (await (await call('/api/surveys', { method: 'POST', body: JSON.stringify({ name: 'Bench' }) })).json()) as { id: string };
     const wave = (await (
       await call(`/api/surveys/${survey.id}/waves`, { method: 'POST', body: JSON.stringify({ name: 'Bench', statementIds: STATEMENTS.map((s) => s.id) }) })
     ).json()) as { id: string };
-    const { jobId } = (await (await call(`/api/waves/${wave.id}/open`, { method: 'POST' })).json()) as { jobId: string };
-    while (((await (await call(`/api/jobs/${jobId}`)).json()) as { status: string }).status === 'running') await new Promise((r) => setTimeout(r, 200));
+    // Mail merge: no .eml per invitee; the links come from the export below.
+    const { jobId } = (await (await call(`/api/waves/${wave.id}/open?delivery=mail-merge`, { method: 'POST' })).json()) as { jobId: string };
+    await waitForJob(call, jobId, 200);
     const links = parseCsv(await (await call(`/api/waves/${wave.id}/invitations.csv`)).text()).slice(1);
     const tokens = links.map((record) => record.fields[1].split('#')[1]);
 
@@ -65,10 +59,7 @@ export async function benchSubmissions(): Promise<Record<string, number>> {
             const index = next++;
             return {
               ...request,
-              body: JSON.stringify({
-                token: tokens[index],
-                answers: { 'mgmt-expectations': (index % 5) + 1, training: ((index * 3) % 5) + 1, enps: index % 11 },
-              }),
+              body: JSON.stringify({ token: tokens[index], answers: answersFor(index) }),
             };
           },
           onResponse: (status) => {
@@ -77,20 +68,69 @@ export async function benchSubmissions(): Promise<Record<string, number>> {
         },
       ],
     });
-    const participation = (await (await call(`/api/waves/${wave.id}/participation`)).json()) as { responded: number };
-    const figures = {
-      submissions: result.requests.total,
-      created201: statuses[201] ?? 0,
-      other: result.requests.total - (statuses[201] ?? 0),
-      respondedAfter: participation.responded,
-      responsesPerSecond: Math.round(result.requests.total / (result.duration || 1)),
-      p50ms: result.latency.p50,
-      p99ms: result.latency.p99,
-    };
-    console.table(figures);
-    return figures;
+    const responded = async () => ((await (await call(`/api/waves/${wave.id}/participation`)).json()) as { responded: number }).responded;
+    let before = await responded();
+    const rows: Record<string, number | string>[] = [
+      {
+        arrivals: `closed loop, concurrency ${CONCURRENCY}`,
+        submissions: result.requests.total,
+        'responses/s': Math.round(result.requests.total / (result.duration || 1)),
+        'p50 ms': result.latency.p50,
+        'p99 ms': result.latency.p99,
+        '201': statuses[201] ?? 0,
+        'not served': result.requests.total - (statuses[201] ?? 0),
+        'counted once': before === result.requests.total && statuses[201] === result.requests.total ? 'yes' : `NO (participation ${before})`,
+      },
+    ];
+    const client = createHttpClient(base, { 'content-type': 'application/json' });
+    let offset = SUBMISSIONS;
+    for (const rate of PACED_RATES) {
+      const count = rate * PACED_SECONDS;
+      const first = offset;
+      const unserved: number[] = [];
+      const submit = (index: number) =>
+        client.send('POST', '/api/responses', JSON.stringify({ token: tokens[first + index], answers: answersFor(first + index) }));
+      const paced = await runPaced(count, rate, (index) =>
+        submit(index).then(
+          (reply) => {
+            if (reply.status !== 201) unserved.push(index);
+            return reply;
+          },
+          (error) => {
+            unserved.push(index);
+            throw error;
+          },
+        ),
+      );
+      offset += count;
+      // Those who got no 201 try again, as a respondent would: 201 if their first try never landed, 409 if it did.
+      const retried = await runClosedLoop(unserved.length, 10, (i) => submit(unserved[i]));
+      const after = await responded();
+      const created = paced.statuses[201] ?? 0;
+      rows.push({
+        arrivals: `paced ${rate}/s for ${PACED_SECONDS} s`,
+        submissions: count,
+        'responses/s': Math.round(count / paced.seconds),
+        'p50 ms': Math.round(quantile(paced.latencies, 0.5)),
+        'p99 ms': Math.round(quantile(paced.latencies, 0.99)),
+        '201': created,
+        'not served': Object.entries(paced.statuses)
+          .filter(([status]) => status !== '201')
+          .map(([status, n]) => `${n} × ${status}`)
+          .join(', '),
+        retried: Object.entries(retried.statuses)
+          .map(([status, n]) => `${n} × ${status}`)
+          .join(', '),
+        // After the retries every invitee of this run answered once: participation rose by exactly the run's size.
+        'counted once': after - before === count ? 'yes' : `NO (participation rose ${after - before})`,
+      });
+      before = after;
+    }
+    client.close();
+    console.table(rows);
+    return rows;
   } finally {
-    child.kill('SIGINT');
+    await server.stop();
   }
 }
 

@@ -1,0 +1,73 @@
+/** The benchmarks' own tools: if they measure wrong, every figure in the README is wrong. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRoster } from '../shared/roster.ts';
+import { createHttpClient, quantile, runPaced } from './bench/load.ts';
+import { measureFolderBytes, readParentPid, readStatusKb } from './bench/process-memory.ts';
+import { scaleDirectoryCsv } from './bench/scale.ts';
+
+describe('paced arrivals', () => {
+  it('sends every request on schedule while none has been answered (open loop, not one at a time)', async () => {
+    const held: ServerResponse[] = [];
+    let releaseAll = () => {};
+    const allArrived = new Promise<void>((resolve) => (releaseAll = resolve));
+    // The server answers nobody until all ten have arrived: a sender that waits for a reply before the next never finishes.
+    const server = createServer((_request, response) => {
+      held.push(response);
+      if (held.length === 10) releaseAll();
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const client = createHttpClient(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    void allArrived.then(() => {
+      for (const response of held) response.end('ok');
+    });
+    const result = await runPaced(10, 200, () => client.send('POST', '/x', '{}'));
+    client.close();
+    server.close();
+    expect(result.statuses).toEqual({ 200: 10 });
+    expect(result.latencies).toHaveLength(10);
+  }, 5_000);
+
+  it('takes quantiles by nearest rank', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([quantile(values, 0.5), quantile(values, 0.99), quantile(values, 1)]).toEqual([50, 99, 100]);
+    expect(quantile([7], 0.99)).toBe(7);
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe('server memory and data folder', () => {
+  it('reads resident and peak kB from /proc/<pid>/status', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 2000000 kB\nVmHWM:\t  812340 kB\nVmRSS:\t  700001 kB\nThreads:\t11\n';
+    expect(readStatusKb(status, 'VmHWM')).toBe(812340);
+    expect(readStatusKb(status, 'VmRSS')).toBe(700001);
+    expect(readStatusKb(status, 'VmSwap')).toBeUndefined();
+  });
+
+  it('reads the parent pid after a command name holding spaces and parentheses', () => {
+    expect(readParentPid('4242 (node (tsx) main) S 4100 4242 1 0 -1 4194560')).toBe(4100);
+  });
+
+  it('adds up every file below the data folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'bench-folder-'));
+    await mkdir(join(folder, 'dynamodb', 'deep'), { recursive: true });
+    await writeFile(join(folder, 'baseline.lock'), 'x'.repeat(10));
+    await writeFile(join(folder, 'dynamodb', 'deep', '000001.ldb'), 'y'.repeat(2_000));
+    expect(await measureFolderBytes(folder)).toBe(2_010);
+    await rm(folder, { recursive: true });
+  });
+});
+
+describe('the scale benchmark directory', () => {
+  it('spreads people over 200 units (root, 9 divisions, 190 teams) with 3 attributes, and the directory upload accepts it', () => {
+    const parsed = parseRoster(scaleDirectoryCsv(1_000));
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.people).toHaveLength(1_000);
+    expect(parsed.attributeNames).toEqual(['tenure', 'location', 'contract']);
+    const teams = new Set(parsed.people.map((person) => person.unitPath.join(' > ')));
+    expect(teams.size).toBe(190);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * A whole wave at scale on the embedded runtime (issue 12): the server runs as `npm start` runs it,
+ * in its own process on a data folder in a temporary directory; this process drives it over HTTP.
+ * It uploads a directory of N people (200 units, 3 attributes), creates a survey and a wave, opens
+ * it for mail merge (no .eml per person: the organization sends the links from the audited export),
+ * downloads the links, submits for 80% at concurrency 50 while polling live participation, closes,
+ * and reads every view. Prints each stage's time and the server's peak memory in it, the data
+ * folder's size after open, after close and after the server stopped, and checks that every
+ * accepted submission was counted once (participation before the close, results after).
+ *
+ *   npm run bench -- scale [-- people]        (default 20,000; the issue's target is 300,000)
+ *
+ * Live participation is recounted on every poll here (every 10 s), far more often than the
+ * dashboard's privacy delay allows, to measure what a recount costs while submissions arrive.
+ * There is one wave, so the comparison compares the wave with itself (the same reads as two waves)
+ * and the heatmap has no earlier wave to judge changes against.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv } from '../../shared/csv.ts';
+import { createHttpClient, quantile, runClosedLoop } from './load.ts';
+import { measureFolderBytes, sampleMemory } from './process-memory.ts';
+import { startBenchServer, waitForJob } from './server-process.ts';
+
+const RESPONSE_RATE = 0.8;
+const CONCURRENCY = 50;
+const PARTICIPATION_POLL_MS = 10_000;
+const TENURE = ['<1 year', '1-3 years', '3-5 years', '5+ years'];
+const LOCATION = ['Stockholm', 'London', 'New York'];
+const CONTRACT = ['permanent', 'contractor'];
+const AGREE = ['clear', 'training', 'career', 'feedback', 'support', 'strategy', 'workload', 'balance', 'speak-up', 'belonging', 'recognition', 'pride'];
+const STATEMENTS = [
+  ...AGREE.map((id) => ({ id: `scale-${id}`, text: { en: `Statement ${id}` }, scale: 'agree5', theme: 'Scale' })),
+  { id: 'scale-enps', text: { en: 'Recommend us?' }, scale: 'enps', theme: 'Scale' },
+  { id: 'scale-comment', text: { en: 'Anything else?' }, scale: 'text', theme: 'Scale' },
+];
+
+const teamPath = (team: number) => `Scale Co > Division ${team % 9} > Team ${team}`;
+
+/** N people over 200 units (a root, 9 divisions, 190 teams) with tenure, location and contract. */
+export function scaleDirectoryCsv(people: number): string {
+  const lines = ['email,orgUnit,tenure,location,contract'];
+  for (let i = 0; i < people; i++) {
+    lines.push(`p${i}@scale.test,${teamPath((i * 7919) % 190)},${TENURE[i % 4]},${LOCATION[Math.floor(i / 4) % 3]},${CONTRACT[Math.floor(i / 12) % 2]}`);
+  }
+  return lines.join('\n');
+}
+
+function answersFor(index: number): Record<string, number | string> {
+  const answers: Record<string, number | string> = {};
+  for (const [i, id] of AGREE.entries()) answers[`scale-${id}`] = 1 + ((index * 31 + i * 7) % 5);
+  answers['scale-enps'] = (index * 13) % 11;
+  if (index % 10 === 0) answers['scale-comment'] = 'More time for training, please, and clearer priorities from the leadership team.';
+  return answers;
+}
+
+interface Stage {
+  stage: string;
+  seconds: number;
+  'server peak MB': number;
+  'data folder MB'?: number;
+  note?: string;
+}
+
+export async function benchScale(people = 20_000): Promise<Stage[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'baseline-scale-'));
+  const stages: Stage[] = [];
+  const mb = async () => Math.round((await measureFolderBytes(dataDir)) / 1024 / 1024);
+  let stageStarted = performance.now();
+  const log = (message: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+  const server = await startBenchServer({ dataDir, env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' } });
+  const memory = sampleMemory(server.pid);
+  const end = async (stage: string, extra: Partial<Stage> = {}) => {
+    stages.push({ stage, seconds: Math.round((performance.now() - stageStarted) / 100) / 10, 'server peak MB': memory.stagePeakMb(), ...extra });
+    log(`${stage}: ${stages.at(-1)!.seconds} s`);
+    stageStarted = performance.now();
+  };
+  await end('start server');
+  const client = createHttpClient(server.base);
+  const auth = { authorization: `Bearer ${server.token}` };
+  const call = async (path: string, init: { method?: string; body?: string; type?: string } = {}) => {
+    const reply = await client.send(init.method ?? 'GET', `/api${path}`, init.body, { ...auth, 'content-type': init.type ?? 'application/json' });
+    if (reply.status >= 400) throw new Error(`${path}: ${reply.status} ${reply.body.slice(0, 500)}`);
+    return reply;
+  };
+  const json = async <T>(path: string, init?: { method?: string; body?: string; type?: string }) => JSON.parse((await call(path, init)).body) as T;
+  const jobs = (path: string) => fetch(`${server.base}${path}`, { headers: auth });
+  let serverStopped = false;
+  try {
+    const upload = await json<{ imported: number }>('/roster', { method: 'PUT', body: scaleDirectoryCsv(people), type: 'text/csv' });
+    if (upload.imported !== people) throw new Error(`imported ${upload.imported} of ${people}`);
+    await end('upload directory');
+
+    for (const statement of STATEMENTS) await call('/statements', { method: 'POST', body: JSON.stringify(statement) });
+    const survey = await json<{ id: string }>('/surveys', { method: 'POST', body: JSON.stringify({ name: 'Scale' }) });
+    const wave = await json<{ id: string }>(`/surveys/${survey.id}/waves`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Scale', statementIds: STATEMENTS.map((s) => s.id) }),
+    });
+    await end('survey and wave');
+
+    const opened = await json<{ jobId: string }>(`/waves/${wave.id}/open?delivery=mail-merge`, { method: 'POST' });
+    await waitForJob(jobs, opened.jobId);
+    await end('open (mail merge)', { 'data folder MB': await mb() });
+
+    const links = parseCsv((await call(`/waves/${wave.id}/invitations.csv`)).body).slice(1);
+    const tokens = links.map((record) => record.fields[1].split('#')[1]);
+    if (tokens.length !== people) throw new Error(`exported ${tokens.length} links for ${people} invitees`);
+    await end('export invitation links');
+
+    const respondents = Math.round(people * RESPONSE_RATE);
+    const polls: number[] = [];
+    let submitting = true;
+    const polling = (async () => {
+      while (submitting) {
+        const started = performance.now();
+        await call(`/waves/${wave.id}/participation`);
+        polls.push(performance.now() - started);
+        const until = performance.now() + PARTICIPATION_POLL_MS;
+        while (submitting && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    const submitted = await runClosedLoop(respondents, CONCURRENCY, (index) =>
+      client.send('POST', '/api/responses', JSON.stringify({ token: tokens[index], answers: answersFor(index) }), { 'content-type': 'application/json' }),
+    );
+    submitting = false;
+    await polling;
+    polls.sort((a, b) => a - b);
+    const created = submitted.statuses[201] ?? 0;
+    await end(`submit ${respondents.toLocaleString('en')} (concurrency ${CONCURRENCY})`, {
+      note:
+        `${Math.round(respondents / submitted.seconds)}/s, p50 ${Math.round(quantile(submitted.latencies, 0.5))} ms, p99 ${Math.round(quantile(submitted.latencies, 0.99))} ms, ` +
+        `${created} × 201${created === respondents ? '' : ` (others: ${JSON.stringify(submitted.statuses)})`}; ` +
+        `${polls.length} participation recounts meanwhile, median ${Math.round(quantile(polls, 0.5))} ms, max ${Math.round(polls.at(-1) ?? 0)} ms`,
+    });
+
+    const live = await json<{ responded: number | string }>(`/waves/${wave.id}/participation`);
+    await end('participation recount after submissions', { note: `responded ${live.responded}` });
+
+    const closed = await json<{ jobId: string }>(`/waves/${wave.id}/close`, { method: 'POST' });
+    await waitForJob(jobs, closed.jobId);
+    await end('close (with compaction)', { 'data folder MB': await mb() });
+
+    const views: { view: string; ms: number; KB: number }[] = [];
+    const view = async (name: string, path: string) => {
+      const started = performance.now();
+      const reply = await call(path);
+      views.push({ view: name, ms: Math.round(performance.now() - started), KB: Math.round(Buffer.byteLength(reply.body) / 102.4) / 10 });
+      return reply.body;
+    };
+    const w = `/waves/${wave.id}`;
+    const division = `unit=${encodeURIComponent('Scale Co > Division 3')}`;
+    const team = `unit=${encodeURIComponent(teamPath(42))}`;
+    const root = JSON.parse(await view('results: whole organization', `${w}/results`)) as { wave: { responded?: number } };
+    await view('results: a division', `${w}/results?${division}`);
+    await view('results: a team', `${w}/results?${team}`);
+    await view('results: an attribute value', `${w}/results?filter=${encodeURIComponent('tenure:1-3 years')}`);
+    await view('results: a division × location', `${w}/results?${division}&filter=${encodeURIComponent('location:London')}`);
+    await view('results CSV: a team', `${w}/results?format=csv&${team}`);
+    await view('segment list', `${w}/segments`);
+    await view('participation (closed)', `${w}/participation`);
+    await view('compare (the wave with itself): a division', `/compare?from=${wave.id}&to=${wave.id}&${division}`);
+    await view('compare CSV: a team', `/compare?format=csv&from=${wave.id}&to=${wave.id}&${team}`);
+    for (const dimension of ['1', '2', 'tenure', 'location', 'contract']) await view(`heatmap: ${dimension}`, `${w}/heatmap?dimension=${dimension}`);
+    await view('heatmap CSV: 2', `${w}/heatmap?format=csv&dimension=2`);
+    await view('trend', `/surveys/${survey.id}/trend?statement=scale-clear`);
+    await view('trend CSV: a division', `/surveys/${survey.id}/trend?format=csv&statement=scale-clear&${division}`);
+    await view('comments', `${w}/comments?statement=scale-comment`);
+    await end('read every view', { note: `${views.length} views; results say ${root.wave.responded ?? 'hidden'} responded` });
+
+    await server.stop();
+    serverStopped = true;
+    await end('stop server', { 'data folder MB': await mb() });
+    const peak = await memory.stop();
+
+    console.log(
+      `\nA ${people.toLocaleString('en')}-person wave end to end on the embedded runtime (${respondents.toLocaleString('en')} respond; data folder ${dataDir})`,
+    );
+    console.table(stages);
+    console.table(views);
+    console.log(`server peak memory: ${peak.peakRssMb} MB resident (sampled every 250 ms), kernel high-water mark ${peak.peakHwmMb} MB`);
+    const countedOnce = created === respondents && live.responded === created && root.wave.responded === created;
+    console.log(
+      `every response counted once: ${countedOnce ? 'yes' : 'NO'} (${created} × 201; participation ${live.responded}; results ${root.wave.responded ?? 'hidden'})`,
+    );
+    if (!countedOnce) process.exitCode = 1;
+    return stages;
+  } finally {
+    client.close();
+    if (!serverStopped) {
+      await memory.stop();
+      await server.stop();
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const people = Number(process.argv[2] ?? 20_000);
+  await benchScale(people > 0 ? people : 20_000);
+}
