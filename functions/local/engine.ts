@@ -12,6 +12,8 @@ export interface EmbeddedEngine {
   client: DynamoDBClient;
   /** Rewrite the data folder's files without deleted entries (see engine-worker.js). */
   compact(): Promise<void>;
+  /** How many iterators are open on the store now (each pins files and memory until closed): a leak check for tests and benchmarks. */
+  countOpenIterators(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,17 @@ export async function startEngine(dataDir?: string): Promise<EmbeddedEngine> {
           }),
       );
       return compacting;
+    },
+    countOpenIterators() {
+      return new Promise<number>((resolve) => {
+        const answer = (message: { openIterators?: number }) => {
+          if (message.openIterators === undefined) return;
+          worker.off('message', answer);
+          resolve(message.openIterators);
+        };
+        worker.on('message', answer);
+        worker.postMessage('open-iterators');
+      });
     },
     async stop() {
       client.destroy();
