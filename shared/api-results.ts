@@ -92,6 +92,8 @@ export const compareQuerySchema = sliceQuerySchema.extend({ from: refId, to: ref
 export const heatmapQuerySchema = z.object({
   /** An org level ("1" = the units right under the root) or an attribute name. Default "1". */
   dimension: z.string().min(1).max(200).optional(),
+  /** JSON comes a page of the dimension's groups at a time, from this one (0-based); the CSV is always the whole dimension. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   format: z.enum(['json', 'csv']).optional(),
   lang: z.string().max(35).optional(),
 });
@@ -206,8 +208,14 @@ export const heatmapSchema = z.object({
       whole: z.boolean().optional(),
     }),
   ),
-  /** Every statement × segment, row by row; the BH family is every change in the map. */
+  /** Every statement × segment of the page, row by row; the BH family is every change of the whole dimension, not only the page. */
   cells: z.array(heatCellSchema),
+  /**
+   * Which of the dimension's groups this page holds (the whole organization's column rides on
+   * every page, outside the count): an organization of 2,000 units would otherwise answer ~13 MB,
+   * over the 6 MB a Lambda may answer.
+   */
+  page: z.object({ offset: z.number(), size: z.number(), total: z.number() }),
 });
 export type Heatmap = z.infer<typeof heatmapSchema>;
 

@@ -113,6 +113,9 @@ export const PUBLISHED = {
     'segments[].previousResponseRate': entry('derived', 'the same in the previous wave'),
     ...share('cells[]'),
     ...change('cells[].change', 'change in % favorable since the previous wave'),
+    'page.offset': entry('setting', 'the first group of the page, as asked'),
+    'page.size': entry('setting', 'how many groups a page holds (fewer when a wave asks many statements)'),
+    'page.total': entry('directory', 'how many groups of the dimension this reader may see (each has at least k invited)'),
   },
   /** GET /api/surveys/:id/trend: one statement of one group across a survey's closed waves. */
   trend: {

@@ -103,7 +103,8 @@ export async function buildComparison(
   };
 }
 
-const HEATMAP_MEMO = 16;
+/** Whole-dimension maps kept: one of an organization of 2,000 units holds ~28,000 cells, so few. */
+const HEATMAP_MEMO = 8;
 const heatmaps = new LruCache<string, Heatmap>(HEATMAP_MEMO);
 
 /** The heatmap's dimension choices: org levels that have unit segments, then attributes. */
@@ -211,9 +212,41 @@ export async function buildHeatmap(deps: AppDeps, waveId: string, dimensionId: s
       if (change) return { ...base, change };
       return changeReason && !base.hidden && previous ? { ...base, changeReason } : base;
     }),
+    page: { offset: 0, size: segmentIds.filter((id) => id !== whole).length, total: segmentIds.filter((id) => id !== whole).length },
   };
   heatmaps.set(memoKey, heatmap);
   return heatmap;
+}
+
+/** Cells a heatmap page aims at: 14 statements × 100 groups is ~0.7 MB of JSON, 100 statements × 20 groups ~1 MB. */
+const HEATMAP_PAGE_CELLS = 2_000;
+const HEATMAP_PAGE_MIN = 10;
+const HEATMAP_PAGE_MAX = 100;
+
+/** How many of a dimension's groups one heatmap page holds for a wave of this many statements. */
+export function heatmapPageSize(statements: number): number {
+  return Math.min(HEATMAP_PAGE_MAX, Math.max(HEATMAP_PAGE_MIN, Math.floor(HEATMAP_PAGE_CELLS / Math.max(1, statements))));
+}
+
+/**
+ * One page of a whole-dimension heatmap: the groups from `offset`, and the whole organization's
+ * column on every page. The changes keep the verdicts judged across the whole dimension, so a
+ * cell reads the same on any page and in the CSV.
+ */
+export function pageHeatmap(heatmap: Heatmap, offset = 0): Heatmap {
+  const groups = heatmap.segments.filter((segment) => !segment.whole);
+  if (offset > 0 && offset >= groups.length)
+    throw new ValidationError(`offset: this heatmap has ${groups.length} groups; the last page starts before ${groups.length}`, 'offset');
+  const size = heatmapPageSize(heatmap.statements.length);
+  const shown = groups.slice(offset, offset + size);
+  const segments = [...heatmap.segments.filter((segment) => segment.whole), ...shown];
+  const ids = new Set(segments.map((segment) => segment.id));
+  return {
+    ...heatmap,
+    segments,
+    cells: heatmap.cells.filter((cell) => ids.has(cell.segmentId)),
+    page: { offset, size, total: groups.length },
+  };
 }
 
 /** GET /api/surveys/:id/trend: one statement's % favorable with its interval in every closed wave of a survey, oldest first. */

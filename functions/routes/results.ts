@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.ts';
 import { preferredLang } from '../http.ts';
 import { readerOf } from '../results/access.ts';
 import { comparisonCsv, heatmapCsv, resultsCsv, trendCsv } from '../results/csv.ts';
-import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend } from '../results/views.ts';
+import { buildCompareToPrevious, buildHeatmap, buildResults, buildTrend, pageHeatmap } from '../results/views.ts';
 
 /** JSON, or the view's CSV when `?format=csv` (its headers in `lang`). */
 export function respondWith<T>(c: Context, format: string | undefined, view: T, toCsv: (view: T, lang: string) => string, filename: string, lang = 'en') {
@@ -47,7 +47,8 @@ export const resultsRouteDefs = {
   heatmap: staffRoute(STAFF, {
     method: 'get',
     path: '/{waveId}/heatmap',
-    summary: 'statements × groups of an org level or attribute: % favorable and change, colored by the verdict rule (one BH family)',
+    summary:
+      'statements × groups of an org level or attribute: % favorable and change, colored by the verdict rule (one BH family); JSON a page of groups from ?offset, the CSV every group',
     request: { params: waveIdParams, query: heatmapQuerySchema },
     responses: { 200: jsonOrCsvContent(heatmapSchema, 'heatmap'), ...errorResponses },
   }),
@@ -76,10 +77,11 @@ export function resultsRoutes(deps: AppDeps) {
       return respondWith(c, format, view, comparisonCsv, `compare-${view.from.name}-${view.to.name}`, language);
     })
     .openapi(resultsRouteDefs.heatmap, async (c) => {
-      const { format, lang, dimension } = c.req.valid('query');
+      const { format, lang, dimension, offset } = c.req.valid('query');
       const language = preferredLang(c, lang);
       const view = await buildHeatmap(deps, c.req.param('waveId'), dimension, { reader: await readerOf(deps, c.get('staff')), lang: language });
-      return respondWith(c, format, view, heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`, language);
+      // The CSV is the whole dimension (compact enough for 2,000 groups); JSON a page of groups, what the dashboard shows at once.
+      return respondWith(c, format, format === 'csv' ? view : pageHeatmap(view, offset), heatmapCsv, `heatmap-${view.wave.name}-${view.dimension}`, language);
     });
 }
 

@@ -455,11 +455,20 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
       dimensions: Array<{ id: string }>;
       segments: Array<{ id: string; label: string; responseRate?: number; previousResponseRate?: number }>;
       cells: Array<Share & { statementId: string; segmentId: string }>;
+      page: { offset: number; size: number; total: number };
     };
     const first = await getJson<HeatmapView>(rt, harvest, `/api/waves/${waveId}/heatmap`);
-    for (const dimension of first?.dimensions ?? []) {
-      const heatmap = await getJson<HeatmapView>(rt, harvest, `/api/waves/${waveId}/heatmap?dimension=${encodeURIComponent(dimension.id)}`);
+    // Every page of every dimension (a page holds up to 100 groups).
+    const pages = (first?.dimensions ?? []).map((dimension) => ({ dimension, offset: 0 }));
+    for (let at = pages.shift(); at; at = pages.shift()) {
+      const { dimension, offset } = at;
+      const heatmap = await getJson<HeatmapView>(
+        rt,
+        harvest,
+        `/api/waves/${waveId}/heatmap?dimension=${encodeURIComponent(dimension.id)}${offset ? `&offset=${offset}` : ''}`,
+      );
       if (!heatmap) continue;
+      if (heatmap.page.offset + heatmap.page.size < heatmap.page.total) pages.push({ dimension, offset: heatmap.page.offset + heatmap.page.size });
       const members = new Map(heatmap.segments.map((segment) => [segment.id, byLabel.get(segment.label)?.members]));
       for (const segment of heatmap.segments) {
         const slice = byLabel.get(segment.label);

@@ -166,6 +166,10 @@ const en = {
   greyLegend:
     'Grey: can’t tell from noise. Blue ▲: rose. Orange ▼: fell. Every cell shows its signed change in points, grey ones too; only the color and the mark carry the verdict.',
   groupsBy: 'Columns: groups by',
+  heatmapPages: 'Pages of groups',
+  groupsShown: 'Groups {from}–{to} of {total} (the whole organization’s column on every page; the CSV holds every group)',
+  previousGroups: '← Previous groups',
+  nextGroups: 'Next groups →',
   jobRunning: '{kind}: {done} of {total}',
   jobRunningNoTotal: '{kind}: working…',
   jobDone: '{kind}: done.',
@@ -486,6 +490,10 @@ const sv: Record<MessageKey, string> = {
   greyLegend:
     'Grått: går inte att skilja från slumpen. Blått ▲: steg. Orange ▼: sjönk. Varje cell visar förändringen i procentenheter med tecken, även de grå; bara färgen och markeringen bär slutsatsen.',
   groupsBy: 'Kolumner: grupper efter',
+  heatmapPages: 'Sidor med grupper',
+  groupsShown: 'Grupp {from}–{to} av {total} (hela organisationens kolumn på varje sida; CSV-filen har alla grupper)',
+  previousGroups: '← Föregående grupper',
+  nextGroups: 'Nästa grupper →',
   jobRunning: '{kind}: {done} av {total}',
   jobRunningNoTotal: '{kind}: arbetar…',
   jobDone: '{kind}: klart.',
