@@ -7,11 +7,14 @@
  *   BASELINE_CHAOS_HOLD_CLOSE=<stage>:<n>   from the n-th shard the close records finished in <stage> on
  *   BASELINE_CHAOS_HOLD_CLOSE=cells:<n>     from the n-th cell the close stores on
  *   BASELINE_CHAOS_HOLD_CLOSE=enter:<stage> the write that moves the close into <stage>
+ *   BASELINE_CHAOS_HOLD_CLOSE=destroying:secret every write after the wave secret's delete landed (the
+ *                                           live counts' delete, the move into stripping): a kill between the deletes
  *
- * Every matching write from then on waits for ever; the line "chaos: holding the close at …" says so.
+ * Every matching write from then on waits for ever; the line "chaos: holding the close at …" says so
+ * and names the first write it held.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { writesCell, writesJob, writesWaveItem } from '../store/write-kinds.ts';
+import { deletesWaveSecret, writesCell, writesJob, writesWaveItem } from '../store/write-kinds.ts';
 
 export function holdCloseAt(client: DynamoDBClient, point: string): void {
   const [kind, value] = point.split(':');
@@ -40,9 +43,14 @@ export function holdCloseAt(client: DynamoDBClient, point: string): void {
       // The held close's own writes; not a request's claim of the close or its job record (a second POST must still answer).
       const claim = /#job = :job/.test(expression) || writesJob(input);
       if (holding && !claim && (waveWrite || /^(Put|Delete|BatchWrite)(Item)?Command$/.test(command))) {
-        if (!said) console.log(`chaos: holding the close at ${point}`);
+        if (!said) console.log(`chaos: holding the close at ${point} (first held: ${command} ${String(input.Key?.pk ?? input.Item?.pk ?? '')})`);
         said = true;
         await new Promise(() => {});
+      }
+      if (kind === 'destroying' && !holding && /^Delete(Item)?Command$/.test(command) && deletesWaveSecret(input)) {
+        const deleted = await next(args);
+        holding = true;
+        return deleted;
       }
       return next(args);
     },

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Certificate } from '../../shared/certify-certificate.ts';
 import { INDEX } from '../../shared/keys.ts';
 import type { WaveStatus } from '../../shared/schemas.ts';
@@ -95,6 +95,26 @@ export interface Fence {
 export async function assertLeaseHeld(store: Store, id: string, fence: Fence | undefined): Promise<void> {
   if (fence?.heldUntil !== undefined && Date.now() > fence.heldUntil) await renewWaveLease(store, id, fence);
 }
+
+/**
+ * The store a run of a wave job writes through: every write request passes assertLeaseHeld just
+ * before it is sent, not once per batch. A stage's writes go out as many requests (a cell per put
+ * in 16 lanes, invitations 25 to a batch), and a run frozen between two of them must not send the
+ * rest once another run may have taken over. What the run had sent before it froze still lands.
+ */
+export function fenceWrites(store: Store, id: string, fence: Fence | undefined): Store {
+  if (!fence) return store;
+  const send = store.doc.send.bind(store.doc) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  const doc = Object.create(store.doc) as DynamoDBDocumentClient;
+  doc.send = (async (command: unknown, ...rest: unknown[]) => {
+    if (isWrite(command)) await assertLeaseHeld(store, id, fence);
+    return send(command, ...rest);
+  }) as DynamoDBDocumentClient['send'];
+  return { ...store, doc };
+}
+
+const isWrite = (command: unknown) =>
+  command instanceof PutCommand || command instanceof UpdateCommand || command instanceof DeleteCommand || command instanceof BatchWriteCommand;
 
 /** Only forward: a write that was slow to land carries an older expiry than the heartbeat's last. */
 function extendHeld(fence: Fence, until: number): void {

@@ -15,3 +15,6 @@ export const writesCell = (input: SeenWrite): boolean => String(input.Item?.sk).
 
 /** A write to a job's record. */
 export const writesJob = (input: SeenWrite): boolean => String(input.Item?.pk ?? input.Key?.pk).startsWith('JOB#');
+
+/** The delete of a wave's secret (the close's destroying-secret stage). */
+export const deletesWaveSecret = (input: SeenWrite): boolean => String(input.Key?.pk).startsWith('SECRET#');

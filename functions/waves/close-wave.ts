@@ -13,9 +13,12 @@
  *   stripping          invitations replaced by markers, then verified by key until none holds more
  *   closed
  *
- * Every stage change and every shard finished is a write fenced by the run's lease on the wave;
- * the writes inside a stage are deterministic, so a run that lost its lease and finishes a write
- * in flight writes what the owner writes.
+ * Every stage change and every shard finished is a write fenced by the run's lease on the wave
+ * (conditional on it). The writes inside a stage are to other items, which cannot be conditional
+ * on the wave without transactions: each request passes a check of the lease just before it is
+ * sent (fenceWrites), so a run that froze past its lease sends nothing more once thawed. A request
+ * it had sent before freezing still lands, but the writes inside a stage are deterministic: such a
+ * write writes what the owner writes (README "Closing").
  */
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
@@ -45,7 +48,7 @@ import {
   sealedResponsePages,
   type SealedResponse,
 } from '../store/responses.ts';
-import { assertLeaseHeld, getWave, recordCloseShard, transitionWave, type Fence, type Wave } from '../store/waves.ts';
+import { fenceWrites, getWave, recordCloseShard, transitionWave, type Fence, type Wave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
 import { getWaveSnapshot, type WaveSnapshot } from './snapshot.ts';
 
@@ -101,7 +104,8 @@ class CloseRun {
     private readonly keys: WaveKeys | undefined,
     private readonly context: JobContext,
   ) {
-    this.store = deps.store;
+    // Every write of this run, each request, is checked against its lease first.
+    this.store = fenceWrites(deps.store, wave.id, context.fence);
     this.stage = (wave.closeStage as Stage | undefined) ?? 'sealing';
     this.done = wave.closeShards ?? [];
   }
@@ -111,7 +115,6 @@ class CloseRun {
     if (this.stage === 'storing') await this.storeCells();
     if (this.stage === 'rewriting' && !(await this.rewrite())) return { done: false };
     if (this.stage === 'destroying-secret') {
-      await this.checkLease();
       await deleteWaveSecret(this.store, this.wave.id);
       await deleteAnsweredCounts(this.store, this.wave.id);
       await this.enter('stripping');
@@ -135,7 +138,6 @@ class CloseRun {
     const keys = this.requireKeys('sealing');
     const sealedAll = await this.forEachShardLeft(async (shard) => {
       const sealed = await this.sealShard(shard, keys);
-      await this.checkLease();
       await putCloseShardTally(this.store, this.wave.id, shard, sealed);
     });
     if (!sealedAll) return false;
@@ -156,7 +158,6 @@ class CloseRun {
   private async sealShard(shard: number, keys: WaveKeys): Promise<SealedShard> {
     const result: SealedShard = { invitations: 0, tally: {}, counted: [] };
     for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
-      await this.checkLease();
       const sealed = await sealInvitations(this.store, tokenHashes);
       // A stripped invitation means a later stage ran already: this run is stale and must not count.
       if (sealed.some((invitation) => invitation.email === undefined))
@@ -198,7 +199,6 @@ class CloseRun {
         ? {}
         : { audit: { solver: await loadMilpSolver(), budgetMs: this.deps.timing.closeAuditBudgetMs ?? CLOSE_AUDIT_BUDGET_MS } }),
     });
-    await this.checkLease();
     await putCountedCells(this.store, wave.id, cells);
     const stored = new Map((await listCells(this.store, wave.id)).map((cell) => [cell.segment.id, cell]));
     for (const cell of cells) {
@@ -242,13 +242,9 @@ class CloseRun {
         }
       }
       const countedHere = [...counted].filter((location) => location.startsWith(`${shard}/`)).length;
-      await this.checkLease();
       await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, countedHere));
       await putComments(this.store, this.wave.id, comments);
-      for (const page of pages) {
-        await this.checkLease();
-        await deleteSealedResponses(this.store, this.wave.id, page);
-      }
+      for (const page of pages) await deleteSealedResponses(this.store, this.wave.id, page);
     });
     if (!finished) return false;
     const rewritten = await countAnonymousResponses(this.store, this.wave.id, SHARD_COUNT);
@@ -267,7 +263,6 @@ class CloseRun {
         let left = tokenHashes;
         for (let pass = 1; left.length > 0; pass++) {
           if (pass > 5) throw new Error(`wave ${this.wave.id}: ${left.length} invitations still hold a person's data after ${pass - 1} passes`);
-          await this.checkLease();
           await stripInvitations(this.store, this.wave.id, left);
           left = await findUnstrippedInvitations(this.store, left);
         }
@@ -293,9 +288,7 @@ class CloseRun {
         handedOver = true;
         return;
       }
-      await this.checkLease();
       await work(shard);
-      await this.checkLease();
       await recordCloseShard(this.store, this.wave.id, stage, shard, this.fence());
       this.done.push(shard);
       const base = CLOSE_STAGES.indexOf(stage) * SHARD_COUNT;
@@ -319,11 +312,6 @@ class CloseRun {
     this.wave = await transitionWave(this.store, this.wave.id, ['closing'], 'closing', { ...fields, closeStage: stage }, ['closeShards'], this.fence());
     this.stage = stage;
     this.done = [];
-  }
-
-  /** Before each write inside a stage: a run that may have lost its lease issues no more (stage changes are conditional on it anyway). */
-  private async checkLease(): Promise<void> {
-    await assertLeaseHeld(this.store, this.wave.id, this.context.fence);
   }
 
   /** Undefined for a run without a lease (a direct call): its writes are conditional on the wave's status and stage only. */
@@ -386,12 +374,24 @@ function packResponses(responses: Array<{ id: string } & AnonymousPack['response
 /** Shards at a time: reading, decrypting and writing overlap, while the table sees a bounded load. */
 const SHARD_CONCURRENCY = 4;
 
-/** Run `work` for every item, a few at a time; the first failure fails the whole. */
+/**
+ * Run `work` for every item, a few at a time. The first failure stops the other lanes taking more
+ * and fails the whole once they stopped: a run that reports it stopped (a lost lease) has no lane
+ * still working behind it.
+ */
 async function forEachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: SHARD_CONCURRENCY }, async () => {
-      while (next < items.length) await work(items[next++]);
+      while (!failure && next < items.length) {
+        try {
+          await work(items[next++]);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
     }),
   );
+  if (failure) throw failure.error;
 }

@@ -283,7 +283,8 @@ const CLOSE_STEPS: CloseStep[] = [
   { hold: 'sealing:4' },
   { hold: 'cells:25' },
   { hold: 'rewriting:7', postAgain: true },
-  { hold: 'enter:stripping' },
+  // Between the destroying stage's deletes: the secret is gone, the live counts and the move into stripping are not.
+  { hold: 'destroying:secret' },
   { hold: 'stripping:10' },
 ];
 

@@ -130,11 +130,14 @@ export async function jobOutcome(rt: TestRuntime, jobId: string): Promise<{ stat
  * Dependencies for a run that dies at a chosen request, as a process killed there would: its own
  * client to the same engine, on which the matching request and every later one fail. `died`
  * resolves when it happened. Nothing of that run reaches the table afterwards.
+ *
+ * 'freezes' holds the matching request and every later one until thaw() (a paused VM, a long GC);
+ * 'hears-late' lets the matching request reach the table and freezes before the run hears back.
  */
 export async function aRunThatDies(
   rt: TestRuntime,
   matches: RequestMatcher,
-  mode: 'dies' | 'freezes' = 'dies',
+  mode: 'dies' | 'freezes' | 'hears-late' = 'dies',
 ): Promise<{ deps: AppDeps; died: Promise<void>; thaw(): void; readonly dead: boolean; readonly writesAfterThaw: string[] }> {
   const endpoint = await rt.engine.client.config.endpoint!();
   const client = new DynamoDBClient({
@@ -157,10 +160,16 @@ export async function aRunThatDies(
       const issuedAfterThaw = isThawed;
       if (!dead && matches({ command: commandOf(context.commandName), input: args.input as SeenRequest['input'] })) {
         dead = true;
+        if (mode === 'hears-late') {
+          const landed = await next(args);
+          die();
+          await thawed;
+          return landed;
+        }
         die();
       }
       // A frozen process (a paused VM, a long GC) holds every request until thawed; a dead one sends nothing.
-      if (dead && mode === 'freezes') await thawed;
+      if (dead && mode !== 'dies') await thawed;
       else if (dead) throw new Error('this process is dead (injected)');
       const result = await next(args);
       const command = commandOf(context.commandName);
