@@ -374,24 +374,12 @@ function packResponses(responses: Array<{ id: string } & AnonymousPack['response
 /** Shards at a time: reading, decrypting and writing overlap, while the table sees a bounded load. */
 const SHARD_CONCURRENCY = 4;
 
-/**
- * Run `work` for every item, a few at a time. The first failure stops the other lanes taking more
- * and fails the whole once they stopped: a run that reports it stopped (a lost lease) has no lane
- * still working behind it.
- */
+/** Run `work` for every item, a few at a time; the first failure fails the whole. */
 async function forEachConcurrently<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: SHARD_CONCURRENCY }, async () => {
-      while (!failure && next < items.length) {
-        try {
-          await work(items[next++]);
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
+      while (next < items.length) await work(items[next++]);
     }),
   );
-  if (failure) throw failure.error;
 }

@@ -315,14 +315,14 @@ async function closeWave(run: Run, steps: CloseStep[], killsByStage: Map<string,
         `close: posted again while it runs (progress ${running.progress?.done}/${running.progress?.total}, stage ${stageOf(running)}) → ${again.status}${id === jobId ? ' (same job)' : ` (job ${id})`}`,
       );
     }
-    await run.server.waitForOutput(`chaos: holding the close at ${step.hold}`, STUCK_MS);
+    const held = await run.server.waitForOutput(`chaos: holding the close at ${step.hold}`, STUCK_MS);
     const job = await jobState(run, jobId);
     if (job.status === 'failed') throw new Error(`the close job failed: ${job.error}`);
     const stage = stageOf(job);
     const where = `(job ${job.status}, progress ${job.progress ? `${job.progress.done}/${job.progress.total}` : 'none'}, stage ${stage})`;
     await run.server.kill();
     killsByStage.set(stage, (killsByStage.get(stage) ?? 0) + 1);
-    run.events.push(`close: SIGKILL held at ${step.hold} ${where}`);
+    run.events.push(`close: SIGKILL held at ${held.slice(held.indexOf(step.hold))} ${where}`);
     await run.server.start(holdEnv(index + 1));
     jobId = await resumeOrRepost(run, 'close', jobId, 'closed');
   }

@@ -74,10 +74,13 @@ export class EmbeddedServer {
     });
   }
 
-  /** Resolves when this run of the server has printed `text` (the chaos hold says where it holds the close). */
-  async waitForOutput(text: string, timeoutMs: number): Promise<void> {
+  /** Resolves with the line when this run of the server has printed one holding `text` (the chaos hold says where it holds the close, and what). */
+  async waitForOutput(text: string, timeoutMs: number): Promise<string> {
     const end = Date.now() + timeoutMs;
-    while (!this.output.join('').includes(text)) {
+    for (;;) {
+      const output = this.output.join('');
+      const line = output.split('\n').find((candidate) => candidate.includes(text));
+      if (line !== undefined && output.includes(`${line}\n`)) return line;
       if (!this.child || this.child.exitCode !== null) throw new Error(`server exited before printing "${text}":\n${this.log()}`);
       if (Date.now() > end) throw new Error(`server did not print "${text}" in ${timeoutMs} ms:\n${this.log()}`);
       await new Promise((done) => setTimeout(done, 20));
