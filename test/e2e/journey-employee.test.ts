@@ -5,7 +5,7 @@
  * invitation's language before the browser's, and in the browser's when the directory says
  * nothing; one person answers, skips one, sends and sees "recorded"; eNPS end labels and the
  * health check's red / yellow / green (colors with words) fit the screen. After the close, the
- * health check's results read in its own words. The only calls the test makes itself are the
+ * health check's results read in its own words and are drawn in the questionnaire's colors. The only calls the test makes itself are the
  * employees' own (POST /api/responses) for the colleagues who answer besides those walked through.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -65,6 +65,17 @@ async function openOnPhone(link: string, locale: string): Promise<Page> {
 }
 
 let links = new Map<string, string>();
+/** The red, yellow and green the questionnaire showed beside the health check's words. */
+let questionnaireColors: string[] = [];
+
+/** Three CSS colors that read red, yellow and green, in that order. */
+function expectRedYellowGreen(colors: string[]): void {
+  const [red, yellow, green] = colors.map((color) => color.match(/\d+/g)!.map(Number));
+  expect(red[0]).toBeGreaterThan(red[1] + 80); // red: R well above G
+  expect(yellow[0]).toBeGreaterThan(180);
+  expect(yellow[1]).toBeGreaterThan(150); // yellow: R and G high
+  expect(green[1]).toBeGreaterThan(green[0] + 40); // green: G well above R
+}
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -175,11 +186,8 @@ describe('journey 5: the employee on a phone', () => {
     );
     expect(points.map((point) => point.text)).toEqual(['Red: this is a problem', 'Yellow: some issues', 'Green: this works well']);
     expect(points.every((point) => point.width > 0)).toBe(true);
-    const [red, yellow, green] = points.map((point) => point.color.match(/\d+/g)!.map(Number));
-    expect(red[0]).toBeGreaterThan(red[1] + 80); // red: R well above G
-    expect(yellow[0]).toBeGreaterThan(180);
-    expect(yellow[1]).toBeGreaterThan(150); // yellow: R and G high
-    expect(green[1]).toBeGreaterThan(green[0] + 40); // green: G well above R
+    questionnaireColors = points.map((point) => point.color);
+    expectRedYellowGreen(questionnaireColors);
     await expectNoAxeViolations(phone);
     await saveScreenshot(phone, 'journey-employee-questions');
 
@@ -199,7 +207,7 @@ describe('journey 5: the employee on a phone', () => {
     await phone.context().close();
   });
 
-  it('after the close, the health check’s results read red / yellow / green, not favorable', async () => {
+  it('after the close, the health check’s results read and are drawn red / yellow / green, not favorable', async () => {
     // Colleagues answer from their own links (as their respondent pages would send).
     const others = design.filter((email) => email !== english[1]).slice(0, 19);
     for (const [index, email] of others.entries()) {
@@ -227,6 +235,14 @@ describe('journey 5: the employee on a phone', () => {
     expect(text).toMatch(/share answering green/);
     expect(text).not.toMatch(/favorable|4 or 5/i);
     expect(await table.locator('thead').innerText()).not.toMatch(/favorable/i);
+    // The bars are in the scale's colors too, the ones the questionnaire showed: its share of red,
+    // yellow and green, and the share answering green drawn green, not favorable's blue.
+    const fills = await row.locator('svg rect').evaluateAll((rects) => rects.map((rect) => getComputedStyle(rect).fill));
+    expect(fills).toEqual(questionnaireColors);
+    expectRedYellowGreen(fills);
+    const chart = admin.locator('section', { has: admin.getByRole('heading', { level: 2, name: 'Team health' }) }).locator('.interval-bars .row');
+    const bar = chart.filter({ hasText: /We work at a pace we can keep up/ }).locator('rect.bar');
+    expect(await bar.evaluate((rect) => getComputedStyle(rect).fill)).toBe(questionnaireColors[2]);
     await expectNoAxeViolations(admin);
     await saveScreenshot(admin, 'journey-employee-health-results');
   });

@@ -2,9 +2,9 @@
  * Journey 6: reading and sharing results, from the screens. The demo's annual survey gives a
  * heatmap with a change since 2014 and a trend; a survey of the test's own (a Design-only first
  * wave with a choice question, then a draft follow-up) gives the normal states said in words and
- * a CSV with choice counts. Printed, the results and heatmap keep their colors and carry a footer
- * with the wave, the group, the date and the confidentiality rule. The only calls the test makes
- * itself are the employees' own (POST /api/responses).
+ * a CSV with choice counts. Printed, the results and heatmap keep their colors and carry, on every
+ * page, a footer with the wave, the group, the date and the confidentiality rule. The only calls
+ * the test makes itself are the employees' own (POST /api/responses).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,8 +120,122 @@ function readPdfFills(pdf: Buffer): string[] {
   return [...fills];
 }
 
-/** Print emulation shows the footer and keeps colors; the footer names the wave, group, date and k. */
-async function expectPrintedFooter(wave: RegExp, group: RegExp): Promise<void> {
+/** One piece of text a PDF page draws: its letters, its baseline's height from the page's foot and its size, in points. */
+interface PdfTextRun {
+  text: string;
+  y: number;
+  size: number;
+}
+
+/**
+ * The text each page of a PDF draws, in drawing order. Chromium writes glyph ids, not letters, so
+ * each font's ToUnicode map turns them back into text; the position follows the page's transforms.
+ */
+function readPdfPages(pdf: Buffer): PdfTextRun[][] {
+  const objects = new Map<string, { dict: string; stream?: Buffer }>();
+  for (const [, id, body] of pdf.toString('latin1').matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) {
+    const at = body.search(/stream\r?\n/);
+    if (at < 0) objects.set(id, { dict: body });
+    else {
+      const data = body.slice(body.indexOf('\n', at) + 1).replace(/\r?\nendstream\s*$/, '');
+      objects.set(id, { dict: body.slice(0, at), stream: Buffer.from(data, 'latin1') });
+    }
+  }
+  const inflate = (id: string) => inflateSync(objects.get(id)!.stream!).toString('latin1');
+  const hex = (digits: string) => Number.parseInt(digits, 16);
+  const toUnicode = new Map<string, Map<number, string>>();
+  const readToUnicode = (fontId: string): Map<number, string> => {
+    const known = toUnicode.get(fontId);
+    if (known) return known;
+    const map = new Map<number, string>();
+    const ref = /\/ToUnicode (\d+) 0 R/.exec(objects.get(fontId)!.dict)?.[1];
+    const cmap = ref ? inflate(ref) : '';
+    const letters = (digits: string) => String.fromCodePoint(...(digits.match(/.{4}/g) ?? []).map(hex));
+    for (const [, block] of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g))
+      for (const [, code, text] of block.matchAll(/<(\w+)>\s*<(\w+)>/g)) map.set(hex(code), letters(text));
+    for (const [, block] of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g))
+      for (const [, from, to, first] of block.matchAll(/<(\w+)>\s*<(\w+)>\s*<(\w+)>/g))
+        for (let code = hex(from); code <= hex(to); code++) map.set(code, String.fromCodePoint(hex(first) + code - hex(from)));
+    toUnicode.set(fontId, map);
+    return map;
+  };
+  type Matrix = number[];
+  // PDF matrices [a b c d e f]: `then(m, n)` applies m, then n.
+  const then = ([a1, b1, c1, d1, e1, f1]: Matrix, [a2, b2, c2, d2, e2, f2]: Matrix): Matrix => [
+    a1 * a2 + b1 * c2,
+    a1 * b2 + b1 * d2,
+    c1 * a2 + d1 * c2,
+    c1 * b2 + d1 * d2,
+    e1 * a2 + f1 * c2 + e2,
+    e1 * b2 + f1 * d2 + f2,
+  ];
+  const identity = [1, 0, 0, 1, 0, 0];
+  const pages = [...objects.values()].filter((object) => /\/Type \/Page\b/.test(object.dict));
+  // Every page the document counts was found (none hidden in a compressed object stream).
+  const counted = Math.max(...[...pdf.toString('latin1').matchAll(/\/Type \/Pages\b[^>]*?\/Count (\d+)/g)].map(([, count]) => Number(count)));
+  expect(pages.length).toBe(counted);
+  return pages.map((page) => {
+    const fonts = new Map([...(/\/Font\s*<<([^>]*)>>/.exec(page.dict)?.[1] ?? '').matchAll(/\/(\S+) (\d+) 0 R/g)].map(([, name, id]) => [name, id]));
+    const contents = [.../\/Contents\s*(\[[^\]]*\]|\d+ 0 R)/.exec(page.dict)![1].matchAll(/(\d+) 0 R/g)].map(([, id]) => inflate(id)).join('\n');
+    const runs: PdfTextRun[] = [];
+    const saved: Matrix[] = [];
+    let ctm = identity;
+    let line = identity;
+    let font = new Map<number, string>();
+    let fontSize = 0;
+    let operands: string[] = [];
+    for (const [token] of contents.matchAll(/<[0-9A-Fa-f]*>|\[[^\]]*\]|\/[^\s/[\]<>()]+|-?[\d.]+|[A-Za-z'"*]+/g)) {
+      if (!/^[A-Za-z'"*]+$/.test(token)) {
+        operands.push(token);
+        continue;
+      }
+      const numbers = operands.map(Number);
+      if (token === 'q') saved.push(ctm);
+      else if (token === 'Q') ctm = saved.pop() ?? identity;
+      else if (token === 'cm') ctm = then(numbers, ctm);
+      else if (token === 'BT') line = identity;
+      else if (token === 'Tm') line = numbers;
+      else if (token === 'Td' || token === 'TD') line = then([1, 0, 0, 1, numbers[0], numbers[1]], line);
+      else if (token === 'Tf') {
+        font = readToUnicode(fonts.get(operands[0].slice(1))!);
+        fontSize = numbers[1];
+      } else if (token === 'Tj' || token === 'TJ') {
+        const text = [...operands.join(' ').matchAll(/<([0-9A-Fa-f]*)>/g)]
+          .map(([, codes]) => (codes.match(/.{4}/g) ?? []).map((code) => font.get(hex(code)) ?? '?').join(''))
+          .join('');
+        const [, , c, d, , f] = then(line, ctm);
+        runs.push({ text, y: f, size: fontSize * Math.hypot(c, d) });
+      }
+      operands = [];
+    }
+    return runs;
+  });
+}
+
+/**
+ * Every page of a printed report carries the footer once, below everything else the page shows:
+ * found in the PDF itself, as the footer's text run by run (spaces aside), not by a screenshot.
+ */
+function expectFooterOnEveryPage(pages: PdfTextRun[][], footer: string): void {
+  const squash = (text: string) => text.replace(/\s+/g, '');
+  const wanted = squash(footer);
+  for (const [number, runs] of pages.entries()) {
+    const ends: number[] = [];
+    let text = '';
+    for (const run of runs) ends.push((text += squash(run.text)).length);
+    const at = text.indexOf(wanted);
+    expect(at, `the footer on page ${number + 1} of ${pages.length}`).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf(wanted, at + 1), `a second footer on page ${number + 1}`).toBe(-1);
+    const inFooter = (index: number) => ends[index] > at && (index === 0 ? 0 : ends[index - 1]) < at + wanted.length;
+    const footerTop = Math.max(...runs.filter((_, index) => inFooter(index)).map((run) => run.y + run.size));
+    // Nothing of the report runs under the footer: every other line's descenders stay above its top line.
+    const lowest = Math.min(...runs.filter((run, index) => !inFooter(index) && run.text.trim() !== '').map((run) => run.y - 0.3 * run.size));
+    expect(lowest, `the lowest text on page ${number + 1} against the footer's top`).toBeGreaterThan(footerTop);
+  }
+}
+
+/** Print emulation shows the footer and keeps colors; the footer names the wave, group, date and k. Returns its text. */
+async function expectPrintedFooter(wave: RegExp, group: RegExp): Promise<string> {
   await page.emulateMedia({ media: 'print' });
   const footer = page.getByTestId('print-footer');
   expect(await footer.isVisible()).toBe(true);
@@ -132,7 +246,11 @@ async function expectPrintedFooter(wave: RegExp, group: RegExp): Promise<void> {
   expect(text).toContain(today);
   expect(text).toMatch(/at least 5 people/);
   await expectNoAxeViolations(page);
+  return text;
 }
+
+/** Chromium's print dialog leaves about 1 cm of paper around the page unless told otherwise. */
+const PRINT_MARGIN = { top: '10mm', right: '10mm', bottom: '10mm', left: '10mm' };
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -178,22 +296,27 @@ describe('journey 6: reading and sharing results', () => {
     await saveScreenshot(page, 'journey-results-heatmap-change');
   });
 
-  it('the heatmap prints with its colors and a footer: wave, groups, date and the rule', async () => {
-    await expectPrintedFooter(/2014 → 2015/, /Columns: groups by Org level 1/);
+  it('the heatmap prints with its colors and a footer on every page: wave, groups, date and the rule', async () => {
+    const footer = await expectPrintedFooter(/2014 → 2015/, /Columns: groups by Org level 1/);
     // Printed without "background graphics", the grey of noise and the hatching of hidden cells stay.
-    const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: false });
+    const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: false, margin: PRINT_MARGIN });
     expect(readPdfFills(pdf)).toContain(GREY.match(/\d+/g)!.join(','));
+    expectFooterOnEveryPage(readPdfPages(pdf), footer);
     await saveScreenshot(page, 'journey-results-heatmap-print');
     await page.emulateMedia({ media: 'screen' });
     expect(await page.getByTestId('print-footer').isVisible()).toBe(false);
   });
 
-  it('the results page prints with a footer for its group', async () => {
+  it('the results page prints with a footer for its group on every page', async () => {
     await page.getByRole('link', { name: 'Results' }).click();
     await page.getByRole('heading', { level: 1, name: /2015/ }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Comments' }).waitFor();
-    await expectPrintedFooter(/^2015 · /, /Whole organization|Soundwave/);
+    const footer = await expectPrintedFooter(/^2015 · /, /Whole organization|Soundwave/);
     expect(await page.evaluate(() => getComputedStyle(document.body).printColorAdjust)).toBe('exact');
+    // The whole organization's results and comments fill several pages: each one carries the footer.
+    const pages = readPdfPages(await page.pdf({ format: 'A4', printBackground: false, margin: PRINT_MARGIN }));
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expectFooterOnEveryPage(pages, footer);
     await saveScreenshot(page, 'journey-results-print');
     await page.emulateMedia({ media: 'screen' });
   });

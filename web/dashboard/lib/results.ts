@@ -33,7 +33,8 @@ export interface IntervalRow {
   upper?: number;
   /** Shown instead of a bar when the value is hidden or missing. */
   note?: string;
-  tone?: 'favorable' | 'rose' | 'fell' | 'noise';
+  /** 'green': a health check's share answering green, in the scale's own color. */
+  tone?: 'favorable' | 'rose' | 'fell' | 'noise' | 'green';
   text: string;
 }
 
