@@ -58,7 +58,8 @@ function answersFor(index: number): Record<string, number | string> {
 interface Stage {
   stage: string;
   seconds: number;
-  'server peak MB': number;
+  /** Empty where no sample fell inside the stage. */
+  'server peak MB': number | '';
   'data folder MB'?: number;
   note?: string;
 }
@@ -73,7 +74,7 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
   const server = await startBenchServer({ dataDir, env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' } });
   const memory = sampleMemory(server.pid);
   const end = async (stage: string, extra: Partial<Stage> = {}) => {
-    stages.push({ stage, seconds: Math.round((performance.now() - stageStarted) / 100) / 10, 'server peak MB': memory.stagePeakMb(), ...extra });
+    stages.push({ stage, seconds: Math.round((performance.now() - stageStarted) / 100) / 10, 'server peak MB': memory.stagePeakMb() || '', ...extra });
     log(`${stage}: ${stages.at(-1)!.seconds} s`);
     stageStarted = performance.now();
   };
