@@ -72,6 +72,14 @@ describe.each([
     expect(rows.every((row) => row.fields[change] !== '')).toBe(true);
   });
 
+  it(`lists the wave's groups (every picker) and its participation under ${JSON_BOUND / MB} MB (measured: 0.18–0.25 MB)`, async () => {
+    for (const path of ['segments', 'participation']) {
+      const { status, bytes } = await bytesOf(`/api/waves/${waveId}/${path}`);
+      expect(status, path).toBe(200);
+      expect(bytes.byteLength, path).toBeLessThan(JSON_BOUND);
+    }
+  });
+
   it('answers one group’s results and comparison, JSON and CSV, in a few kilobytes whatever the organization’s size', async () => {
     for (const path of ['results', 'results?format=csv', 'compare-previous', 'compare-previous?format=csv']) {
       const { status, bytes } = await bytesOf(`/api/waves/${waveId}/${path}`);
