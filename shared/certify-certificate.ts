@@ -17,11 +17,14 @@ import * as z from 'zod';
  *   question without one is answered "pinned");
  * - `no-proof`: a question no move answered (and no solver was asked: the program is too large for
  *   the close's budget) was taken as pinned and a cell hidden for it, without proof that it was;
+ * - `atoms`: no solver ran (the wave is too large for the close's budget, or the audit found a
+ *   question only the whole organization's cell would answer for); whole segments were hidden
+ *   until every class of invitees no shown group tells apart holds k or more (certify-atoms.ts);
  * - `no-solver`: the integer-programming audit did not run (only the equality rules did): no
  *   solver was given, or the wave is larger than the close can audit in its time budget. This is
  *   not a certificate against the integer-programming attacker, and `method` says so.
  */
-export const OVER_APPROXIMATIONS = ['exact-counts', 'empty-points', 'budget', 'neighbourhoods', 'no-proof', 'no-solver'] as const;
+export const OVER_APPROXIMATIONS = ['exact-counts', 'empty-points', 'budget', 'neighbourhoods', 'no-proof', 'atoms', 'no-solver'] as const;
 
 const count = z.number().int().nonnegative();
 

@@ -356,11 +356,12 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
   for (;;) {
     if (now() >= options.deadline && pending.size > 0) {
       // Out of time: every open question is answered "pinned", and every visible cell but the
-      // root that touches its group is hidden, in its vector and in responded.
+      // root that touches its group is hidden, in its vector and in responded (a responded count's
+      // in every vector: each statement's answered count bounds it below).
       unresolved += pending.size;
       for (const i of pending) {
         const q = quantities[i];
-        for (const vector of q.vector === 0 ? [0] : [q.vector, 0]) {
+        for (const vector of q.vector === 0 ? visibility.map((_, v) => v) : [q.vector, 0]) {
           for (const c of touching[q.group]) {
             if (c === model.root || !visibility[vector][c]) continue;
             visibility[vector][c] = 0;
@@ -511,7 +512,7 @@ function memoCellValues(model: CertifyModel): CellValue {
  * invitees), never the root, among those a derivation about the group can rest on: cells touching
  * the group, and cells inside the smallest visible cell holding it (a parent minus a child needs
  * the child). First in the quantity's own vector, then among responded cells (a ≤ r couples the
- * two); failing both, none (the caller hides the root only as a last resort). A complement goes with its
+ * two), and for a responded count among every statement's cells; failing all, none (the caller hides the root only as a last resort). A complement goes with its
  * segment: with the root shown they say the same.
  */
 function chooseCell(
@@ -523,7 +524,10 @@ function chooseCell(
   cellValue: CellValue,
 ): Array<[number, number]> | undefined {
   const F = model.invited.length;
-  for (const vector of q.vector === 0 ? [0] : [q.vector, 0]) {
+  // A responded count is also bounded below by every statement's answered count (a ≤ r): "all of
+  // them responded" can rest on statement cells alone, so those are candidates too, after its own.
+  const statementVectors = model.statements.map((_, s) => 1 + s);
+  for (const vector of q.vector === 0 ? [0, ...statementVectors] : [q.vector, 0]) {
     const holders = containing.filter((c) => visibility[vector][c] && c !== model.root);
     const candidates = new Set(touching);
     if (holders.length > 0) {

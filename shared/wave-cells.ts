@@ -4,6 +4,7 @@
  * once over the whole segment set for every count vector (invited, responded, each statement).
  */
 import { AuditGaveUpError, auditModel } from './certify.ts';
+import { hideUntilAtomsHoldK, type AtomResult } from './certify-atoms.ts';
 import type { Certificate } from './certify-certificate.ts';
 import type { MilpSolver } from './certify-lp.ts';
 import { buildCertifyModel } from './certify-model.ts';
@@ -157,6 +158,7 @@ export function certifyWaveCells(input: WaveCellsInput): WaveCellsResult {
  */
 function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): WaveCellsResult {
   const { k, statements } = input;
+  const rootId = unitSegmentId(new UnitTree(input.units).root.id);
   if (input.segments.length === 0) return { cells, certificate: emptyCertificate(input, started) };
   // The whole attacker's program: responded plus every point of every statement, per finest group.
   // Sized before it is built: building it (its protected groups above all) is itself too slow for
@@ -192,6 +194,37 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   }
   const overApproximations: Certificate['overApproximations'] = [];
   let result: ReturnType<typeof auditModel> | undefined;
+  let atoms: AtomResult | undefined;
+  let hiddenByAtoms = 0;
+  /** Hide whole segments (every vector, with their complements) until every atom holds k or more invitees. */
+  const hideToAtoms = (): AtomResult => {
+    const complements = new Map(cells.flatMap((cell) => (cell.segment.kind === 'complement' ? [[cell.segment.of, cell] as const] : [])));
+    const shownAnywhere = (cell: SegmentCell | undefined) => cell !== undefined && Array.from({ length: vectors }, (_, v) => get(v, cell)).some(Boolean);
+    const segmentCells = cells.filter((cell) => cell.segment.kind !== 'complement' && cell.segment.id !== rootId);
+    const outcome = hideUntilAtomsHoldK({
+      k,
+      tree: new UnitTree(input.units),
+      invitees: input.invitees,
+      segments: segmentCells.map(({ segment }) => ({
+        id: segment.id,
+        kind: (segment as Segment).kind,
+        ...((segment as Segment).kind === 'unit' ? { unitId: (segment as Segment & { kind: 'unit' }).unitId } : {}),
+        shown: shownAnywhere(byId.get(segment.id)) || shownAnywhere(complements.get(segment.id)),
+      })),
+    });
+    for (const cell of segmentCells) {
+      if (!outcome.hide.has(cell.segment.id)) continue;
+      for (const hidden of [cell, complements.get(cell.segment.id)]) {
+        if (!hidden) continue;
+        for (let vector = 0; vector < vectors; vector++) {
+          if (!get(vector, hidden)) continue;
+          hide(vector, hidden, 'differencing');
+          hiddenByAtoms++;
+        }
+      }
+    }
+    return outcome;
+  };
   if (audit && model) {
     overApproximations.push('exact-counts');
     if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
@@ -209,20 +242,27 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     } catch (error) {
       if (!(error instanceof AuditGaveUpError)) throw error;
     }
-    if (result && result.unresolved === 0) {
+    if (result) {
+      // Out of budget, the audit has already hidden every cell its open questions touch (sound,
+      // if heavy): the equality rules' cells alone leaked (an attacker found 65 derivations in a
+      // wave whose audit ran out), so they are never published as if certified.
       for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
+      if (result.unresolved > 0) overApproximations.push('budget');
       if (result.unproven > 0) overApproximations.push('no-proof');
       else if (result.overApproximated) overApproximations.push('neighbourhoods');
     } else {
-      // The audit did not finish in its budget (or gave up). Its sound fallback, hiding every cell
-      // the open questions touch, hid 95% of the demo: useless. The close keeps the equality rules'
-      // cells instead and its certificate says plainly that the audit did not certify them.
-      result = undefined;
-      overApproximations.splice(0, overApproximations.length, 'no-solver', 'budget');
+      // The audit found a question only the whole organization's cell could answer for: the
+      // equality rules' cells may be what it rests on, so they get the solver-free certificate.
+      overApproximations.splice(0, overApproximations.length, 'atoms');
+      atoms = hideToAtoms();
     }
+  } else if (input.audit) {
+    // Too large for the audit in a close's time: the solver-free certificate (certify-atoms.ts).
+    overApproximations.push('atoms');
+    atoms = hideToAtoms();
   } else overApproximations.push('no-solver');
 
-  const hidden = { belowK: 0, differencing: 0, audit: result?.hidden.length ?? 0 };
+  const hidden = { belowK: 0, differencing: 0, audit: result?.hidden.length ?? hiddenByAtoms };
   for (const cell of modelCells) {
     for (let vector = 0; vector < vectors; vector++) {
       if (get(vector, cell)) continue;
@@ -235,11 +275,11 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     k,
     method: overApproximations.includes('no-solver')
       ? 'rules-only'
-      : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods' || item === 'no-proof')
+      : overApproximations.some((item) => item === 'budget' || item === 'neighbourhoods' || item === 'no-proof' || item === 'atoms')
         ? 'over-approximated'
         : 'exact',
     overApproximations,
-    solver: solver ? `moves, then ${solver.name}` : audit ? 'moves (no solver)' : 'none',
+    solver: atoms ? 'atoms (no solver)' : solver ? `moves, then ${solver.name}` : audit ? 'moves (no solver)' : 'none',
     checked: {
       finestGroups,
       smallGroups: model?.groups.filter((group) => group.kind === 'small').length ?? 0,

@@ -316,6 +316,8 @@ const en = {
     'Every published number of this wave was attacked as an analyst would, combining them all with their bounds and integrality ({solver}): no count of any group of 1 to {small} people the directory names (finest groups, people directly in a unit, differences of published groups), and no “nobody in it answered …”, can be worked out, except what a group of k or more, shown or the difference of two shown groups, gives away by all answering alike.',
   certificateOver:
     'Every published number of this wave was attacked as an analyst would ({solver}); where a question could not be settled (no small exact change of the counts found, no solver asked), cells were hidden rather than shown. The same limit applies: a group of k or more that all answer alike gives that away.',
+  certificateAtoms:
+    'This wave is too large for the full attack in a close’s time, so whole groups were hidden until no shown group, nor any combination of them, tells apart fewer than k people: swapping the answers of people no shown group tells apart changes no published number. No count of a group of 1 to {small} people can be worked out, except what a group of k or more gives away by all answering alike.',
   certificateRules:
     'The audit did not finish within this close’s time budget (dense organizations with many groups of 1 to 4 people need longer today): only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
   certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
@@ -640,6 +642,8 @@ const sv: Record<MessageKey, string> = {
     'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra, alla kombinerade med sina gränser och heltalsvillkor ({solver}): ingen siffra för någon grupp på 1 till {small} personer som katalogen namnger (minsta grupper, de som sitter direkt i en enhet, skillnader mellan publicerade grupper), och inget ”ingen i gruppen svarade …”, går att räkna ut, utom det en grupp på k eller fler, visad eller skillnaden mellan två visade grupper, avslöjar genom att alla svarar lika.',
   certificateOver:
     'Varje publicerad siffra för den här omgången har angripits som en analytiker skulle göra ({solver}); där en fråga inte kunde avgöras (ingen liten exakt ändring av antalen hittades, ingen lösare tillfrågades) doldes celler i stället för att visas. Samma gräns gäller: en grupp på k eller fler som alla svarar lika avslöjar det.',
+  certificateAtoms:
+    'Den här omgången är för stor för hela angreppet inom stängningens tid, så hela grupper doldes tills ingen visad grupp, eller kombination av dem, skiljer ut färre än k personer: att byta svar mellan personer som ingen visad grupp skiljer åt ändrar ingen publicerad siffra. Ingen siffra för en grupp på 1 till {small} personer går att räkna ut, utom det en grupp på k eller fler avslöjar genom att alla svarar lika.',
   certificateRules:
     'Granskningen blev inte klar inom stängningens tidsgräns (täta organisationer med många grupper på 1 till 4 personer behöver längre tid i dag): bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
   certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
