@@ -426,7 +426,8 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       }
       for (const [vector, cell] of choice) {
         for (const same of sameAs[cell]) {
-          if (!visibility[vector][same]) continue;
+          // An empty complement's partner can be everyone (a one-unit wave): the root is never hidden here.
+          if (!visibility[vector][same] || model.cells[same].members.length === model.cells[model.root].members.length) continue;
           visibility[vector][same] = 0;
           hidden.push([vector, same]);
           hiddenNow.add(same);
@@ -524,6 +525,7 @@ function chooseCell(
   cellValue: CellValue,
 ): Array<[number, number]> | undefined {
   const F = model.invited.length;
+  const wholeOrganization = model.cells[model.root].members.length;
   // A responded count is also bounded below by every statement's answered count (a ≤ r): "all of
   // them responded" can rest on statement cells alone, so those are candidates too, after its own.
   const statementVectors = model.statements.map((_, s) => 1 + s);
@@ -541,7 +543,8 @@ function chooseCell(
     let best = -1;
     let bestKey: [number, number] = [Infinity, Infinity];
     for (const c of candidates) {
-      if (c === model.root || !visibility[vector][c]) continue;
+      // A cell with everyone in it (the only unit of a one-unit wave) is the root under another name.
+      if (c === model.root || model.cells[c].members.length === wholeOrganization || !visibility[vector][c]) continue;
       const key: [number, number] = [cellValue(vector, -1, c), model.cells[c].invited];
       if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
         best = c;

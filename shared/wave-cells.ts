@@ -242,17 +242,16 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     } catch (error) {
       if (!(error instanceof AuditGaveUpError)) throw error;
     }
-    if (result) {
-      // Out of budget, the audit has already hidden every cell its open questions touch (sound,
-      // if heavy): the equality rules' cells alone leaked (an attacker found 65 derivations in a
-      // wave whose audit ran out), so they are never published as if certified.
+    if (result && result.unresolved === 0) {
       for (const [vector, c] of result.hidden) hide(vector, modelCells[c], 'differencing');
-      if (result.unresolved > 0) overApproximations.push('budget');
       if (result.unproven > 0) overApproximations.push('no-proof');
       else if (result.overApproximated) overApproximations.push('neighbourhoods');
     } else {
-      // The audit found a question only the whole organization's cell could answer for: the
-      // equality rules' cells may be what it rests on, so they get the solver-free certificate.
+      // Out of budget (or a question only the whole organization's cell could answer for): the
+      // equality rules' cells alone leaked (an attacker found 65 derivations in such a wave), and
+      // the audit's own fallback, hiding every cell its open questions touch, left the demo its
+      // root alone. The solver-free certificate keeps the units and is sound.
+      result = undefined;
       overApproximations.splice(0, overApproximations.length, 'atoms');
       atoms = hideToAtoms();
     }

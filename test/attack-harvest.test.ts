@@ -64,11 +64,14 @@ describe('the harvesting attacker, through HTTP', () => {
     240_000,
   );
 
-  it('a close whose audit runs out of time publishes nothing about answers either', async () => {
+  // Out of time, the close falls to the solver-free certificate (shared/certify-atoms.ts): a count
+  // of a small group can then be pinned only where every class of alike people it meets answered
+  // alike, so only at a bound (nobody in it, or all of it), never "2 of these 3 chose p".
+  it('a close whose audit runs out of time gives away no answer count off a bound', async () => {
     const { org, report, methods } = await harvestAndAttack(SMALL_ORG, 'on', 0);
     expect(methods).toEqual(['over-approximated', 'over-approximated']);
-    const answers = report.derivations.filter((pin) => pin.kind === 'answer' || pin.kind === 'none-answered');
-    expect(answers.map((pin) => describePin(org, pin))).toEqual([]);
+    const offBound = report.derivations.filter((pin) => pin.value !== 0 && pin.value !== pin.invitees);
+    expect(offBound.map((pin) => describePin(org, pin))).toEqual([]);
   }, 240_000);
 
   it('with the audit off (equality rules only), finds derivations about small groups', async () => {
