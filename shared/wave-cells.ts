@@ -66,14 +66,18 @@ export const CLOSE_AUDIT_BUDGET_MS = 20_000;
  * The largest attacker's program (finest groups × (1 + scale points over all statements)) the
  * close audits. Measured on this machine, HiGHS in WebAssembly needs 0.1–1 s per question on a
  * program of a few thousand unknowns, and a 400-person wave asks thousands of questions: beyond
- * this size the audit would run out of budget and its sound fallback would hide nearly every cell
- * (95% on the demo). Larger waves get the equality rules only, and their certificate says so
- * (`method: 'rules-only'`); see the README's privacy paragraph.
+ * this size the audit runs out of budget. Larger waves get the solver-free certificate
+ * (certify-atoms.ts, `overApproximations: ['atoms']`); see the README's privacy paragraph.
  */
 export const AUDIT_MAX_VARIABLES = 4_000;
 
-/** The largest attacker's program (same measure) a close audits at all; see `certify`. */
-export const AUDIT_MAX_PROGRAM = 15_000;
+/**
+ * The largest attacker's program (same measure) a close audits at all; see `certify`. Without a
+ * solver the moves alone never settled a larger one in the budget (the demo, 9,600 unknowns, ran
+ * its 20 s out; a 400-person bench organization was still open after 37 s), so a larger wave goes
+ * straight to the solver-free certificate instead of spending the budget first.
+ */
+export const AUDIT_MAX_PROGRAM = AUDIT_MAX_VARIABLES;
 
 /** Every segment's and every complement's cell for a closed wave (the certificate aside). */
 export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
@@ -167,8 +171,8 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   const pointsOf = (id: string) => new Set(Object.values(input.tally).flatMap((entry) => Object.keys(entry.statements[id] ?? {}))).size;
   const variables = finestGroups * (1 + statements.reduce((sum, statement) => sum + pointsOf(statement.id), 0));
   // Beyond AUDIT_MAX_PROGRAM the audit cannot finish in a close's budget today (the demo, 133
-  // finest groups × 31 statements, needed more than 20 s; 10,000 people did not finish building in
-  // minutes): such a close keeps the equality rules' cells at once, and its certificate says so.
+  // finest groups × 14 statements, needed more than 20 s; 10,000 people did not finish building in
+  // minutes): such a close gets the solver-free certificate at once.
   const audit = input.audit && variables <= (input.audit.maxProgram ?? AUDIT_MAX_PROGRAM) ? input.audit : undefined;
   // The solver is asked only where the whole program is small enough to answer in the budget;
   // elsewhere a question no move answers is hidden for without proof (over-approximated).
