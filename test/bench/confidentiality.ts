@@ -167,7 +167,7 @@ async function benchCertificate(figures: Record<string, string>): Promise<void> 
         segments,
         statements,
         tally,
-        audit: { solver, budgetMs: 60_000, maxVariables: 1_000_000 },
+        audit: { solver, budgetMs: 60_000, maxVariables: 1_000_000, maxProgram: 1_000_000 },
       }),
     );
     const { certificate } = audited.value;
