@@ -6,13 +6,21 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
-import type { AppDeps } from '../functions/deps.ts';
+import { resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { CLOSE_STAGES } from '../functions/waves/close-wave.ts';
 import { FAST_TIMING, startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
-import { aRunThatDies, cellsBySegment, enteringCloseStage, holdRequest, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
+import {
+  aRunThatDies,
+  cellsBySegment,
+  enteringCloseStage,
+  holdRequest,
+  jobOutcome,
+  launchOn,
+  thawAfterTakeover,
+  type RequestMatcher,
+} from './helpers/close-faults.ts';
 
 const roster = aRoster(40);
 const ANSWERED = 30;
@@ -33,12 +41,6 @@ async function invitationsLeftWithData(waveId: string): Promise<number> {
 }
 
 /** Start a wave's job on a run of its own (`deps`), keeping the run's promise. */
-async function launchOn(deps: AppDeps, kind: 'open-wave' | 'close-wave', waveId: string) {
-  let run: Promise<void> = Promise.resolve();
-  const jobId = await launchJob({ ...deps, jobs: { start: async (job) => void (run = runJob(deps, job).catch(() => {})) } }, kind, waveId);
-  return { jobId, settled: () => run };
-}
-
 beforeAll(async () => {
   // A short lease, so that a run that stopped renewing is taken over quickly.
   rt = await startTestRuntime({ ...FAST_TIMING, jobLeaseMs: 300 });
@@ -204,25 +206,12 @@ describe('a run that lost its lease', () => {
       const frozen = await aRunThatDies(rt, STALE_POINTS[point].frozen(waveId), 'freezes');
       const first = await launchOn(frozen.deps, 'close-wave', waveId);
       await frozen.died;
-      const owner = holdRequest(rt.engine.client, STALE_POINTS[point].ownerHeld(waveId));
-      // A duplicate that saw the frozen run's last heartbeat land leaves the job to it: invoke again, as Lambda's retry would.
-      let duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
-      for (let tries = 1; !(await Promise.race([owner.reached.then(() => true), duplicate.then(() => false)])); tries++) {
-        expect(tries).toBeLessThan(20);
-        duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
-      }
-      const before = await getWave(rt.deps.store, waveId);
-      frozen.thaw();
-      await first.settled();
+      const { landed, before, after, finish } = await thawAfterTakeover(rt, { waveId, ...first, frozen }, STALE_POINTS[point].ownerHeld(waveId));
       // What it had in flight when it froze may land (the same items and contents the owner writes); it issues nothing after,
       // not even the rest of a write that spans several requests (a shard's counts, a strip batch): each request is checked.
-      const issued = [...frozen.writesAfterThaw];
-      if (issued.length > 0) owner.release();
-      expect(issued).toEqual([]);
-      const after = await getWave(rt.deps.store, waveId);
+      expect(landed).toEqual([]);
       expect([after.closeStage, after.closeShards, after.leaseRun]).toEqual([before.closeStage, before.closeShards, before.leaseRun]);
-      owner.release();
-      await duplicate;
+      await finish();
       expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
       expect(await cellsBySegment(rt, waveId)).toEqual(reference);
     },

@@ -8,13 +8,10 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchJob, runJob } from '../functions/jobs/run-job.ts';
-import type { AppDeps } from '../functions/deps.ts';
-import { getWave } from '../functions/store/waves.ts';
 import { SHARD_COUNT } from '../shared/keys.ts';
 import { FAST_TIMING, startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
-import { aRunThatDies, cellsBySegment, enteringCloseStage, holdRequest, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
+import { aRunThatDies, cellsBySegment, enteringCloseStage, jobOutcome, launchOn, thawAfterTakeover, type RequestMatcher } from './helpers/close-faults.ts';
 
 const roster = aRoster(40);
 const ANSWERED = 30;
@@ -44,12 +41,6 @@ async function aShardWithResponses(waveId: string): Promise<number> {
     .map((match) => Number(match![2]));
   expect(shards.length).toBe(ANSWERED);
   return Math.max(...shards);
-}
-
-async function launchOn(deps: AppDeps, waveId: string) {
-  let run: Promise<void> = Promise.resolve();
-  const jobId = await launchJob({ ...deps, jobs: { start: async (job) => void (run = runJob(deps, job).catch(() => {})) } }, 'close-wave', waveId);
-  return { jobId, settled: () => run };
 }
 
 const readingInvitations =
@@ -145,27 +136,13 @@ describe('a close run that lost its lease mid-stage', () => {
     await answerAll(tokens);
     const { mode, frozen: frozenAt, ownerHeld, ownerHolds } = STALE_POINTS[point];
     const frozen = await aRunThatDies(rt, await frozenAt(waveId), mode);
-    const first = await launchOn(frozen.deps, waveId);
+    const first = await launchOn(frozen.deps, 'close-wave', waveId);
     await frozen.died;
-    const owner = holdRequest(rt.engine.client, ownerHeld(waveId), ownerHolds);
-    // The same job again (Lambda's at-least-once retry). A run that still saw the frozen run's lease move leaves it the job: invoke again.
-    let duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
-    for (let tries = 1; !(await Promise.race([owner.reached.then(() => true), duplicate.then(() => false)])); tries++) {
-      expect(tries).toBeLessThan(20);
-      duplicate = runJob(rt.deps, { id: first.jobId, kind: 'close-wave', payload: { waveId } });
-    }
-    const before = await getWave(rt.deps.store, waveId);
+    const { landed, before, after, finish } = await thawAfterTakeover(rt, { waveId, ...first, frozen }, ownerHeld(waveId), ownerHolds);
     expect(before.status).toBe('closing');
-    frozen.thaw();
-    await first.settled();
-    const landed = [...frozen.writesAfterThaw];
-    // Let the owner finish even when the assertion fails, so the next case starts clean.
-    if (landed.length > 0) owner.release();
     expect(landed).toEqual([]);
-    const after = await getWave(rt.deps.store, waveId);
     expect([after.closeStage, after.closeShards, after.leaseRun]).toEqual([before.closeStage, before.closeShards, before.leaseRun]);
-    owner.release();
-    await duplicate;
+    await finish();
     expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
     expect(await invitationsLeftWithData(waveId)).toBe(0);

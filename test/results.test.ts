@@ -298,12 +298,13 @@ describe('CSV', () => {
 describe('comments', () => {
   it('reads a large group’s comments, shuffled, and refuses to filter them by attributes', async () => {
     type Comments = { hidden?: boolean; comments: Array<{ statementId: string; text: string }>; units: Array<{ label: string }> };
-    const first = await getJson<Comments>(`/api/waves/${wave2015}/comments?unit=Technology&statement=comments`);
+    // The whole organization: under the close's certificate a unit's comments show only where its
+    // comment count is a certified cell, and the demo's sparse comment counts mostly are not.
+    const first = await getJson<Comments>(`/api/waves/${wave2015}/comments?statement=comments`);
     expect(first.hidden).toBeUndefined();
     expect(first.comments.length).toBeGreaterThan(5);
-    expect(first.units.map((unit) => unit.label)).toContain(TECHNOLOGY);
     const orders = new Set<string>();
-    for (let i = 0; i < 5; i++) orders.add(JSON.stringify((await getJson<Comments>(`/api/waves/${wave2015}/comments?unit=Technology`)).comments));
+    for (let i = 0; i < 5; i++) orders.add(JSON.stringify((await getJson<Comments>(`/api/waves/${wave2015}/comments`)).comments));
     expect(orders.size).toBeGreaterThan(1);
     const filtered = await rt.staff(`/api/waves/${wave2015}/comments?unit=Technology&filter=location:Stockholm`);
     expect(filtered.status).toBe(400);

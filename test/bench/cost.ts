@@ -22,6 +22,7 @@ import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { CapacityMeter } from './capacity-meter.ts';
 import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS } from './prices.ts';
+import { inParallel } from './load.ts';
 
 const RESPONSE_RATE = 0.8;
 const OPEN_DAYS = 14;
@@ -112,18 +113,6 @@ class Driver {
   }
 
   json = async <T>(response: Promise<Response>): Promise<T> => (await (await response).json()) as T;
-}
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index], index);
-      }
-    }),
-  );
 }
 
 function answersFor(index: number): Record<string, number | string> {

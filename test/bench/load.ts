@@ -66,6 +66,19 @@ async function timed(send: () => Promise<Reply>, from: number, result: LoadResul
   result.statuses[status] = (result.statuses[status] ?? 0) + 1;
 }
 
+/** Work through `items` with `limit` in flight at once, each worker taking the next item when its last is done. */
+export async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index], index);
+      }
+    }),
+  );
+}
+
 /** `count` requests with `concurrency` in flight: each worker sends its next request when the last one answers. */
 export async function runClosedLoop(count: number, concurrency: number, send: (index: number) => Promise<Reply>): Promise<LoadResult> {
   const result: LoadResult = { statuses: {}, latencies: [], seconds: 0 };

@@ -15,6 +15,7 @@ import os from 'node:os';
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { parseCsv } from '../../shared/csv.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
+import { inParallel } from './load.ts';
 
 const RESPONSE_RATE = 0.8;
 const RUNS = 200;
@@ -43,18 +44,6 @@ function answersFor(index: number, wave: number): Record<string, number> {
   for (const [i, id] of AGREE.entries()) answers[`bench-${id}`] = 1 + ((index * 31 + i * 7 + wave * (i % 3)) % 5);
   answers['bench-enps'] = (index * 13 + wave) % 11;
   return answers;
-}
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index], index);
-      }
-    }),
-  );
 }
 
 class Client {

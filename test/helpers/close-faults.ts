@@ -3,7 +3,10 @@
  * hoping): hold a matching request until released, or fail it as a crash would.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expect } from 'vitest';
 import type { AppDeps } from '../../functions/deps.ts';
+import { launchJob, runJob } from '../../functions/jobs/run-job.ts';
+import { getWave, type Wave } from '../../functions/store/waves.ts';
 import { createStore } from '../../functions/store/client.ts';
 import { listCells } from '../../functions/store/cells.ts';
 import type { SegmentCell } from '../../shared/wave-cells.ts';
@@ -192,5 +195,49 @@ export async function aRunThatDies(
       return dead;
     },
     writesAfterThaw,
+  };
+}
+
+/** Launch a wave's job on a run's own dependencies; `settled()` waits for that run, whatever its end. */
+export async function launchOn(deps: AppDeps, kind: 'open-wave' | 'close-wave', waveId: string): Promise<{ jobId: string; settled: () => Promise<void> }> {
+  let run: Promise<void> = Promise.resolve();
+  const jobId = await launchJob({ ...deps, jobs: { start: async (job) => void (run = runJob(deps, job).catch(() => {})) } }, kind, waveId);
+  return { jobId, settled: () => run };
+}
+
+/**
+ * A second run of a frozen run's close job takes the close over and is held at `ownerHeld`; then the
+ * frozen run thaws and ends. Returns the writes it issued after the thaw and the wave before and
+ * after it; `finish()` lets the owner run to the end. A run that still saw the frozen run's last
+ * heartbeat leaves the job to it, so the job is invoked again, as Lambda's retry would.
+ */
+export async function thawAfterTakeover(
+  rt: TestRuntime,
+  run: { waveId: string; jobId: string; settled: () => Promise<void>; frozen: Awaited<ReturnType<typeof aRunThatDies>> },
+  ownerHeld: RequestMatcher,
+  ownerHolds = 1,
+): Promise<{ landed: string[]; before: Wave; after: Wave; finish: () => Promise<void> }> {
+  const owner = holdRequest(rt.engine.client, ownerHeld, ownerHolds);
+  const invoke = () => runJob(rt.deps, { id: run.jobId, kind: 'close-wave', payload: { waveId: run.waveId } });
+  let duplicate = invoke();
+  for (let tries = 1; !(await Promise.race([owner.reached.then(() => true), duplicate.then(() => false)])); tries++) {
+    expect(tries).toBeLessThan(20);
+    duplicate = invoke();
+  }
+  const before = await getWave(rt.deps.store, run.waveId);
+  run.frozen.thaw();
+  await run.settled();
+  const landed = [...run.frozen.writesAfterThaw];
+  // Let the owner finish even when the caller's assertion on `landed` fails, so the next case starts clean.
+  if (landed.length > 0) owner.release();
+  const after = await getWave(rt.deps.store, run.waveId);
+  return {
+    landed,
+    before,
+    after,
+    finish: async () => {
+      owner.release();
+      await duplicate;
+    },
   };
 }
