@@ -28,15 +28,8 @@ export interface AtomInput {
   segments: Array<{ id: string; kind: 'unit' | 'attribute' | 'unitAttribute'; unitId?: string; shown: boolean }>;
 }
 
-export interface AtomResult {
-  /** Segments to hide in every vector, with their complements. */
-  hide: Set<string>;
-  /** Classes of alike invitees with the segments kept. */
-  atoms: number;
-}
-
 /** Segment ids to hide so that every class of invitees the shown segments tell apart holds 0 or at least k. */
-export function hideUntilAtomsHoldK(input: AtomInput): AtomResult {
+export function hideUntilAtomsHoldK(input: AtomInput): Set<string> {
   const { k, tree } = input;
   const index = new Map(input.segments.map((segment, i) => [segment.id, i]));
   const kept = new Set(index.keys());
@@ -86,5 +79,5 @@ export function hideUntilAtomsHoldK(input: AtomInput): AtomResult {
     }
     for (const f of members[s]) atomOf[f] = split.get(atomOf[f]) ?? atomOf[f];
   }
-  return { hide, atoms: atomInvited.length };
+  return hide;
 }

@@ -4,7 +4,7 @@
  * once over the whole segment set for every count vector (invited, responded, each statement).
  */
 import { AuditGaveUpError, auditModel } from './certify.ts';
-import { hideUntilAtomsHoldK, type AtomResult } from './certify-atoms.ts';
+import { hideUntilAtomsHoldK } from './certify-atoms.ts';
 import type { Certificate } from './certify-certificate.ts';
 import type { MilpSolver } from './certify-lp.ts';
 import { buildCertifyModel } from './certify-model.ts';
@@ -198,14 +198,13 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   }
   const overApproximations: Certificate['overApproximations'] = [];
   let result: ReturnType<typeof auditModel> | undefined;
-  let atoms: AtomResult | undefined;
   let hiddenByAtoms = 0;
   /** Hide whole segments (every vector, with their complements) until every atom holds k or more invitees. */
-  const hideToAtoms = (): AtomResult => {
+  const hideToAtoms = (): void => {
     const complements = new Map(cells.flatMap((cell) => (cell.segment.kind === 'complement' ? [[cell.segment.of, cell] as const] : [])));
     const shownAnywhere = (cell: SegmentCell | undefined) => cell !== undefined && Array.from({ length: vectors }, (_, v) => get(v, cell)).some(Boolean);
     const segmentCells = cells.filter((cell) => cell.segment.kind !== 'complement' && cell.segment.id !== rootId);
-    const outcome = hideUntilAtomsHoldK({
+    const toHide = hideUntilAtomsHoldK({
       k,
       tree: new UnitTree(input.units),
       invitees: input.invitees,
@@ -217,17 +216,16 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
       })),
     });
     for (const cell of segmentCells) {
-      if (!outcome.hide.has(cell.segment.id)) continue;
-      for (const hidden of [cell, complements.get(cell.segment.id)]) {
-        if (!hidden) continue;
+      if (!toHide.has(cell.segment.id)) continue;
+      for (const target of [cell, complements.get(cell.segment.id)]) {
+        if (!target) continue;
         for (let vector = 0; vector < vectors; vector++) {
-          if (!get(vector, hidden)) continue;
-          hide(vector, hidden, 'differencing');
+          if (!get(vector, target)) continue;
+          hide(vector, target, 'differencing');
           hiddenByAtoms++;
         }
       }
     }
-    return outcome;
   };
   if (audit && model) {
     overApproximations.push('exact-counts');
@@ -257,12 +255,12 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
       // root alone. The solver-free certificate keeps the units and is sound.
       result = undefined;
       overApproximations.splice(0, overApproximations.length, 'atoms');
-      atoms = hideToAtoms();
+      hideToAtoms();
     }
   } else if (input.audit) {
     // Too large for the audit in a close's time: the solver-free certificate (certify-atoms.ts).
     overApproximations.push('atoms');
-    atoms = hideToAtoms();
+    hideToAtoms();
   } else overApproximations.push('no-solver');
 
   const hidden = { belowK: 0, differencing: 0, audit: result?.hidden.length ?? hiddenByAtoms };
@@ -282,7 +280,7 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
         ? 'over-approximated'
         : 'exact',
     overApproximations,
-    solver: atoms ? 'atoms (no solver)' : solver ? `moves, then ${solver.name}` : audit ? 'moves (no solver)' : 'none',
+    solver: overApproximations.includes('atoms') ? 'atoms (no solver)' : solver ? `moves, then ${solver.name}` : audit ? 'moves (no solver)' : 'none',
     checked: {
       finestGroups,
       smallGroups: model?.groups.filter((group) => group.kind === 'small').length ?? 0,

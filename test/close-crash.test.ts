@@ -17,6 +17,8 @@ import {
   enteringCloseStage,
   holdRequest,
   jobOutcome,
+  answerFirst,
+  invitationsLeftWithData,
   launchOn,
   thawAfterTakeover,
   type RequestMatcher,
@@ -28,24 +30,11 @@ let rt: TestRuntime;
 let reference: Awaited<ReturnType<typeof cellsBySegment>>;
 
 /** The same people answer the same in every wave (mail goes out in directory order, so token i is person i). */
-async function answerAll(tokens: string[]) {
-  for (let i = 0; i < ANSWERED; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
-}
-
-/** No invitation of the wave holds more than its marker, read from the base table item by item (a scan reads items, not an index). */
-async function invitationsLeftWithData(waveId: string): Promise<number> {
-  const items = (await rt.deps.store.doc.send(new ScanCommand({ TableName: rt.deps.store.tables.ephemeral }))).Items ?? [];
-  const ofWave = items.filter((item) => item.waveId === waveId);
-  expect(ofWave.length).toBe(roster.length);
-  return ofWave.filter((item) => 'email' in item || 'profile' in item || 'answered' in item || 'locale' in item).length;
-}
-
-/** Start a wave's job on a run of its own (`deps`), keeping the run's promise. */
 beforeAll(async () => {
   // A short lease, so that a run that stopped renewing is taken over quickly.
   rt = await startTestRuntime({ ...FAST_TIMING, jobLeaseMs: 300 });
   const wave = await aWave(rt).withRoster(roster).open();
-  await answerAll(wave.tokens);
+  await answerFirst(rt, wave.tokens, ANSWERED, anAnswer);
   expect((await closeWave(rt, wave.waveId)).status).toBe('done');
   reference = await cellsBySegment(rt, wave.waveId);
 });
@@ -63,7 +52,7 @@ const BOUNDARIES = Object.keys(boundaries('any'));
 describe('a close that dies at a stage boundary', () => {
   it.each(BOUNDARIES)('resumed after dying as %s: the same cells, no invitation with data', async (boundary) => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
+    await answerFirst(rt, tokens, ANSWERED, anAnswer);
     const doomed = await aRunThatDies(rt, boundaries(waveId)[boundary]);
     const { jobId } = await launchOn(doomed.deps, 'close-wave', waveId);
     await doomed.died;
@@ -72,7 +61,7 @@ describe('a close that dies at a stage boundary', () => {
     expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
     expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
-    expect(await invitationsLeftWithData(waveId)).toBe(0);
+    expect(await invitationsLeftWithData(rt, waveId, roster.length)).toBe(0);
   });
 });
 
@@ -80,7 +69,7 @@ describe('a close run twice at once', () => {
   // Held before it took the lease, the first run is not alive yet: the duplicate may take the claim's lease itself.
   it.each(BOUNDARIES.slice(1))('a duplicate run while the first is alive as %s does nothing and leaves the job to it', async (boundary) => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
+    await answerFirst(rt, tokens, ANSWERED, anAnswer);
     const gate = holdRequest(rt.engine.client, boundaries(waveId)[boundary]);
     const { jobId } = (await (await rt.staff(`/api/waves/${waveId}/close`, { method: 'POST' })).json()) as { jobId: string };
     await gate.reached;
@@ -98,7 +87,7 @@ describe('a close run twice at once', () => {
     'a duplicate run takes over from a first run frozen as %s; the first, thawed, writes nothing wrong and fails nothing',
     async (boundary) => {
       const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-      await answerAll(tokens);
+      await answerFirst(rt, tokens, ANSWERED, anAnswer);
       const frozen = await aRunThatDies(rt, boundaries(waveId)[boundary], 'freezes');
       const first = await launchOn(frozen.deps, 'close-wave', waveId);
       await frozen.died;
@@ -109,7 +98,7 @@ describe('a close run twice at once', () => {
       expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
       expect((await getWave(rt.deps.store, waveId)).status).toBe('closed');
       expect(await cellsBySegment(rt, waveId)).toEqual(reference);
-      expect(await invitationsLeftWithData(waveId)).toBe(0);
+      expect(await invitationsLeftWithData(rt, waveId, roster.length)).toBe(0);
     },
   );
 });
@@ -117,7 +106,7 @@ describe('a close run twice at once', () => {
 describe("the close's partial counts", () => {
   it("sit in the ephemeral table with an expiry while the close runs (no backup of main holds a small group's count), and are gone after", async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
+    await answerFirst(rt, tokens, ANSWERED, anAnswer);
     const gate = holdRequest(rt.engine.client, enteringCloseStage(waveId, 'storing'));
     const close = closeWave(rt, waveId);
     await gate.reached;
@@ -140,7 +129,7 @@ describe("the close's partial counts", () => {
 describe('stripping verified by key', () => {
   it('strips again what a first pass left holding data (the index saw the marker, the item did not), until none does', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
+    await answerFirst(rt, tokens, ANSWERED, anAnswer);
     // The engine writes an index entry before its item: a batch it acknowledged may leave items
     // unwritten when the process dies between the two. Here the first strip batch loses half its items.
     let lost = 0;
@@ -161,7 +150,7 @@ describe('stripping verified by key', () => {
     );
     expect(await closeWave(rt, waveId)).toMatchObject({ status: 'done' });
     expect(lost).toBeGreaterThan(0);
-    expect(await invitationsLeftWithData(waveId)).toBe(0);
+    expect(await invitationsLeftWithData(rt, waveId, roster.length)).toBe(0);
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
   });
 });
@@ -202,7 +191,7 @@ describe('a run that lost its lease', () => {
     'frozen while %s and thawed after a duplicate took over: it writes nothing, the wave stays where the owner put it',
     async (point) => {
       const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-      await answerAll(tokens);
+      await answerFirst(rt, tokens, ANSWERED, anAnswer);
       const frozen = await aRunThatDies(rt, STALE_POINTS[point].frozen(waveId), 'freezes');
       const first = await launchOn(frozen.deps, 'close-wave', waveId);
       await frozen.died;
@@ -252,7 +241,12 @@ describe('an open that dies at a boundary', () => {
     expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
     const tokenOf = new Map(rt.mail.slice(mailedBefore).map((message) => [message.to, /\/r#([A-Za-z0-9_-]{43})/.exec(message.text)![1]]));
     expect(tokenOf.size).toBe(roster.length);
-    await answerAll(roster.map((person) => tokenOf.get(person.email)!));
+    await answerFirst(
+      rt,
+      roster.map((person) => tokenOf.get(person.email)!),
+      ANSWERED,
+      anAnswer,
+    );
     expect((await closeWave(rt, waveId)).status).toBe('done');
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
   });

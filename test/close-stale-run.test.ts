@@ -11,26 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARD_COUNT } from '../shared/keys.ts';
 import { FAST_TIMING, startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
-import { aRunThatDies, cellsBySegment, enteringCloseStage, jobOutcome, launchOn, thawAfterTakeover, type RequestMatcher } from './helpers/close-faults.ts';
+import {
+  aRunThatDies,
+  cellsBySegment,
+  enteringCloseStage,
+  jobOutcome,
+  answerFirst,
+  invitationsLeftWithData,
+  launchOn,
+  thawAfterTakeover,
+  type RequestMatcher,
+} from './helpers/close-faults.ts';
 
 const roster = aRoster(40);
 const ANSWERED = 30;
 let rt: TestRuntime;
 let reference: Awaited<ReturnType<typeof cellsBySegment>>;
 
-async function answerAll(tokens: string[]) {
-  for (let i = 0; i < ANSWERED; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
-}
-
 async function scan(table: string) {
   return (await rt.deps.store.doc.send(new ScanCommand({ TableName: table }))).Items ?? [];
-}
-
-/** Invitations of the wave still holding more than a marker, read item by item from the base table. */
-async function invitationsLeftWithData(waveId: string): Promise<number> {
-  const ofWave = (await scan(rt.deps.store.tables.ephemeral)).filter((item) => item.waveId === waveId);
-  expect(ofWave.length).toBe(roster.length);
-  return ofWave.filter((item) => 'email' in item || 'profile' in item || 'answered' in item || 'locale' in item).length;
 }
 
 /** The last response shard that holds sealed responses (the rewrite of an empty shard writes nothing, stale or not). */
@@ -120,7 +119,7 @@ beforeAll(async () => {
   // A short lease, so that a run that stopped renewing is taken over quickly.
   rt = await startTestRuntime({ ...FAST_TIMING, jobLeaseMs: 300 });
   const wave = await aWave(rt).withRoster(roster).open();
-  await answerAll(wave.tokens);
+  await answerFirst(rt, wave.tokens, ANSWERED, anAnswer);
   expect((await closeWave(rt, wave.waveId)).status).toBe('done');
   reference = await cellsBySegment(rt, wave.waveId);
   // More cells than putCountedCells has lanes, so that a freeze after the first cell leaves cells unsent.
@@ -133,7 +132,7 @@ afterAll(async () => {
 describe('a close run that lost its lease mid-stage', () => {
   it.each(Object.keys(STALE_POINTS))('frozen in %s, thawed after another run took over: it lands no further write', async (point) => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
-    await answerAll(tokens);
+    await answerFirst(rt, tokens, ANSWERED, anAnswer);
     const { mode, frozen: frozenAt, ownerHeld, ownerHolds } = STALE_POINTS[point];
     const frozen = await aRunThatDies(rt, await frozenAt(waveId), mode);
     const first = await launchOn(frozen.deps, 'close-wave', waveId);
@@ -145,6 +144,6 @@ describe('a close run that lost its lease mid-stage', () => {
     await finish();
     expect(await jobOutcome(rt, first.jobId)).toMatchObject({ status: 'done' });
     expect(await cellsBySegment(rt, waveId)).toEqual(reference);
-    expect(await invitationsLeftWithData(waveId)).toBe(0);
+    expect(await invitationsLeftWithData(rt, waveId, roster.length)).toBe(0);
   });
 });

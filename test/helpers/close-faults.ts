@@ -3,6 +3,7 @@
  * hoping): hold a matching request until released, or fail it as a crash would.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { AppDeps } from '../../functions/deps.ts';
 import { launchJob, runJob } from '../../functions/jobs/run-job.ts';
@@ -240,4 +241,25 @@ export async function thawAfterTakeover(
       await duplicate;
     },
   };
+}
+
+/** The first `count` invitees answer (each a 201), as the close tests' waves are answered. */
+export async function answerFirst(
+  rt: TestRuntime,
+  tokens: string[],
+  count: number,
+  answerOf: (index: number) => Record<string, number | string>,
+): Promise<void> {
+  for (let i = 0; i < count; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: answerOf(i) })).status).toBe(201);
+}
+
+/**
+ * Invitations of the wave still holding more than their marker, read item by item from the base
+ * table (a scan reads items, not an index); every one of the `invited` must be there.
+ */
+export async function invitationsLeftWithData(rt: TestRuntime, waveId: string, invited: number): Promise<number> {
+  const items = (await rt.deps.store.doc.send(new ScanCommand({ TableName: rt.deps.store.tables.ephemeral }))).Items ?? [];
+  const ofWave = items.filter((item) => item.waveId === waveId);
+  expect(ofWave.length).toBe(invited);
+  return ofWave.filter((item) => 'email' in item || 'profile' in item || 'answered' in item || 'locale' in item).length;
 }
