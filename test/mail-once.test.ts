@@ -69,7 +69,7 @@ const isWaveCheckpoint = (command: string, input: Record<string, unknown>) =>
 const isInvitationWrite = (command: string, input: Record<string, unknown>) =>
   (command === 'BatchWriteCommand' || command === 'BatchWriteItemCommand') &&
   Object.keys((input.RequestItems ?? {}) as object).includes(rt.deps.store.tables.ephemeral);
-const isReminderMark = (command: string, input: Record<string, unknown>) => isUpdate(command) && String(input.UpdateExpression).includes('remindedRound');
+const isReminderCursor = (command: string, input: Record<string, unknown>) => isUpdate(command) && String(input.UpdateExpression).includes('reminderCursor');
 
 describe('a resumed open', () => {
   it.each([
@@ -111,8 +111,8 @@ describe('a resumed open', () => {
 describe('a resumed reminder round', () => {
   it.each([
     ['the mailer dies in the middle of the round', { crashAtSend: 2 * MAIL_BATCH + 9 }],
-    ['recording that a person was reminded fails', { request: [isReminderMark, 130] as const }],
-  ])('re-sends at most the mails in flight when %s', async (_point, crash: { crashAtSend?: number; request?: readonly [typeof isReminderMark, number] }) => {
+    ['moving the cursor past a sent batch fails', { request: [isReminderCursor, 5] as const }],
+  ])('re-sends at most the batch in flight when %s', async (_point, crash: { crashAtSend?: number; request?: readonly [typeof isReminderCursor, number] }) => {
     const { tokens, waveId } = await aWave(rt).withRoster(PEOPLE).open();
     const answered = 40;
     for (let i = 0; i < answered; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
@@ -126,5 +126,22 @@ describe('a resumed reminder round', () => {
 
     expect(await remindWave(withMailer(aCrashingMailer(reminders)), waveId, 1, { jobId: `remind-${waveId}` })).toMatchObject({ done: true });
     expectAtMostOneBatchExtra(reminders, PEOPLE - answered);
+  });
+
+  it('run twice at once mails at most one batch twice', async () => {
+    const { tokens, waveId } = await aWave(rt).withRoster(PEOPLE).open();
+    for (let i = 0; i < 40; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    const reminders: MailMessage[] = [];
+    let second: Promise<unknown> | undefined;
+    const deps = withMailer({
+      async send(message) {
+        reminders.push(message);
+        // A duplicate invocation of the same job starts once the first is mailing.
+        second ??= remindWave(deps, waveId, 1, { jobId: `twice-${waveId}` });
+      },
+    });
+    expect(await remindWave(deps, waveId, 1, { jobId: `twice-${waveId}` })).toMatchObject({ done: true });
+    await second;
+    expectAtMostOneBatchExtra(reminders, PEOPLE - 40);
   });
 });

@@ -1,13 +1,19 @@
 /** Reminders reach only those who have not answered, in their language, and HR learns only a count. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIL_BATCH } from '../functions/mailer.ts';
+import { SHARD_COUNT } from '../shared/keys.ts';
+import { CapacityMeter } from './bench/capacity-meter.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
+let meter: CapacityMeter;
 beforeAll(async () => {
   rt = await startTestRuntime();
+  meter = await CapacityMeter.attach(rt.engine.client);
 });
 afterAll(async () => {
+  meter.stop();
   await rt.stop();
 });
 
@@ -65,5 +71,20 @@ describe('reminders', () => {
   it('refuse a wave that is not open', async () => {
     const { waveId } = await aWave(rt).withRoster(aRoster(8)).draft();
     expect((await rt.staff(`/api/waves/${waveId}/remind`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('write a cursor per batch of mail, not a mark per person reminded', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(400).open();
+    for (let i = 0; i < 40; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    rt.mail.splice(0);
+    const { job } = await meter.run('reminder round', () => remind(waveId));
+    expect(job).toContain('"reminded":360');
+    // The cursor names a token hash: the job's record as staff read it leaves it out.
+    expect(job).not.toContain('reminderCursor');
+    expect(rt.mail).toHaveLength(360);
+    // The job's record and the wave's round count, then one cursor move per batch and per shard:
+    // 360 people reminded cost ~20 write units (one per person would be 360 more).
+    const { writeUnits } = meter.phase('reminder round');
+    expect(writeUnits).toBeLessThanOrEqual(4 + SHARD_COUNT + Math.ceil(360 / MAIL_BATCH));
   });
 });

@@ -12,8 +12,6 @@ export interface Invitation {
   /** Set with the mark: a MAC of the submission that marked, so its crash retry is recognised (never the answers themselves). */
   receipt?: string;
   locale?: string;
-  /** The last reminder round sent to this person (reminders go only to those who have not answered). */
-  remindedRound?: number;
 }
 
 /** What stays of an invitation after its wave closes: which wave the link belonged to, nothing about a person. */
@@ -152,70 +150,59 @@ export async function sealInvitations(store: Store, tokenHashes: string[]): Prom
   return sealed;
 }
 
-/** The token hashes of a wave's invitations, one shard at a time, from the keys-only index (the close, demo removal): only to enumerate, never to judge an item by. */
-export async function* invitationKeyPages(store: Store, waveId: string, shard: number): AsyncGenerator<string[]> {
+/**
+ * The token hashes of a wave's invitations, one shard at a time in token-hash order, from the
+ * keys-only index (the close, demo removal, reminders): only to enumerate, never to judge an item
+ * by. `after` resumes past a token hash (a reminder round's cursor).
+ */
+export async function* invitationKeyPages(store: Store, waveId: string, shard: number, after?: string): AsyncGenerator<string[]> {
+  const { partition, sort } = INDEX.invitationsByWave;
   for await (const page of queryPages(store, {
     TableName: store.tables.ephemeral,
     IndexName: INDEX.invitationsByWave.name,
-    KeyConditionExpression: `${INDEX.invitationsByWave.partition} = :shard`,
-    ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}` },
+    KeyConditionExpression: after === undefined ? `${partition} = :shard` : `${partition} = :shard AND ${sort} > :after`,
+    ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}`, ...(after === undefined ? {} : { ':after': after }) },
   })) {
     yield page.map((item) => (item.pk as string).slice('INV#'.length));
   }
 }
 
 /**
- * The invitations of a wave, one shard at a time (the export, reminders): keys from the index,
- * then the items by key, since the index carries keys only.
+ * Invitations by token hash, read by key (eventually consistent: for mailing and the export, never
+ * to decide a count), in the order asked. Markers left by a close, and items gone since they were
+ * listed, are left out: they are no invitation to mail or export.
  */
-export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
-  for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) {
-    const invitations: Invitation[] = [];
-    for (let start = 0; start < tokenHashes.length; start += 100) {
-      let keys: Record<string, unknown>[] = tokenHashes.slice(start, start + 100).map(invitationKey);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.ephemeral]: { Keys: keys } } }));
-        for (const item of result.Responses?.[store.tables.ephemeral] ?? []) {
-          // A marker left by a close (or an item gone since the query) is no invitation to mail or export.
-          if (item.closed || item.email === undefined) continue;
-          invitations.push({
-            tokenHash: (item.pk as string).slice('INV#'.length),
-            waveId,
-            email: item.email as string,
-            profile: item.profile as Profile,
-            answered: item.answered === true,
-            locale: item.locale as string | undefined,
-            remindedRound: item.remindedRound as number | undefined,
-          });
-        }
-        keys = (result.UnprocessedKeys?.[store.tables.ephemeral]?.Keys ?? []) as Record<string, unknown>[];
+export async function getInvitationsByKey(store: Store, waveId: string, tokenHashes: string[]): Promise<Invitation[]> {
+  const found = new Map<string, Invitation>();
+  for (let start = 0; start < tokenHashes.length; start += 100) {
+    let keys: Record<string, unknown>[] = tokenHashes.slice(start, start + 100).map(invitationKey);
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.ephemeral]: { Keys: keys } } }));
+      for (const item of result.Responses?.[store.tables.ephemeral] ?? []) {
+        if (item.closed || item.email === undefined) continue;
+        const tokenHash = (item.pk as string).slice('INV#'.length);
+        found.set(tokenHash, {
+          tokenHash,
+          waveId,
+          email: item.email as string,
+          profile: item.profile as Profile,
+          answered: item.answered === true,
+          locale: item.locale as string | undefined,
+        });
       }
+      keys = (result.UnprocessedKeys?.[store.tables.ephemeral]?.Keys ?? []) as Record<string, unknown>[];
     }
-    yield invitations;
   }
+  return tokenHashes.flatMap((tokenHash) => found.get(tokenHash) ?? []);
 }
 
 /**
- * Record that a reminder round reached this invitation, so a resumed reminder job skips it. Only
- * moves forward: answers false when a run of this round (or a later one) recorded it first.
+ * The invitations of a wave, one shard at a time (the export): keys from the index, then the
+ * items by key, since the index carries keys only.
  */
-export async function markReminded(store: Store, tokenHash: string, round: number): Promise<boolean> {
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.tables.ephemeral,
-        Key: invitationKey(tokenHash),
-        UpdateExpression: 'SET remindedRound = :round',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(remindedRound) OR remindedRound < :round)',
-        ExpressionAttributeValues: { ':round': round },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
+  for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) yield await getInvitationsByKey(store, waveId, tokenHashes);
 }
 
 /** How long a closed marker stays, so that a late click still hears "closed"; then TTL removes it. */

@@ -1,16 +1,18 @@
 /**
  * Reminding (a job): mail the invitees who have not answered yet, in their language. Only the job
- * sees who they are; the API answers a count. Each invitation remembers the last round that
- * reached it, recorded right after its mail, so a resumed job re-sends at most the mails that were
- * in flight, and two runs of one round together at most one batch.
+ * sees who they are; the API answers a count. The round walks each shard's invitations in
+ * token-hash order and keeps one cursor on its job (the last token hash whose batch went out),
+ * moved after each batch of mail with a condition that no other run moved it: a resumed job re-sends
+ * at most the batch in flight, two runs of one round together at most one batch, and a round costs
+ * a write per batch instead of one per person reminded.
  */
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { deriveWaveKeys, inviteeToken } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
 import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
-import { getWaveSecret, invitationPages, markReminded } from '../store/invitations.ts';
-import { updateJob } from '../store/jobs.ts';
+import { getInvitationsByKey, getWaveSecret, invitationKeyPages, type Invitation } from '../store/invitations.ts';
+import { advanceReminderCursor, getReminderCursor, type ReminderCursor } from '../store/jobs.ts';
 import { getSurvey, getWave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
 
@@ -21,31 +23,49 @@ export async function remindWave(deps: AppDeps, waveId: string, round: number, c
   if (!secret) throw new ConflictError('wrong-status', `wave ${waveId} is ${wave.status}; reminders go out only while a wave is open`);
   const keys = deriveWaveKeys(secret, waveId);
   const survey = await getSurvey(store, wave.surveyId);
-  let reminded = 0;
-  let overtaken = false;
-  for (let shard = 0; shard < SHARD_COUNT && !overtaken; shard++) {
-    for await (const page of invitationPages(store, waveId, shard)) {
-      const pending = page.filter((invitation) => !invitation.answered && (invitation.remindedRound ?? 0) < round);
-      // Each person is recorded right after their own mail, so a run that dies re-sends at most the
-      // mails in flight; a record that fails means another run of this round got there first.
-      for (let start = 0; start < pending.length && !overtaken; start += MAIL_BATCH) {
-        await sendBatch(
-          deps.mailer,
-          pending.slice(start, start + MAIL_BATCH),
-          (invitation) =>
-            surveyMessage('reminder', invitation.email, invitation.locale, survey.name, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`),
-          async (invitation) => {
-            if (await markReminded(store, invitation.tokenHash, round)) reminded++;
-            else overtaken = true;
-          },
-        );
+  const stored = await getReminderCursor(store, context.jobId);
+  let cursor: ReminderCursor = stored ?? { shard: 0, reminded: 0 };
+  let moved = stored !== undefined;
+  const progress = (shard: number) => ({ done: shard, total: SHARD_COUNT });
+  /** Move the cursor; false when another run of this round moved it first (it is ahead: this run stops). */
+  const advance = async (to: ReminderCursor) => {
+    if (!(await advanceReminderCursor(store, context.jobId, moved ? cursor : undefined, to, progress(to.shard)))) return false;
+    cursor = to;
+    moved = true;
+    return true;
+  };
+  const mail = (batch: Invitation[]) =>
+    sendBatch(deps.mailer, batch, (invitation) =>
+      surveyMessage('reminder', invitation.email, invitation.locale, survey.name, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`),
+    );
+
+  while (cursor.shard < SHARD_COUNT) {
+    const { shard } = cursor;
+    // Not yet mailed, in token-hash order: a batch is cut at MAIL_BATCH people and the cursor moved to
+    // its last; people who answered are read past without a write.
+    let batch: Invitation[] = [];
+    for await (const tokenHashes of invitationKeyPages(store, waveId, shard, cursor.after)) {
+      for (let start = 0; start < tokenHashes.length; start += MAIL_BATCH) {
+        for (const invitation of await getInvitationsByKey(store, waveId, tokenHashes.slice(start, start + MAIL_BATCH))) {
+          if (invitation.answered) continue;
+          batch.push(invitation);
+          if (batch.length < MAIL_BATCH) continue;
+          await mail(batch);
+          if (!(await advance({ shard, after: invitation.tokenHash, reminded: cursor.reminded + batch.length }))) return overtaken(deps, waveId, round);
+          batch = [];
+        }
       }
-      if (overtaken) break;
     }
-    await updateJob(store, context.jobId, { progress: { done: shard + 1, total: SHARD_COUNT } });
+    await mail(batch);
+    if (!(await advance({ shard: shard + 1, reminded: cursor.reminded + batch.length }))) return overtaken(deps, waveId, round);
     if (deps.shouldYield?.()) return { done: false };
   }
-  if (overtaken) deps.logger.info('another run of this reminder round is sending; this one stopped', { waveId, round });
-  deps.logger.info('reminders sent', { waveId, round, reminded });
-  return { done: true, result: { round, reminded } };
+  deps.logger.info('reminders sent', { waveId, round, reminded: cursor.reminded });
+  return { done: true, result: { round, reminded: cursor.reminded } };
+}
+
+/** Another run of this round moved the cursor first: it is sending, and it reports the round. */
+function overtaken(deps: AppDeps, waveId: string, round: number): JobOutcome {
+  deps.logger.info('another run of this reminder round is sending; this one stopped', { waveId, round });
+  return { done: true };
 }
