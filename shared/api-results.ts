@@ -22,10 +22,12 @@ export const estimateSchema = z.object({ estimate: z.number(), lower: z.number()
 export type Estimate = z.infer<typeof estimateSchema>;
 
 /**
- * Why a number is not shown: `below-k` (fewer than k respondents), `differencing` (showing it
- * would let someone work out a smaller group: the close's audit hid it), `small-group` (under 10:
- * too few to compare), `not-asked` (the statement was not in that wave), `not-a-segment` (that
- * wave has no such group).
+ * Why a number is not shown: `below-k` (fewer than k invited in the group, or, in a view with a
+ * larger k, fewer than k answered where that count is certified publishable), `differencing`
+ * (the close hid it: fewer than k answered, or showing it would let someone work out a smaller
+ * group; which of the two is never said, since saying it would publish a range of the count),
+ * `small-group` (under 10: too few to compare), `not-asked` (the statement was not in that wave),
+ * `not-a-segment` (that wave has no such group).
  */
 export const HIDDEN_REASONS = ['below-k', 'differencing', 'small-group', 'not-asked', 'not-a-segment'] as const;
 export const hiddenReasonSchema = z.enum(HIDDEN_REASONS);

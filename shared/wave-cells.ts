@@ -297,7 +297,24 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     unproven: result?.unproven ?? 0,
     ms: Math.max(0, (input.audit?.now ?? Date.now)() - started),
   };
+  publishReasons(cells, k);
   return { cells, certificate };
+}
+
+/**
+ * The reason a hidden cell gives is published too, so it may depend only on what is public: a
+ * group of fewer than k invitees (the directory says so) is `below-k`; every other hidden cell is
+ * `differencing`, whether the rules hid it for fewer than k answers or the audit hid it for a
+ * smaller group. Saying which would publish "1..k−1 answered here" (or "0 or k or more"), a range
+ * the audit does not model: an attacker put two teams' "fewer than k answered" under their
+ * department's n and pinned that 2 people sitting directly in the department both answered.
+ */
+function publishReasons(cells: SegmentCell[], k: number): void {
+  for (const cell of cells) {
+    const reason: HiddenReason = cell.invited > 0 && cell.invited < k ? 'below-k' : 'differencing';
+    if (!cell.respondedVisible) cell.respondedReason = reason;
+    for (const statementCell of Object.values(cell.statements)) if (!statementCell.visible) statementCell.reason = reason;
+  }
 }
 
 function emptyCertificate(input: WaveCellsInput, started: number): Certificate {

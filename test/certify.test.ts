@@ -140,3 +140,47 @@ describe('the confidentiality certificate against an integer-programming attacke
     expect(after.certificate.checked.quantities).toBeGreaterThan(0);
   });
 });
+
+describe('the reason a hidden cell gives', () => {
+  // "Fewer than k answered" on a team of 7 would publish "1..4 of these 7 answered": a range the
+  // audit does not model. Two such teams under their department's n pinned that the 2 people
+  // sitting directly in the department both answered (the harvesting attacker, seed 21).
+  it.each([
+    ['the equality rules', undefined],
+    ['the solver-free certificate', { maxProgram: 0 }],
+  ] as const)('depends on who was invited, never on how many answered (%s)', (_name, audit) => {
+    const org = anOrg()
+      .unit('d', 'root')
+      .unit('t1', 'd')
+      .unit('t2', 'd')
+      .unit('q', 'root')
+      .people('d', 2)
+      .people('t1', 7)
+      .people('t2', 7)
+      .people('q', 12)
+      .people('root', 3)
+      .build();
+    const respondents = [
+      ...people('d', agree(4, 2)),
+      ...people('t1', agree(3, 5)),
+      ...people('t2', agree(1, 4, 5)),
+      ...people('q', agree(4, 4, 3, 2, 5, 5, 4, 1, 2, 3)),
+    ];
+    const tally = addToTally(
+      {},
+      respondents.map((r) => ({ profileKey: profileKey(r.profile), answers: r.answers })),
+      [S1, S2],
+    );
+    const segments = buildSegments(org.units, org.invitees, K);
+    const { cells } = certifyWaveCells({ k: K, units: org.units, invitees: org.invitees, segments, statements: [S1, S2], tally, ...(audit ? { audit } : {}) });
+    const reasons = cells.flatMap((cell) => [
+      ...(cell.respondedVisible ? [] : [{ id: cell.segment.id, invited: cell.invited, reason: cell.respondedReason }]),
+      ...Object.values(cell.statements).flatMap((statement) =>
+        statement.visible ? [] : [{ id: cell.segment.id, invited: cell.invited, reason: statement.reason }],
+      ),
+    ]);
+    // The teams' cells (7 invited, 2 and 3 answered) are hidden, and say only what hides any cell.
+    expect(reasons.filter((entry) => entry.id.includes('t1') || entry.id.includes('t2')).length).toBeGreaterThan(0);
+    for (const entry of reasons) expect(entry, entry.id).toEqual({ ...entry, reason: entry.invited < K ? 'below-k' : 'differencing' });
+  });
+});

@@ -82,7 +82,7 @@ describe('year over year', () => {
     expect(within(training).getByText('+6')).toBeTruthy();
     expect(within(training).getByText(/Rose/)).toBeTruthy();
     const hidden = screen.getByRole('row', { name: /A small-group statement/ });
-    expect(hidden.textContent).toMatch(/Hidden: showing it would let someone work out a smaller group/);
+    expect(hidden.textContent).toMatch(/Hidden: too few answered, or showing it would let someone work out a smaller group/);
     expect(hidden.textContent).not.toMatch(/\d/);
     expect(screen.getByText(/Response rate: 80% → 82%/)).toBeTruthy();
   });
