@@ -53,6 +53,8 @@ async function sampleTree(root: number): Promise<{ rssKb: number; hwmKb: number 
 export interface MemorySampler {
   /** The peak resident MB since the previous call (a stage's peak), then starts a new stage. */
   stagePeakMb(): number;
+  /** The latest sample's resident MB. */
+  latestMb(): number;
   /** Stop sampling; the peak resident MB of the tree over the whole run and the largest high-water mark seen. */
   stop(): Promise<{ peakRssMb: number; peakHwmMb: number }>;
 }
@@ -61,9 +63,11 @@ export function sampleMemory(pid: number, everyMs = 250): MemorySampler {
   let stagePeak = 0;
   let peakRss = 0;
   let peakHwm = 0;
+  let latest = 0;
   let running = true;
   const take = async () => {
     const { rssKb, hwmKb } = await sampleTree(pid);
+    latest = rssKb;
     stagePeak = Math.max(stagePeak, rssKb);
     peakRss = Math.max(peakRss, rssKb);
     peakHwm = Math.max(peakHwm, hwmKb);
@@ -80,6 +84,9 @@ export function sampleMemory(pid: number, everyMs = 250): MemorySampler {
       const peak = stagePeak;
       stagePeak = 0;
       return mb(peak);
+    },
+    latestMb() {
+      return mb(latest);
     },
     async stop() {
       running = false;

@@ -16,7 +16,7 @@
  * and the heatmap has no earlier wave to judge changes against.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../../shared/csv.ts';
 import { createHttpClient, quantile, runClosedLoop } from './load.ts';
@@ -61,6 +61,10 @@ interface Stage {
   /** Empty where no sample fell inside the stage. */
   'server peak MB': number | '';
   'data folder MB'?: number;
+  /** The largest the data folder was while the stage ran (measured every 15 s and at the stage's end). */
+  'folder peak MB'?: number;
+  /** The machine's 1-minute load average, mean of samples every 5 s over the stage (2 cores here, shared). */
+  'load avg': number;
   note?: string;
 }
 
@@ -73,9 +77,36 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
 
   const server = await startBenchServer({ dataDir, env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' } });
   const memory = sampleMemory(server.pid);
+  // Timings on a shared machine mean little without the load they ran under.
+  let loads = [loadavg()[0]];
+  const loadSampler = setInterval(() => loads.push(loadavg()[0]), 5_000);
+  // The target is on the folder at its largest, not only after each compaction.
+  let folderPeak = 0;
+  let folderMeasuring = false;
+  const folderSampler = setInterval(async () => {
+    if (folderMeasuring) return;
+    folderMeasuring = true;
+    folderPeak = Math.max(folderPeak, await mb().catch(() => 0));
+    folderMeasuring = false;
+  }, 15_000);
+  // A timeline in the log, to see where within a long stage memory or the folder grows.
+  const timeline = setInterval(
+    () => log(`  server ${memory.latestMb()} MB resident, folder ≤ ${folderPeak} MB since the stage began, load ${loadavg()[0].toFixed(1)}`),
+    60_000,
+  );
   const end = async (stage: string, extra: Partial<Stage> = {}) => {
-    stages.push({ stage, seconds: Math.round((performance.now() - stageStarted) / 100) / 10, 'server peak MB': memory.stagePeakMb() || '', ...extra });
-    log(`${stage}: ${stages.at(-1)!.seconds} s`);
+    loads.push(loadavg()[0]);
+    const load = Math.round((loads.reduce((sum, l) => sum + l, 0) / loads.length) * 10) / 10;
+    loads = [loadavg()[0]];
+    const seconds = Math.round((performance.now() - stageStarted) / 100) / 10;
+    const folderNow = extra['data folder MB'] ?? (await mb().catch(() => 0));
+    const folder = Math.max(folderPeak, folderNow);
+    folderPeak = 0;
+    stages.push({ stage, seconds, 'server peak MB': memory.stagePeakMb() || '', 'load avg': load, 'folder peak MB': folder, ...extra });
+    const last = stages.at(-1)!;
+    log(
+      `${stage}: ${last.seconds} s, server peak ${last['server peak MB']} MB, load ${load}${last['data folder MB'] === undefined ? '' : `, folder ${last['data folder MB']} MB`}`,
+    );
     stageStarted = performance.now();
   };
   await end('start server');
@@ -189,6 +220,9 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
     if (!countedOnce) process.exitCode = 1;
     return stages;
   } finally {
+    clearInterval(loadSampler);
+    clearInterval(folderSampler);
+    clearInterval(timeline);
     client.close();
     if (!serverStopped) {
       await memory.stop();
