@@ -3,10 +3,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TABLE_NAMES } from '../shared/keys.ts';
+import { CapacityMeter } from './bench/capacity-meter.ts';
+import { startTestRuntime } from './helpers/embedded.ts';
 import { parseRoster } from '../shared/roster.ts';
 import { createHttpClient, quantile, runPaced } from './bench/load.ts';
-import { measureFolderBytes, readParentPid, readStatusKb } from './bench/process-memory.ts';
+import { estimateCloudSeconds } from './bench/cloud-estimate.ts';
+import { measureFolderBytes, readCpuSeconds, readParentPid, readStatusKb } from './bench/process-memory.ts';
 import { scaleDirectoryCsv } from './bench/scale.ts';
 
 describe('paced arrivals', () => {
@@ -58,6 +63,65 @@ describe('server memory and data folder', () => {
     await writeFile(join(folder, 'dynamodb', 'deep', '000001.ldb'), 'y'.repeat(2_000));
     expect(await measureFolderBytes(folder)).toBe(2_010);
     await rm(folder, { recursive: true });
+  });
+});
+
+describe('server CPU', () => {
+  it("reads a process's CPU seconds from /proc, its main thread's apart", async () => {
+    const before = await readCpuSeconds(process.pid);
+    // Burn 300 ms of this thread's CPU (CPU time, not wall time: a busy machine only stretches it).
+    const started = process.cpuUsage();
+    let spin = 0;
+    while (process.cpuUsage(started).user < 300_000) spin++;
+    const after = await readCpuSeconds(process.pid);
+    expect(spin).toBeGreaterThan(0);
+    expect(after.mainThread - before.mainThread).toBeGreaterThanOrEqual(0.2);
+    expect(after.process).toBeGreaterThanOrEqual(after.mainThread);
+  });
+});
+
+describe('the capacity meter by partition key', () => {
+  it('counts units per partition key value, index entries under their own key, and starts afresh after each take', async () => {
+    const rt = await startTestRuntime();
+    const meter = await CapacityMeter.attach(rt.engine.client);
+    try {
+      const { main, ephemeral } = DEFAULT_TABLE_NAMES;
+      for (const sk of ['a', 'b']) await rt.engine.client.send(new PutItemCommand({ TableName: main, Item: { pk: { S: 'HOT' }, sk: { S: sk } } }));
+      await rt.engine.client.send(new PutItemCommand({ TableName: main, Item: { pk: { S: 'COLD' }, sk: { S: 'a' } } }));
+      await rt.engine.client.send(new GetItemCommand({ TableName: main, Key: { pk: { S: 'HOT' }, sk: { S: 'a' } } }));
+      await rt.engine.client.send(
+        new PutItemCommand({ TableName: ephemeral, Item: { pk: { S: 'INV#1' }, sk: { S: 'x' }, gsi1pk: { S: 'SHARD#3' }, gsi1sk: { S: 'x' } } }),
+      );
+      const taken = meter.takePartitions().sort((a, b) => a.partition.localeCompare(b.partition));
+      expect(taken).toEqual([
+        { partition: 'baseline-ephemeral:gsi1|SHARD#3', readUnits: 0, writeUnits: 1 },
+        { partition: 'baseline-ephemeral|INV#1', readUnits: 0, writeUnits: 1 },
+        { partition: 'baseline-main|COLD', readUnits: 0, writeUnits: 1 },
+        { partition: 'baseline-main|HOT', readUnits: 0.5, writeUnits: 2 },
+      ]);
+      expect(meter.takePartitions()).toEqual([]);
+    } finally {
+      meter.stop();
+      await rt.stop();
+    }
+  });
+});
+
+describe("the cloud's time, extrapolated", () => {
+  const stage = { requests: 1_000, readUnits: 0, writeUnits: 3_000, hottestWriteUnits: 2_000, hottestReadUnits: 0, appCpuSeconds: 1 };
+
+  it('is held to 1,000 write units a second on the hottest partition key, whatever the parallelism', () => {
+    const estimate = estimateCloudSeconds(stage, 10, 1_000, true);
+    expect(estimate.boundBy).toBe('hottest partition');
+    expect(estimate.seconds).toBe(20);
+  });
+
+  it("adds a job's CPU up (one process) but spreads separate invocations' CPU over their concurrency", () => {
+    const job = estimateCloudSeconds({ ...stage, hottestWriteUnits: 0, writeUnits: 0 }, 1, 4);
+    const separate = estimateCloudSeconds({ ...stage, hottestWriteUnits: 0, writeUnits: 0 }, 1, 4, true);
+    // 1 s of CPU at a 1,024 MB Lambda's share of a vCPU (× 1,769 / 1,024), plus 1,000 requests of 10 ms over 4 in flight.
+    expect(job.seconds).toBeCloseTo(1769 / 1024 + 2.5, 5);
+    expect(separate.seconds).toBeCloseTo(1769 / 1024 / 4 + 2.5, 5);
   });
 });
 

@@ -53,6 +53,11 @@ async function main() {
     onEngine: hold ? (engine) => holdCloseAt(engine.client, hold) : undefined,
   });
 
+  // Benchmark-only (`npm run bench -- scale -- N --meter`): price every DynamoDB request in read and
+  // write units (the capacity meter of `npm run bench -- cost`) and, on SIGUSR2, print what was spent
+  // since the last signal and on which partitions most, so the bench can extrapolate the cloud's times.
+  if (process.env.BASELINE_BENCH_METER) await printMeterOnSignal(runtime.engine.client);
+
   if (await isFreshDataFolder(runtime.deps)) {
     const demo = !args.has('--no-demo');
     if (demo) {
@@ -96,6 +101,23 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+async function printMeterOnSignal(client: Parameters<typeof import('../../test/bench/capacity-meter.ts').CapacityMeter.attach>[0]) {
+  const { CapacityMeter } = await import('../../test/bench/capacity-meter.ts');
+  const meter = await CapacityMeter.attach(client);
+  process.on('SIGUSR2', () => {
+    const partitions = meter.takePartitions();
+    const top = (by: 'readUnits' | 'writeUnits') => [...partitions].sort((a, b) => b[by] - a[by]).slice(0, 3);
+    const { requests, readUnits, writeUnits, indexWriteUnits } = meter.totals;
+    const line = {
+      totals: { requests, readUnits, writeUnits, indexWriteUnits },
+      partitions: partitions.length,
+      hottestWrites: top('writeUnits'),
+      hottestReads: top('readUnits'),
+    };
+    console.log(`meter ${JSON.stringify(line)}`);
+  });
 }
 
 main().catch((error) => {

@@ -89,6 +89,12 @@ export class CapacityMeter {
   private readonly kinds = new Map<string, Map<string, Usage>>();
   private readonly storage = new AsyncLocalStorage<{ phase: string; usage: Usage; own: Usage; shadow: Intervals }>();
   private readonly indexes = new Map<string, Promise<IndexShape[]>>();
+  /**
+   * Units per partition key value ("table|pk", "table:index|value") since the last takePartitions():
+   * DynamoDB serves at most 1,000 write and 3,000 read units a second per partition, so the hottest
+   * key bounds how fast a stage can run in the cloud however much the table as a whole may take.
+   */
+  private partitions = new Map<string, { readUnits: number; writeUnits: number }>();
 
   private constructor(private readonly shadow: DynamoDBClient) {}
 
@@ -133,6 +139,27 @@ export class CapacityMeter {
 
   stop(): void {
     this.shadow.destroy();
+  }
+
+  /** Units per partition key value since the previous call, most write units first (then reads), and start counting afresh. */
+  takePartitions(): Array<{ partition: string; readUnits: number; writeUnits: number }> {
+    const taken = [...this.partitions.entries()].map(([partition, usage]) => ({ partition, ...usage }));
+    this.partitions = new Map();
+    return taken;
+  }
+
+  private addToPartition(
+    table: string,
+    index: string | undefined,
+    value: AttributeValue | undefined,
+    change: { readUnits?: number; writeUnits?: number },
+  ): void {
+    if (!value) return;
+    const name = `${table}${index ? `:${index}` : ''}|${value.S ?? value.N ?? JSON.stringify(value)}`;
+    let usage = this.partitions.get(name);
+    if (!usage) this.partitions.set(name, (usage = { readUnits: 0, writeUnits: 0 }));
+    usage.readUnits += change.readUnits ?? 0;
+    usage.writeUnits += change.writeUnits ?? 0;
   }
 
   /** Where a phase's units went: by request kind and item kind, most write units first. */
@@ -194,15 +221,20 @@ export class CapacityMeter {
     for (const index of await this.shapes(table)) {
       const old = this.indexEntry(index, before);
       const fresh = this.indexEntry(index, after);
+      const charge = (entry: Raw, bytes: number) => {
+        units += writeUnitsFor(bytes);
+        this.addToPartition(table, index.name, entry[index.partition], { writeUnits: writeUnitsFor(bytes) });
+      };
       if (!old && !fresh) continue;
-      if (!old) units += writeUnitsFor(itemSize(fresh));
-      else if (!fresh) units += writeUnitsFor(itemSize(old));
+      if (!old) charge(fresh!, itemSize(fresh));
+      else if (!fresh) charge(old, itemSize(old));
       else if (!sameValue(old[index.partition], fresh[index.partition]) || (index.sort && !sameValue(old[index.sort], fresh[index.sort]))) {
-        units += writeUnitsFor(itemSize(old)) + writeUnitsFor(itemSize(fresh));
+        charge(old, itemSize(old));
+        charge(fresh, itemSize(fresh));
       } else if (JSON.stringify(old) !== JSON.stringify(fresh)) {
         // Attribute order does not matter to DynamoDB; compare by sorted entries.
         const sorted = (entry: Raw) => JSON.stringify(Object.entries(entry).sort(([a], [b]) => a.localeCompare(b)));
-        if (sorted(old) !== sorted(fresh)) units += writeUnitsFor(Math.max(itemSize(old), itemSize(fresh)));
+        if (sorted(old) !== sorted(fresh)) charge(fresh, Math.max(itemSize(old), itemSize(fresh)));
       }
     }
     return units;
@@ -227,6 +259,7 @@ export class CapacityMeter {
 
   private async writeCost(table: string, before: Raw | undefined, after: Raw | undefined, succeeded: boolean, kind: string): Promise<void> {
     const base = writeUnitsFor(Math.max(itemSize(before), itemSize(after)));
+    this.addToPartition(table, undefined, (after ?? before)?.[TABLE_KEYS.partition], { writeUnits: base });
     const index = succeeded ? await this.indexWriteUnits(table, before, after) : 0;
     this.add({ writeUnits: base + index, indexWriteUnits: index }, kind);
   }
@@ -240,7 +273,9 @@ export class CapacityMeter {
         const table = input.TableName as string;
         const returned = result.output.Item ? toRaw(result.output.Item as Raw) : undefined;
         const full = input.ProjectionExpression && returned ? await this.timed(() => this.getRaw(table, input.Key as Raw)) : returned;
-        this.add({ readUnits: readUnitsFor(itemSize(full), input.ConsistentRead === true), bytesReturned: itemSize(returned) }, kind);
+        const units = readUnitsFor(itemSize(full), input.ConsistentRead === true);
+        this.add({ readUnits: units, bytesReturned: itemSize(returned) }, kind);
+        this.addToPartition(table, undefined, (input.Key as Raw)[TABLE_KEYS.partition], { readUnits: units });
         return result;
       }
       case 'BatchGetItemCommand': {
@@ -257,7 +292,11 @@ export class CapacityMeter {
             ? await this.timed(() => this.getMany(table, processed))
             : new Map(returned.map((item) => [keyString(item), item]));
           let units = 0;
-          for (const key of processed) units += readUnitsFor(itemSize(full.get(keyString(key))), request.ConsistentRead === true);
+          for (const key of processed) {
+            const one = readUnitsFor(itemSize(full.get(keyString(key))), request.ConsistentRead === true);
+            units += one;
+            this.addToPartition(table, undefined, key[TABLE_KEYS.partition], { readUnits: one });
+          }
           this.add({ readUnits: units, bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) }, kind);
         }
         return result;
@@ -300,6 +339,9 @@ export class CapacityMeter {
         const consistent = input.ConsistentRead === true && !input.IndexName;
         const bytes = evaluated.reduce((sum, item) => sum + itemSize(item), 0);
         this.add({ readUnits: readUnitsFor(bytes, consistent), bytesReturned: returned.reduce((sum, item) => sum + itemSize(item), 0) }, kind);
+        this.addToPartition(input.TableName as string, input.IndexName as string | undefined, queriedPartition(input), {
+          readUnits: readUnitsFor(bytes, consistent),
+        });
         return result;
       }
       case 'PutItemCommand': {
@@ -380,6 +422,12 @@ function kindOf(input: Record<string, unknown>): string {
   const prefix = pk.split('#')[0];
   const index = input.IndexName ? ` (${input.IndexName as string})` : '';
   return `${prefix === 'WAVE' ? `WAVE ${sk.split('#')[0]}` : prefix}${index}`;
+}
+
+/** The partition key value a query's key condition names: the placeholder compared with `=` first. */
+function queriedPartition(input: Record<string, unknown>): AttributeValue | undefined {
+  const placeholder = /(:[A-Za-z0-9_]+)/.exec(String(input.KeyConditionExpression ?? '').split(/\s+and\s+/i)[0] ?? '')?.[1];
+  return placeholder ? (input.ExpressionAttributeValues as Raw | undefined)?.[placeholder] : undefined;
 }
 
 /**

@@ -96,6 +96,25 @@ export function sampleMemory(pid: number, everyMs = 250): MemorySampler {
   };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds a process has used: in all its threads, and in its main thread alone. For the
+ * embedded server the main thread is the app (Hono, jobs, the SDK), what would run in Lambda; the
+ * engine runs in a worker thread, what DynamoDB would do.
+ */
+export async function readCpuSeconds(pid: number): Promise<{ process: number; mainThread: number }> {
+  const times = async (path: string) => {
+    const text = await readFile(path, 'utf8').catch(() => '');
+    if (!text) return 0;
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  };
+  return { process: await times(`/proc/${pid}/stat`), mainThread: await times(`/proc/${pid}/task/${pid}/stat`) };
+}
+
 /** Bytes of every file under `folder`. */
 export async function measureFolderBytes(folder: string): Promise<number> {
   let total = 0;

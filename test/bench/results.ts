@@ -14,6 +14,7 @@
 import os from 'node:os';
 import { SHARD_COUNT } from '../../shared/keys.ts';
 import { parseCsv } from '../../shared/csv.ts';
+import { getWave } from '../../functions/store/waves.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { inParallel } from './load.ts';
 
@@ -69,15 +70,33 @@ class Client {
    * Start a wave job and wait for it: its seconds from the request to the end, and the CPU seconds
    * this process spent meanwhile (the engine runs in it too), which a busy shared machine stretches less.
    */
-  async job(path: string): Promise<{ seconds: number; cpuSeconds: number }> {
+  async job(path: string, waveId?: string): Promise<{ seconds: number; cpuSeconds: number; stages: Record<string, number> }> {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const { jobId } = await this.json<{ jobId: string }>(path, { method: 'POST' });
+    // Where a close spends its time: its stored stage, read every 50 ms while the job runs.
+    const stages: Record<string, number> = {};
+    let running = true;
+    const watching = (async () => {
+      let stage = 'starting';
+      let since = performance.now();
+      while (running && waveId) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = (await getWave(this.rt.deps.store, waveId)).closeStage ?? 'starting';
+        if (now !== stage) {
+          stages[stage] = (stages[stage] ?? 0) + (performance.now() - since) / 1000;
+          [stage, since] = [now, performance.now()];
+        }
+      }
+      stages[stage] = (stages[stage] ?? 0) + (performance.now() - since) / 1000;
+    })();
     await this.rt.jobsIdle();
+    running = false;
+    await watching;
     const job = await this.json<{ status: string; error?: string }>(`/api/jobs/${jobId}`);
     if (job.status !== 'done') throw new Error(`${path}: job ${job.status} ${job.error ?? ''}`);
     const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stages };
   }
 }
 
@@ -96,8 +115,11 @@ async function runWave(rt: TestRuntime, client: Client, surveyId: string, name: 
     if (response.status !== 201) throw new Error(`submission ${i}: ${response.status} ${await response.text()}`);
   });
   const submitSeconds = (performance.now() - submitStarted) / 1000;
-  const close = await client.job(`/api/waves/${wave.id}/close`);
-  return { waveId: wave.id, invited: tokens.length, openSeconds, submitSeconds, closeSeconds: close.seconds, closeCpuSeconds: close.cpuSeconds };
+  const close = await client.job(`/api/waves/${wave.id}/close`, wave.id);
+  const closeStages = Object.entries(close.stages)
+    .map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)} s`)
+    .join(', ');
+  return { waveId: wave.id, invited: tokens.length, openSeconds, submitSeconds, closeSeconds: close.seconds, closeCpuSeconds: close.cpuSeconds, closeStages };
 }
 
 async function percentiles(rt: TestRuntime, paths: string[]): Promise<{ p50: number; p95: number; coldMax: number }> {
@@ -158,10 +180,10 @@ export async function benchResults(sizes: number[] = [1_000, 10_000, 100_000]): 
       await client.staff('/api/roster', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: directoryCsv(Math.round(size / RESPONSE_RATE)) });
       const survey = await client.json<{ id: string }>('/api/surveys', { method: 'POST', body: JSON.stringify({ name: `Bench ${size}` }) });
       const earlier = await runWave(rt, client, survey.id, 'previous', size, 1);
-      log(`${size}: first wave closed in ${earlier.closeSeconds.toFixed(1)} s`);
+      log(`${size}: first wave closed in ${earlier.closeSeconds.toFixed(1)} s (${earlier.closeCpuSeconds.toFixed(1)} s of CPU; ${earlier.closeStages})`);
       const current = await runWave(rt, client, survey.id, 'current', size, 2);
       log(
-        `${size}: second wave: opened ${current.invited} in ${current.openSeconds.toFixed(1)} s, ${size} submitted in ${current.submitSeconds.toFixed(1)} s, closed in ${current.closeSeconds.toFixed(1)} s (${current.closeCpuSeconds.toFixed(1)} s of CPU), load average ${os.loadavg()[0].toFixed(1)}`,
+        `${size}: second wave: opened ${current.invited} in ${current.openSeconds.toFixed(1)} s, ${size} submitted in ${current.submitSeconds.toFixed(1)} s, closed in ${current.closeSeconds.toFixed(1)} s (${current.closeCpuSeconds.toFixed(1)} s of CPU; ${current.closeStages}), load average ${os.loadavg()[0].toFixed(1)}`,
       );
       const waveId = current.waveId;
       // Teams spread over the organization, and division × tenure cells.

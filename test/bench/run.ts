@@ -19,7 +19,8 @@ const script =
 const BENCHMARKS: Record<string, Bench> = {
   cost: async (args) => (await import('./cost.ts')).benchCost(numbers(args)[0]),
   results: async (args) => (await import('./results.ts')).benchResults(numbers(args).length > 0 ? numbers(args) : undefined),
-  scale: async (args) => (await import('./scale.ts')).benchScale(numbers(args)[0]),
+  // `scale -- N [target] [--meter]`: with --meter, DynamoDB units per stage and the cloud's time extrapolated to target (default N) people.
+  scale: async (args) => (await import('./scale.ts')).benchScale(numbers(args)[0], { meter: args.includes('--meter'), extrapolateTo: numbers(args)[1] }),
   submissions: async () => (await import('./submissions.ts')).benchSubmissions(),
   confidentiality: async () => (await import('./confidentiality.ts')).benchConfidentiality(),
   properties: async () => (await import('./properties.ts')).benchProperties(),

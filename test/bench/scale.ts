@@ -20,8 +20,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '../../shared/csv.ts';
 import { createHttpClient, quantile, runClosedLoop } from './load.ts';
-import { measureFolderBytes, sampleMemory } from './process-memory.ts';
-import { startBenchServer, waitForJob } from './server-process.ts';
+import { CLOUD, estimateCloudSeconds, type StageMeasure } from './cloud-estimate.ts';
+import { measureFolderBytes, readCpuSeconds, sampleMemory } from './process-memory.ts';
+import { startBenchServer, waitForJob, type MeterReading } from './server-process.ts';
 
 const RESPONSE_RATE = 0.8;
 const CONCURRENCY = 50;
@@ -65,18 +66,48 @@ interface Stage {
   'folder peak MB'?: number;
   /** The machine's 1-minute load average, mean of samples every 5 s over the stage (2 cores here, shared). */
   'load avg': number;
+  /** CPU seconds of the server's main thread (the app: what Lambda would run) and of its other threads (the engine). */
+  'app CPU s': number;
+  'engine CPU s': number;
   note?: string;
 }
 
-export async function benchScale(people = 20_000): Promise<Stage[]> {
+/** Per stage, with the meter on: the units it spent and on its hottest partition key. */
+interface MeteredStage extends StageMeasure {
+  stage: string;
+  hottestWrite: string;
+  hottestRead: string;
+}
+
+/** The stages whose cloud time is extrapolated, and how many requests each keeps in flight there. */
+const CLOUD_STAGES: Array<{ match: RegExp; name: string; inFlight: number; separateInvocations?: boolean; why: string }> = [
+  { match: /^upload/, name: 'directory upload', inFlight: 1, why: 'one staff request, rows written in order' },
+  { match: /^open/, name: 'open (mail merge)', inFlight: 1, why: 'one job Lambda (reserved concurrency 1), batch after batch' },
+  { match: /^submit/, name: 'submissions at concurrency 50', inFlight: CONCURRENCY, separateInvocations: true, why: 'as here: 50 at once' },
+  {
+    match: /^submit/,
+    name: `submissions at Lambda's ${CLOUD.accountConcurrency}`,
+    inFlight: CLOUD.accountConcurrency,
+    separateInvocations: true,
+    why: "the account's default concurrency, all of it",
+  },
+  { match: /^close/, name: 'close', inFlight: 4, why: 'one job Lambda, 4 shards at once (SHARD_CONCURRENCY)' },
+];
+
+export async function benchScale(people = 20_000, options: { meter?: boolean; extrapolateTo?: number } = {}): Promise<Stage[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'baseline-scale-'));
   const stages: Stage[] = [];
   const mb = async () => Math.round((await measureFolderBytes(dataDir)) / 1024 / 1024);
   let stageStarted = performance.now();
   const log = (message: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-  const server = await startBenchServer({ dataDir, env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' } });
+  const server = await startBenchServer({ dataDir, env: { BASELINE_BENCH_PARTICIPATION_REFRESH_MS: '0' }, meter: options.meter });
+  const metered: MeteredStage[] = [];
+  let lastMeter: MeterReading['totals'] = { requests: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0 };
+  if (options.meter) lastMeter = (await server.readMeter()).totals;
+  let lastCpu = await readCpuSeconds(server.pid);
   const memory = sampleMemory(server.pid);
+  let serverStopped = false;
   // Timings on a shared machine mean little without the load they ran under.
   let loads = [loadavg()[0]];
   const loadSampler = setInterval(() => loads.push(loadavg()[0]), 5_000);
@@ -102,7 +133,37 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
     const folderNow = extra['data folder MB'] ?? (await mb().catch(() => 0));
     const folder = Math.max(folderPeak, folderNow);
     folderPeak = 0;
-    stages.push({ stage, seconds, 'server peak MB': memory.stagePeakMb() || '', 'load avg': load, 'folder peak MB': folder, ...extra });
+    const cpu = await readCpuSeconds(server.pid);
+    const appCpu = Math.round((cpu.mainThread - lastCpu.mainThread) * 10) / 10;
+    const engineCpu = Math.round((cpu.process - cpu.mainThread - (lastCpu.process - lastCpu.mainThread)) * 10) / 10;
+    if (cpu.process > 0) lastCpu = cpu;
+    if (options.meter && !serverStopped) {
+      const reading = await server.readMeter();
+      const spent = (key: keyof MeterReading['totals']) => reading.totals[key] - lastMeter[key];
+      const [write, read] = [reading.hottestWrites[0], reading.hottestReads[0]];
+      metered.push({
+        stage,
+        requests: spent('requests'),
+        readUnits: spent('readUnits'),
+        writeUnits: spent('writeUnits'),
+        hottestWriteUnits: write?.writeUnits ?? 0,
+        hottestReadUnits: read?.readUnits ?? 0,
+        hottestWrite: write ? `${write.partition} (${Math.round(write.writeUnits)} W)` : '',
+        hottestRead: read ? `${read.partition} (${Math.round(read.readUnits)} R)` : '',
+        appCpuSeconds: appCpu,
+      });
+      lastMeter = reading.totals;
+    }
+    stages.push({
+      stage,
+      seconds,
+      'server peak MB': memory.stagePeakMb() || '',
+      'load avg': load,
+      'folder peak MB': folder,
+      'app CPU s': appCpu,
+      'engine CPU s': engineCpu,
+      ...extra,
+    });
     const last = stages.at(-1)!;
     log(
       `${stage}: ${last.seconds} s, server peak ${last['server peak MB']} MB, load ${load}${last['data folder MB'] === undefined ? '' : `, folder ${last['data folder MB']} MB`}`,
@@ -119,7 +180,6 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
   };
   const json = async <T>(path: string, init?: { method?: string; body?: string; type?: string }) => JSON.parse((await call(path, init)).body) as T;
   const jobs = (path: string) => fetch(`${server.base}${path}`, { headers: auth });
-  let serverStopped = false;
   try {
     const upload = await json<{ imported: number }>('/roster', { method: 'PUT', body: scaleDirectoryCsv(people), type: 'text/csv' });
     if (upload.imported !== people) throw new Error(`imported ${upload.imported} of ${people}`);
@@ -218,6 +278,7 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
       `every response counted once: ${countedOnce ? 'yes' : 'NO'} (${created} × 201; participation ${live.responded}; results ${root.wave.responded ?? 'hidden'})`,
     );
     if (!countedOnce) process.exitCode = 1;
+    if (options.meter) printCloudEstimate(metered, stages, people, options.extrapolateTo ?? people);
     return stages;
   } finally {
     clearInterval(loadSampler);
@@ -230,6 +291,50 @@ export async function benchScale(people = 20_000): Promise<Stage[]> {
     }
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The DynamoDB units each stage used, and the cloud's time for it extrapolated to `target` people. */
+function printCloudEstimate(metered: MeteredStage[], stages: Stage[], people: number, target: number): void {
+  const scale = target / people;
+  console.log(
+    `\nDynamoDB units per stage, metered on the embedded engine at ${people.toLocaleString('en')} people (the meter's shadow reads slow every request: its stage times above are not the unmetered run's)`,
+  );
+  console.table(
+    metered.map(({ stage, requests, readUnits, writeUnits, hottestWrite, hottestRead, appCpuSeconds }) => ({
+      stage,
+      requests,
+      'read units': Math.round(readUnits),
+      'write units': Math.round(writeUnits),
+      'hottest key (writes)': hottestWrite,
+      'hottest key (reads)': hottestRead,
+      'app CPU s': appCpuSeconds,
+    })),
+  );
+  console.log(
+    `\nEXTRAPOLATED, not measured on AWS: the cloud's time at ${target.toLocaleString('en')} people, from the units, requests and app CPU above × ${scale.toFixed(1)}, ` +
+      `DynamoDB on-demand limits (${CLOUD.partitionWriteUnitsPerSecond} W / ${CLOUD.partitionReadUnitsPerSecond} R units/s per partition key; ` +
+      `a new table ${CLOUD.tableWriteUnitsPerSecond} W / ${CLOUD.tableReadUnitsPerSecond} R units/s), ${CLOUD.roundTripMs} ms per request, ` +
+      `the app's CPU × ${(CLOUD.fullVcpuMb / CLOUD.functionMb).toFixed(2)} (a ${CLOUD.functionMb} MB Lambda's share of a vCPU), and each stage's parallelism as stated. ` +
+      'The stage takes the longest of the three bounds. See test/bench/cloud-estimate.ts.',
+  );
+  const rows = CLOUD_STAGES.flatMap(({ match, name, inFlight, separateInvocations, why }) => {
+    const measured = metered.find((stage) => match.test(stage.stage));
+    if (!measured) return [];
+    const estimate = estimateCloudSeconds(measured, scale, inFlight, separateInvocations);
+    const here = stages.find((stage) => match.test(stage.stage));
+    return [
+      {
+        stage: name,
+        'in flight': `${inFlight} (${why})`,
+        'cloud s (extrapolated)': Math.round(estimate.seconds),
+        'bound by': estimate.boundBy,
+        ...Object.fromEntries(Object.entries(estimate.bounds).map(([bound, seconds]) => [`${bound} s`, Math.round(seconds)])),
+        'job slices of 15 min': /^open|^close/.test(measured.stage) ? Math.ceil(estimate.seconds / CLOUD.jobSliceSeconds) : '',
+        'metered run here s': here?.seconds ?? '',
+      },
+    ];
+  });
+  console.table(rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,8 +11,24 @@ export interface BenchServer {
   /** An admin bearer token for this run. */
   token: string;
   pid: number;
+  /** With `meter` started: DynamoDB units spent since the previous call (the server prints them on SIGUSR2). */
+  readMeter(): Promise<MeterReading>;
   /** Stop the server (SIGINT, as Ctrl-C would) and wait for it to exit. */
   stop(): Promise<void>;
+}
+
+export interface PartitionUsage {
+  partition: string;
+  readUnits: number;
+  writeUnits: number;
+}
+
+/** What functions/local/main.ts prints on SIGUSR2 when started with BASELINE_BENCH_METER: totals since start, partitions since the last signal. */
+export interface MeterReading {
+  totals: { requests: number; readUnits: number; writeUnits: number; indexWriteUnits: number };
+  partitions: number;
+  hottestWrites: PartitionUsage[];
+  hottestReads: PartitionUsage[];
 }
 
 async function findFreePort(): Promise<number> {
@@ -24,16 +40,33 @@ async function findFreePort(): Promise<number> {
   });
 }
 
-/** `dataDir` undefined runs in memory (--memory); `env` adds to the server's environment. */
-export async function startBenchServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+/**
+ * `dataDir` undefined runs in memory (--memory); `env` adds to the server's environment; `meter`
+ * puts the capacity meter on the server's DynamoDB client (its shadow reads slow every request).
+ */
+export async function startBenchServer(options: { dataDir?: string; env?: Record<string, string>; meter?: boolean } = {}): Promise<BenchServer> {
   const port = await findFreePort();
   const flags = options.dataDir ? ['--no-demo'] : ['--memory', '--no-demo'];
   // node itself rather than `npx tsx`: one process (the engine is a worker thread in it), whose pid is the server's.
   const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', ...flags], {
-    env: { ...process.env, PORT: String(port), ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}), ...options.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
+      ...(options.meter ? { BASELINE_BENCH_METER: '1' } : {}),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
+  let pending = '';
+  const readings: Array<(reading: MeterReading) => void> = [];
+  child.stdout!.on('data', (chunk) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) if (line.startsWith('meter ')) readings.shift()?.(JSON.parse(line.slice('meter '.length)) as MeterReading);
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
       output += chunk;
@@ -46,6 +79,13 @@ export async function startBenchServer(options: { dataDir?: string; env?: Record
     base: `http://127.0.0.1:${port}`,
     token: /signin#token=(\S+)/.exec(output)![1],
     pid: child.pid!,
+    readMeter() {
+      if (!options.meter) return Promise.reject(new Error('the server was started without the meter'));
+      return new Promise<MeterReading>((resolve) => {
+        readings.push(resolve);
+        child.kill('SIGUSR2');
+      });
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       await exited;
