@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as disclosure from '../shared/disclosure.ts';
+import { CapacityMeter } from './bench/capacity-meter.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, type OpenWave } from './helpers/scenario.ts';
 
@@ -13,14 +14,17 @@ vi.mock('../shared/disclosure.ts', async (original) => {
 });
 
 let rt: TestRuntime;
+let meter: CapacityMeter;
 let wave: OpenWave;
 beforeAll(async () => {
   // Refreshes are due at every request (participationRefreshMs 0).
   rt = await startTestRuntime();
+  meter = await CapacityMeter.attach(rt.engine.client);
   wave = await aWave(rt).withRoster(aRoster(40)).open();
   for (let i = 0; i < 20; i++) expect((await rt.post('/api/responses', { token: wave.tokens[i], answers: anAnswer(i) })).status).toBe(201);
 });
 afterAll(async () => {
+  meter.stop();
   await rt.stop();
 });
 
@@ -43,5 +47,20 @@ describe('a live participation refresh', () => {
     const after = await participation();
     expect(after.responded).toBe(21);
     expect(rulesRun()).toBeGreaterThan(runs);
+  });
+
+  it('writes only the time of the check when nothing is new, and reads the answered counts, never the invitations', async () => {
+    await participation();
+    const quiet = await meter.run('quiet refresh', participation);
+    expect(quiet.responded).toBe(21);
+    // One small item (when it was checked); the shown counts are not written again.
+    expect(meter.phase('quiet refresh').writeUnits).toBe(1);
+    expect(meter.breakdown('quiet refresh').map(({ kind }) => kind)).not.toContainEqual(expect.stringContaining('INV'));
+
+    expect((await rt.post('/api/responses', { token: wave.tokens[21], answers: anAnswer(21) })).status).toBe(201);
+    const news = await meter.run('refresh with news', participation);
+    expect(news.responded).toBe(22);
+    // The shown counts and the time.
+    expect(meter.phase('refresh with news').writeUnits).toBe(2);
   });
 });

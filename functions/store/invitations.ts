@@ -48,9 +48,15 @@ export async function putInvitations(store: Store, invitations: Invitation[]): P
   );
 }
 
-/** The invitation behind a token hash, or what is left of it after close. */
-export async function getInvitation(store: Store, tokenHash: string): Promise<Invitation | ClosedInvitation | undefined> {
-  const result = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
+/** The invitation behind a token hash, or what is left of it after close; consistent unless told (what only shows the questionnaire need not be). */
+export async function getInvitation(
+  store: Store,
+  tokenHash: string,
+  options: { consistent?: boolean } = {},
+): Promise<Invitation | ClosedInvitation | undefined> {
+  const result = await store.doc.send(
+    new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: options.consistent ?? true }),
+  );
   if (!result.Item) return undefined;
   const receipt = result.Item.receipt as string | undefined;
   if (result.Item.closed) {

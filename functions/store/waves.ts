@@ -187,8 +187,8 @@ export async function putWave(store: Store, wave: Wave): Promise<void> {
 }
 
 /** One wave, read consistently: its status gates every submission. */
-export async function getWave(store: Store, id: string): Promise<Wave> {
-  const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: waveKey(id), ConsistentRead: true }));
+export async function getWave(store: Store, id: string, options: { consistent?: boolean } = {}): Promise<Wave> {
+  const result = await store.doc.send(new GetCommand({ TableName: store.tables.main, Key: waveKey(id), ConsistentRead: options.consistent ?? true }));
   if (!result.Item) throw new NotFoundError(`wave ${id}`);
   return toWave(result.Item);
 }

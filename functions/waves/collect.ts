@@ -39,10 +39,11 @@ export function createCollector(deps: AppDeps) {
     return keys;
   };
 
-  async function invitationFor(token: string): Promise<{ invitation: Invitation | ClosedInvitation; wave: Wave }> {
-    const found = await getInvitation(store, hashToken(token));
+  async function invitationFor(token: string, consistent = true): Promise<{ invitation: Invitation | ClosedInvitation; wave: Wave }> {
+    // An eventually consistent read that finds nothing asks again consistently: a link is never "unknown" for being new.
+    const found = (await getInvitation(store, hashToken(token), { consistent })) ?? (consistent ? undefined : await getInvitation(store, hashToken(token)));
     if (!found) throw new NotFoundError('this survey link', 'unknown-link');
-    return { invitation: found, wave: await getWave(store, found.waveId) };
+    return { invitation: found, wave: await getWave(store, found.waveId, { consistent }) };
   }
 
   return {
@@ -51,7 +52,9 @@ export function createCollector(deps: AppDeps) {
      * person chose on the page, else their invitation's (the directory's locale), else the browser's.
      */
     async questionnaire(token: string, browser: string[], chosen?: string) {
-      const { invitation, wave } = await invitationFor(token);
+      // Read eventually consistent (half the read units): the questionnaire only shows; a state a
+      // second old (answered or closed just now) is caught by the submission, which reads consistently.
+      const { invitation, wave } = await invitationFor(token, false);
       if ('closed' in invitation || wave.status !== 'open') throw waveClosed();
       if (invitation.answered) throw alreadyAnswered();
       const requested = [...(chosen ? [chosen] : []), ...(invitation.locale ? [invitation.locale] : []), ...browser];

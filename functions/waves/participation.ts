@@ -15,7 +15,7 @@ import type { SegmentCell } from '../../shared/wave-cells.ts';
 import type { AppDeps } from '../deps.ts';
 import { getWaveBlob, putWaveBlob } from '../store/blobs.ts';
 import { listCells } from '../store/cells.ts';
-import { listAnsweredCounts } from '../store/live-counts.ts';
+import { getLiveParticipation, listAnsweredCounts, putLiveCheck, putLiveShown } from '../store/live-counts.ts';
 import type { Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from './snapshot.ts';
 
@@ -31,26 +31,32 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   if (wave.status === 'draft' || wave.status === 'opening') return { status: wave.status, invited: wave.invited ?? 0, responded: 0, segments: [] };
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
-  const cached = await getWaveBlob<LiveCounts>(deps.store, wave.id, LIVE_PARTICIPATION);
-  const usable = cached?.shown.length === snapshot.segments.length ? cached : undefined;
+  const stored = await getLiveParticipation<LiveCounts>(deps.store, wave.id);
+  const usable = stored.shown?.shown.length === snapshot.segments.length ? stored.shown : undefined;
   // Recounted at most every few minutes: besides the cost, watching the count tick up right after
   // a colleague says "I just answered" would tell who answered. The dashboard says so, and when.
-  const withNext = (live: LiveCounts): Participation => ({
-    ...expandLive(wave, snapshot, live),
-    refreshesAt: new Date(Date.parse(live.computedAt) + deps.timing.participationRefreshMs).toISOString(),
+  const withNext = (live: LiveCounts, computedAt: string): Participation => ({
+    ...expandLive(wave, snapshot, live, computedAt),
+    refreshesAt: new Date(Date.parse(computedAt) + deps.timing.participationRefreshMs).toISOString(),
   });
-  if (usable && Date.now() - Date.parse(usable.computedAt) < deps.timing.participationRefreshMs) return withNext(usable);
+  if (usable && stored.check && Date.now() - Date.parse(stored.check.computedAt) < deps.timing.participationRefreshMs)
+    return withNext(usable, stored.check.computedAt);
   const answered = await listAnsweredCounts(deps.store, wave.id);
-  // Nobody answered since the last refresh (nights, weekends, the quiet days): the same counts give
-  // the same answer, so the confidentiality rules (most of a refresh's time) are not run again. The
-  // refresh is still stored with its time, so the next one is again a full interval away.
+  const check = { computedAt: new Date().toISOString() };
   const fingerprint = fingerprintOf(answered);
-  const fresh =
-    usable?.fingerprint === fingerprint
-      ? { ...usable, computedAt: new Date().toISOString() }
-      : { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint };
-  await putWaveBlob(deps.store, wave.id, LIVE_PARTICIPATION, fresh);
-  return withNext(fresh);
+  // Nobody answered since the last refresh (nights, weekends, the quiet days): the same counts give
+  // the same answer, so the confidentiality rules (most of a refresh's time) are not run again and
+  // the shown counts are not written again. The refresh's time is still stored, so the next one is
+  // again a full interval away.
+  if (usable?.fingerprint === fingerprint) {
+    await putLiveCheck(deps.store, wave.id, check);
+    return withNext(usable, check.computedAt);
+  }
+  const fresh = { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint };
+  // The shown counts (with the digest of the counts they come from) before the time of the check.
+  await putLiveShown(deps.store, wave.id, fresh);
+  await putLiveCheck(deps.store, wave.id, check);
+  return withNext(fresh, check.computedAt);
 }
 
 /**
@@ -59,12 +65,11 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
  * a couple of KB rather than every label; labels come from the snapshot when it is read.
  */
 interface LiveCounts {
-  computedAt: string;
   /** Responded per segment, -1 where hidden. */
   shown: number[];
   /** Indices of segments whose invited count is hidden (it depends on the directory only: decided once). */
   invitedHidden: number[];
-  /** Which answered counts these were computed from (absent on values stored before it was kept). */
+  /** Which answered counts these were computed from. */
   fingerprint?: string;
 }
 
@@ -73,11 +78,10 @@ function fingerprintOf(answered: ProfileCount[]): string {
   const lines = answered.map(({ profile, count }) => `${profileKey(profile)}=${count}`).sort();
   return createHash('sha256').update(lines.join('\n')).digest('base64url');
 }
-const LIVE_PARTICIPATION = 'participation-live';
 
 type Snapshot = NonNullable<Awaited<ReturnType<typeof getWaveSnapshot>>>;
 
-function expandLive(wave: Wave, snapshot: Snapshot, live: LiveCounts): Participation {
+function expandLive(wave: Wave, snapshot: Snapshot, live: LiveCounts, computedAt: string): Participation {
   const tree = new UnitTree(snapshot.units);
   const rootIndex = snapshot.segments.findIndex((segment) => segment.id === unitSegmentId(tree.root.id));
   const invitedHidden = new Set(live.invitedHidden);
@@ -88,7 +92,7 @@ function expandLive(wave: Wave, snapshot: Snapshot, live: LiveCounts): Participa
     invited: total,
     responded: responded >= 0 ? responded : BELOW_K,
     rate: responded >= 0 && total > 0 ? responded / total : undefined,
-    computedAt: live.computedAt,
+    computedAt,
     segments: snapshot.segments.map((segment, index) => ({
       id: segment.id,
       label: segmentLabel(segment, tree),
@@ -132,7 +136,6 @@ function computeLiveParticipation(wave: Wave, snapshot: Snapshot, answered: Prof
   const hiddenInvited = new Set(invitedHidden);
   const respondedVisibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: answered });
   return {
-    computedAt: new Date().toISOString(),
     invitedHidden,
     shown: snapshot.segments.map((segment, index) =>
       !hiddenInvited.has(index) && respondedVisibility.get(segment.id)?.visible ? (respondedBySegment.get(segment.id) ?? 0) : -1,
