@@ -1,5 +1,5 @@
 /** Request and response schemas of the API: every body and query is parsed by one of these. */
-import { certificateSchema } from './certify-certificate.ts';
+import { publishedCertificateSchema } from './published-wave.ts';
 import * as z from 'zod';
 import { SCALE_KINDS } from './scales.ts';
 import { STATEMENT_ID_PATTERN, STATEMENT_ID_RULE } from './respondent-schemas.ts';
@@ -119,8 +119,8 @@ export const waveViewSchema = z
     demo: z.boolean().optional(),
     invited: z.number().optional(),
     responded: z.number().optional(),
-    /** Stored at close: what the confidentiality audit checked and hid (issue 9). */
-    certificate: certificateSchema.optional(),
+    /** Set at close: how the confidentiality audit certified the wave and how many cells it hid (issue 9; shared/published-wave.ts). */
+    certificate: publishedCertificateSchema.optional(),
   })
   .loose();
 export const surveyViewSchema = z.object({

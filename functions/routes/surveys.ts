@@ -1,5 +1,6 @@
 /** Survey programs and their waves; a draft wave can be edited, deleted, and asked how many it would invite. */
 import type { OrgUnit } from '../../shared/org.ts';
+import { publishCertificate, publishedResponded } from '../../shared/published-wave.ts';
 import {
   inviteesSchema,
   surveyCreateSchema,
@@ -29,10 +30,25 @@ import {
 } from '../store/waves.ts';
 import { resolveAudience } from '../waves/open-wave.ts';
 
-/** What the API shows of a wave: never its statement snapshot or resume points. */
+/**
+ * What the API shows of a wave: never its statement snapshot or resume points, and of its answers
+ * only what its certified cells show (shared/published-wave.ts): the total who responded where the
+ * whole organization's count is certified, the certificate without the numbers of the audit's
+ * path. `acknowledged` is the close's own count of answered invitations: the same total, unchecked.
+ */
 export function publicWave(wave: Wave) {
-  const { statements: _statements, openedThrough: _openedThrough, closeStage: _closeStage, closingSince: _closingSince, ...shown } = wave;
-  return shown;
+  const {
+    statements: _statements,
+    openedThrough: _openedThrough,
+    closeStage: _closeStage,
+    closingSince: _closingSince,
+    acknowledged: _acknowledged,
+    responded,
+    certificate,
+    ...shown
+  } = wave;
+  const total = publishedResponded(responded, wave.k);
+  return { ...shown, ...(total !== undefined ? { responded: total } : {}), ...(certificate ? { certificate: publishCertificate(certificate) } : {}) };
 }
 
 async function withWaves(deps: AppDeps, survey: Survey) {

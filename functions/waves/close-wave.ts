@@ -24,6 +24,7 @@ import { SHARD_COUNT } from '../../shared/keys.ts';
 import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
 import { createHash } from 'node:crypto';
 import { parseProfileKey, profileKey, type Profile } from '../../shared/org.ts';
+import { publishedResponded } from '../../shared/published-wave.ts';
 import { addToTally, mergeTallies, type CountedStatement, type Tally } from '../../shared/tally.ts';
 import { CLOSE_AUDIT_BUDGET_MS, certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
 import { loadMilpSolver } from '../certify-solver.ts';
@@ -76,7 +77,8 @@ interface SealedShard {
 export async function closeWave(deps: AppDeps, waveId: string, context: JobContext): Promise<JobOutcome> {
   const { store } = deps;
   let wave = await getWave(store, waveId);
-  if (wave.status === 'closed') return { done: true, result: { responded: wave.responded } };
+  // The job's result is published (GET /api/jobs/:id): the total only where the root's cell shows it.
+  if (wave.status === 'closed') return { done: true, result: { responded: publishedResponded(wave.responded, wave.k) } };
   // A close started without the API's claim (the demo seeding runs jobs directly) claims here.
   if (wave.status === 'open') wave = await transitionWave(store, waveId, ['open'], 'closing', { closeJobId: context.jobId }, [], context.fence);
   if (wave.status !== 'closing') throw new ValidationError(`wave ${waveId} is ${wave.status}; only an open wave closes`);
@@ -130,7 +132,7 @@ class CloseRun {
       this.context.fence,
     );
     this.deps.logger.info('wave closed', { waveId: this.wave.id });
-    return { done: true, result: { responded: closed.responded } };
+    return { done: true, result: { responded: publishedResponded(closed.responded, closed.k) } };
   }
 
   /** Seal and count every invitation shard; then record how many marks there were. */

@@ -320,10 +320,9 @@ const en = {
     'This wave is too large for the full attack in a close’s time, so whole groups were hidden until no shown group, nor any combination of them, tells apart fewer than k people: swapping the answers of people no shown group tells apart changes no published number. No count of a group of 1 to {small} people can be worked out, except what a group of k or more gives away by all answering alike.',
   certificateRules:
     'The audit did not finish within this close’s time budget (dense organizations with many groups of 1 to 4 people need longer today): only the equality rules were applied, so combinations that also use inequalities (counts are never negative) were not ruled out.',
-  certificateChecked: '{groups} small groups and {quantities} of their counts checked against {cells} published cells.',
-  certificateHidden: 'Hidden: {belowK} for fewer than k, {differencing} by the equality rules, {audit} by the audit.',
-  certificateUnanimity: '{unanimity} counts are given away only because a group of k or more answered unanimously: no survey tool can prevent that.',
-  certificateTime: 'Audit time: {seconds} s.',
+  certificateChecked: 'Every count of {groups} small groups checked against {cells} published cells.',
+  certificateHidden:
+    'Hidden: {hidden} of the {cells} cells, in groups of fewer than k invited or so that no smaller group can be worked out (which of the two is not said: that would be a count too).',
 };
 
 export type MessageKey = keyof typeof en;
@@ -646,10 +645,9 @@ const sv: Record<MessageKey, string> = {
     'Den här omgången är för stor för hela angreppet inom stängningens tid, så hela grupper doldes tills ingen visad grupp, eller kombination av dem, skiljer ut färre än k personer: att byta svar mellan personer som ingen visad grupp skiljer åt ändrar ingen publicerad siffra. Ingen siffra för en grupp på 1 till {small} personer går att räkna ut, utom det en grupp på k eller fler avslöjar genom att alla svarar lika.',
   certificateRules:
     'Granskningen blev inte klar inom stängningens tidsgräns (täta organisationer med många grupper på 1 till 4 personer behöver längre tid i dag): bara likhetsreglerna tillämpades, så kombinationer som också använder olikheter (antal är aldrig negativa) är inte uteslutna.',
-  certificateChecked: '{groups} små grupper och {quantities} av deras antal kontrollerade mot {cells} publicerade celler.',
-  certificateHidden: 'Dolda: {belowK} för färre än k, {differencing} av likhetsreglerna, {audit} av granskningen.',
-  certificateUnanimity: '{unanimity} antal avslöjas bara för att en grupp på k eller fler svarade enhälligt: det kan inget enkätverktyg förhindra.',
-  certificateTime: 'Granskningstid: {seconds} s.',
+  certificateChecked: 'Varje antal för {groups} små grupper kontrollerat mot {cells} publicerade celler.',
+  certificateHidden:
+    'Dolda: {hidden} av de {cells} cellerna, i grupper med färre än k inbjudna eller för att ingen mindre grupp ska gå att räkna ut (vilket av de två sägs inte: det vore också en siffra).',
 };
 
 const catalogs: Record<string, Record<MessageKey, string>> = { en, sv };

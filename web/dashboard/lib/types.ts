@@ -1,4 +1,4 @@
-import type { Certificate } from '../../../shared/certify-certificate.ts';
+import type { PublishedCertificate } from '../../../shared/published-wave.ts';
 /** The staff API's JSON, as issue 2 specifies it (the server validates with zod; the dashboard only reads). */
 export type WaveStatus = 'draft' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -17,8 +17,8 @@ export interface WaveSummary {
   /** 'mail-merge': the organization sends the links itself from the export; nothing is mailed. */
   delivery?: 'mail' | 'mail-merge';
   imported?: boolean;
-  /** Stored at close (shared/certify-certificate.ts). */
-  certificate?: Certificate;
+  /** Set at close (shared/published-wave.ts). */
+  certificate?: PublishedCertificate;
 }
 
 export interface SurveySummary {
