@@ -211,7 +211,7 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
       segments: segmentCells.map(({ segment }) => ({
         id: segment.id,
         kind: (segment as Segment).kind,
-        ...((segment as Segment).kind === 'unit' ? { unitId: (segment as Segment & { kind: 'unit' }).unitId } : {}),
+        ...('unitId' in segment ? { unitId: segment.unitId } : {}),
         shown: shownAnywhere(byId.get(segment.id)) || shownAnywhere(complements.get(segment.id)),
       })),
     });

@@ -7,7 +7,7 @@
 import { decideVisibility } from '../../shared/disclosure.ts';
 import { buildKAnonymityIndex, kAnonymize } from '../../shared/k-anonymize.ts';
 import { UnitTree } from '../../shared/org.ts';
-import { buildSegments, countBySegment, segmentsOfProfile } from '../../shared/segments.ts';
+import { buildSegments, countBySegment, segmentsOfProfile, unitSegmentId } from '../../shared/segments.ts';
 import { judgeChanges } from '../../shared/verdict.ts';
 import { profileKey } from '../../shared/org.ts';
 import { addToTally, type CountedStatement } from '../../shared/tally.ts';
@@ -110,6 +110,23 @@ function hiddenShare(cells: SegmentCell[]): string {
 }
 
 /**
+ * Which groups a reader can still open: segments with any cell shown, by kind (units below the
+ * root, organization-wide attribute values, unit × value cells).
+ */
+function shownByKind(cells: SegmentCell[], rootSegmentId: string): string {
+  const counts = { unit: [0, 0], attribute: [0, 0], unitAttribute: [0, 0] };
+  for (const cell of cells) {
+    const { segment } = cell;
+    if (segment.kind === 'complement' || segment.id === rootSegmentId) continue;
+    const shown = cell.respondedVisible || Object.values(cell.statements).some((statement) => statement.visible);
+    counts[segment.kind][1]++;
+    if (shown) counts[segment.kind][0]++;
+  }
+  const [units, values, unitValues] = [counts.unit, counts.attribute, counts.unitAttribute].map(([shown, all]) => `${shown}/${all}`);
+  return `shown: units ${units}, organization-wide values ${values}, unit × value cells ${unitValues}`;
+}
+
+/**
  * The certificate on organizations of 400, 10,000 and 100,000 people (200 units, 3 attributes, 5
  * statements, 80% responding, 5% skipping each statement): the equality rules alone, the close's
  * path (the audit within its budget where the program fits, else the solver-free certificate), and
@@ -157,7 +174,7 @@ async function benchCertificate(figures: Record<string, string>): Promise<void> 
     );
     const { certificate: closed } = close.value;
     figures[`close's certificate, ${label}`] =
-      `${close.ms} ms, ${hiddenShare(close.value.cells)}, method ${closed.method} (${closed.overApproximations.join(', ')})`;
+      `${close.ms} ms, ${hiddenShare(close.value.cells)}, method ${closed.method} (${closed.overApproximations.join(', ')}); ${shownByKind(close.value.cells, unitSegmentId(new UnitTree(org.units).root.id))}`;
     if (people > 400) continue;
     const audited = time(() =>
       certifyWaveCells({
