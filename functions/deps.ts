@@ -12,7 +12,7 @@ export interface Timing {
   participationRefreshMs: number;
   /** How long a run of an open or close job holds its wave without renewing before another run may take over (default 60 s). */
   jobLeaseMs?: number;
-  /** How long a close's confidentiality audit may run before the close keeps the equality rules' cells (default CLOSE_AUDIT_BUDGET_MS). */
+  /** How long a close's confidentiality audit may run before the close falls to the solver-free certificate (default CLOSE_AUDIT_BUDGET_MS). */
   closeAuditBudgetMs?: number;
 }
 
