@@ -11,13 +11,15 @@ export interface MailMessage {
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /** How many messages a batch may have in flight at once; MAIL_CONCURRENCY when the mailer does not say. */
+  readonly concurrency?: number;
 }
 
 /** The most people a job mails before it records how far it got: a crashed job mails at most this many again. */
 export const MAIL_BATCH = 50;
 
-/** Messages in flight at once within a batch; the SES mailer still paces them to the account's rate. */
-const MAIL_CONCURRENCY = 8;
+/** Messages in flight at once within a batch, for a mailer that does not pace itself (the outbox). */
+export const MAIL_CONCURRENCY = 8;
 
 /**
  * Mail one batch with a bounded number of messages in flight. `sent` runs after each delivered
@@ -39,7 +41,7 @@ export async function sendBatch<T>(mailer: Mailer, items: readonly T[], toMessag
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(MAIL_CONCURRENCY, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(mailer.concurrency ?? MAIL_CONCURRENCY, items.length) }, worker));
   if (failure) throw failure.error;
 }
 

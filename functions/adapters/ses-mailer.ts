@@ -4,7 +4,7 @@
  * (`GetAccount` → `SendQuota.MaxSendRate`); each message waits for its own slot.
  */
 import { GetAccountCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer } from '../mailer.ts';
+import { MAIL_BATCH, type Mailer } from '../mailer.ts';
 
 export interface SesMailerOptions {
   client: SESv2Client;
@@ -35,6 +35,10 @@ export function createSesMailer(options: SesMailerOptions): Mailer {
   };
 
   return {
+    // Every send waits for its own slot at the account's rate, so a whole batch may be in flight at
+    // once: the rate, not a fixed number of sends in flight, is what limits the open and reminders
+    // (eight at a time capped them at ~110 a second, whatever the account allows).
+    concurrency: MAIL_BATCH,
     async send(message) {
       await waitForSlot();
       await options.client.send(

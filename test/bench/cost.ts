@@ -21,7 +21,8 @@ import { DEFAULT_TIMING } from '../../functions/deps.ts';
 import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { CapacityMeter } from './capacity-meter.ts';
-import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS } from './prices.ts';
+import { MAIL_BATCH } from '../../functions/mailer.ts';
+import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS, SES_SENDING_RATE } from './prices.ts';
 import { inParallel } from './load.ts';
 
 const RESPONSE_RATE = 0.8;
@@ -29,8 +30,11 @@ const OPEN_DAYS = 14;
 const VIEWS = { results: 180, heatmap: 60, trend: 40, csv: 20 } as const;
 const SAMPLES_PER_VIEW = 20;
 const CONCURRENCY = 4;
-/** How many messages the open and reminder jobs send at once (functions/waves/open-wave.ts). */
-const MAIL_PARALLELISM = 1;
+/**
+ * Milliseconds of job time per message: the SES mailer keeps a whole batch in flight
+ * (functions/adapters/ses-mailer.ts), each send waiting for its slot at the account's rate.
+ */
+const MAIL_MS_PER_MESSAGE = Math.max(SES_SEND_MS / MAIL_BATCH, 1000 / SES_SENDING_RATE);
 
 const TENURE = ['<1 year', '1-3 years', '3-5 years', '5+ years'];
 const LOCATION = ['Stockholm', 'London', 'New York'];
@@ -68,9 +72,11 @@ interface Timed {
   ms: { respond: number; staff: number; jobs: number };
   /** API responses over 512 KB count as more than one API Gateway request. */
   apiUnits: number;
+  /** For a job: the most the main thread's heap grew while it ran, in MB (the engine has its own thread and heap). */
+  heapGrowthMb: number;
 }
 
-const emptyTimed = (): Timed => ({ requests: 0, ms: { respond: 0, staff: 0, jobs: 0 }, apiUnits: 0 });
+const emptyTimed = (): Timed => ({ requests: 0, ms: { respond: 0, staff: 0, jobs: 0 }, apiUnits: 0, heapGrowthMb: 0 });
 
 class Driver {
   readonly timed = new Map<string, Timed>();
@@ -104,7 +110,18 @@ class Driver {
       entry.apiUnits += Math.max(1, Math.ceil(body.byteLength / (512 * 1024)));
       if (job) {
         const jobStarted = performance.now();
-        await this.rt.jobsIdle();
+        // What a job holds in memory (the jobs function's size is chosen by it): the heap sampled while it runs.
+        const heapBefore = process.memoryUsage().heapUsed;
+        let heapPeak = heapBefore;
+        const sampler = setInterval(() => {
+          heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+        }, 50);
+        try {
+          await this.rt.jobsIdle();
+        } finally {
+          clearInterval(sampler);
+        }
+        entry.heapGrowthMb = Math.max(entry.heapGrowthMb, (heapPeak - heapBefore) / 2 ** 20);
         entry.ms.jobs += performance.now() - jobStarted - (this.meter.meterMsHere() - meterAfterRequest);
       }
       entry.ms[fn] += Math.max(1, handlerMs - (meterAfterRequest - meterBefore));
@@ -263,6 +280,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         'DynamoDB requests': round(usage.requests / ran),
         'handler ms': Math.round((timed.ms.respond + timed.ms.staff + timed.ms.jobs) / ran),
         'KB returned': round(usage.bytesReturned / 1024 / ran),
+        'job heap growth MB': timed.heapGrowthMb > 0 ? Math.round(timed.heapGrowthMb) : '',
         'times in the wave': Math.round(billed),
         'AWS $ in the wave': `$${dollarsOf(phase, ran, billed).toFixed(4)}`,
       };
@@ -309,7 +327,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       // Each job slice is one more (asynchronous) Lambda invocation: open, two reminders, close.
       lambdaRequests += 4;
       const sent = withMail ? mails : 0;
-      gbSeconds += ((sent * SES_SEND_MS) / MAIL_PARALLELISM / 1000) * (FUNCTION_MEMORY_MB.jobs / 1024);
+      gbSeconds += ((sent * MAIL_MS_PER_MESSAGE) / 1000) * (FUNCTION_MEMORY_MB.jobs / 1024);
       const lines = {
         'DynamoDB reads': reads * PRICES.dynamoReadUnit,
         'DynamoDB writes': writes * PRICES.dynamoWriteUnit,
@@ -331,7 +349,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         `(${Object.entries(VIEWS)
           .map(([kind, n]) => `${n} ${kind}`)
           .join(', ')}), mail: one invitation + two reminders to those who had not answered = ${mails.toLocaleString('en')} messages, ` +
-        `SES ~${SES_SEND_MS} ms per send from Lambda, ${MAIL_PARALLELISM} at a time. Storage, CloudFront, S3, Cognito and logs not counted.`,
+        `SES ~${SES_SEND_MS} ms per send from Lambda, ${MAIL_BATCH} in flight at once, at most ${SES_SENDING_RATE} a second (SES's starting rate: the job waits on the rate, ${Math.round(MAIL_MS_PER_MESSAGE)} ms a message). Storage, CloudFront, S3, Cognito and logs not counted.`,
     );
     const rows = Object.keys(mailFree.lines).map((line) => ({
       line,

@@ -23,6 +23,10 @@ export const FUNCTION_MEMORY_MB = { respond: 1024, staff: 1024, jobs: 1024 } as 
 /**
  * Sending one message through SES's API from Lambda takes ~71 ms (issue 12 measured 714 s of the
  * open job per 10,000 invitees, one at a time); the embedded mailer writes to memory, so the bench
- * adds this per message, divided by how many the open job sends at once.
+ * adds the job's mailing time: each message's send, a batch (MAIL_BATCH) in flight at once, but no
+ * faster than the account's sending rate.
  */
 export const SES_SEND_MS = 71;
+
+/** Messages per second SES allows an account once it leaves the sandbox (its starting quota; raised on request). */
+export const SES_SENDING_RATE = 14;

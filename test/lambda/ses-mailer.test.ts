@@ -1,6 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { MAIL_BATCH, sendBatch } from '../../functions/mailer.ts';
 import { startFakeAws, type FakeAws } from './fake-aws.ts';
 
 let aws: FakeAws;
@@ -42,5 +43,38 @@ describe('SES mailer', () => {
         configurationSet: 'invitations',
       }),
     ]);
+  });
+
+  it("has a whole batch in flight at once, so the open sends at the account's rate, not a fixed few at a time", async () => {
+    aws.mail.length = 0;
+    const ses = client();
+    let inFlight = 0;
+    let most = 0;
+    let release: () => void = () => {};
+    const allIn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Each request waits until the whole batch is in flight (or 2 s pass: then fewer were let out at once).
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        most = Math.max(most, ++inFlight);
+        if (inFlight === MAIL_BATCH) release();
+        await Promise.race([allIn, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'count-in-flight' },
+    );
+    const mailer = createSesMailer({ client: ses, from: 'surveys@example.org', maxSendRate: 10_000 });
+    await sendBatch(
+      mailer,
+      Array.from({ length: MAIL_BATCH }, (_, index) => index),
+      message,
+    );
+    expect(aws.mail).toHaveLength(MAIL_BATCH);
+    expect(most).toBe(MAIL_BATCH);
   });
 });
