@@ -9,7 +9,7 @@
  * hidden count differs, and then reads every route the same reader can: each must answer the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCells } from '../functions/store/cells.ts';
+import { listCells, putCells } from '../functions/store/cells.ts';
 import type { SegmentCell } from '../shared/wave-cells.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { closeWave, rosterCsv, STATEMENTS, type PersonRow } from './helpers/scenario.ts';
@@ -21,6 +21,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt?.stop();
 });
+
+/** The lead's organization: department D (2 people directly in it) holds teams T1 and T2 of 7. */
+const DEPARTMENT = [
+  ...peopleIn('Acme > D', 2, 0),
+  ...peopleIn('Acme > D > T1', 7, 10),
+  ...peopleIn('Acme > D > T2', 7, 20),
+  ...peopleIn('Acme > Q', 12, 30),
+  ...peopleIn('Acme', 3, 50),
+];
+/** Everyone in Q but 2, 6 of T1, one directly in Acme, and as many as asked directly in D and in T2. */
+const answering = (directInD: number, inT2: number) => (email: string) => {
+  const n = Number(email.slice(1, 4));
+  return n < directInD || (n >= 10 && n < 16) || (n >= 20 && n < 20 + inT2) || (n >= 30 && n < 40) || n === 50;
+};
 
 const SAME_ANSWER = { 'mgmt-expectations': 4, training: 4, enps: 9 };
 
@@ -132,21 +146,10 @@ describe('a closed wave publishes nothing that depends on a hidden count', () =>
   }, 180_000);
 
   it('the certificate does not say how many hidden cells had 1 to k−1 answers (a team of 7 with 4 or 5 answering)', async () => {
-    // The lead's organization: department D (2 people directly in it) holds teams T1 and T2 of 7.
     // D's 12 and T1's 6 show in both waves; T2 is hidden in both. D − T1 = T2 + D's own 2 = 6, so
     // T2 is 4..6; a certificate counting T2 among "fewer than k" says T2 = 4: both people sitting
     // directly in D answered.
-    const rows = [
-      ...peopleIn('Acme > D', 2, 0),
-      ...peopleIn('Acme > D > T1', 7, 10),
-      ...peopleIn('Acme > D > T2', 7, 20),
-      ...peopleIn('Acme > Q', 12, 30),
-      ...peopleIn('Acme', 3, 50),
-    ];
-    const answering = (directInD: number, inT2: number) => (email: string) => {
-      const n = Number(email.slice(1, 4));
-      return n < directInD || (n >= 10 && n < 16) || (n >= 20 && n < 20 + inT2) || (n >= 30 && n < 40) || n === 50;
-    };
+    const rows = DEPARTMENT;
     const one = await runWave(rows, answering(1, 5));
     const both = await runWave(rows, answering(2, 4));
     expect(await hiddenCounts(one.waveId)).not.toEqual(await hiddenCounts(both.waveId));
@@ -155,4 +158,29 @@ describe('a closed wave publishes nothing that depends on a hidden count', () =>
     const [a, b] = [await published(one), await published(both)];
     for (const route of Object.keys(a)) expect(a[route], route).toEqual(b[route]);
   }, 180_000);
+
+  it('a cell stored by a close before hidden reasons were fixed still says only “hidden”', async () => {
+    // Closes before 3f791da stored "below-k" wherever 1..k−1 answered; their tables keep it.
+    const wave = await runWave(DEPARTMENT, answering(2, 4));
+    const teamResults = `/api/waves/${wave.waveId}/results?unit=${encodeURIComponent('Acme > D > T2')}`;
+    const { segment } = (await (await rt.staff(teamResults)).json()) as { segment: { id: string } };
+    const t2 = (await listCells(rt.deps.store, wave.waveId)).find((cell) => cell.segment.id === segment.id)!;
+    expect(t2.invited).toBe(7);
+    expect(Object.values(t2.statements).some((statement) => !statement.visible)).toBe(true);
+    for (const statement of Object.values(t2.statements)) if (!statement.visible) statement.reason = 'below-k';
+    await putCells(rt.deps.store, wave.waveId, [t2]);
+
+    const results = (await (await rt.staff(teamResults)).json()) as {
+      statements: Array<{ hidden?: boolean; reason?: string }>;
+    };
+    const heatmap = (await (await rt.staff(`/api/waves/${wave.waveId}/heatmap?dimension=2`)).json()) as {
+      cells: Array<{ segmentId: string; hidden?: boolean; reason?: string }>;
+    };
+    const reasons = [
+      ...results.statements.filter((statement) => statement.hidden).map((statement) => statement.reason),
+      ...heatmap.cells.filter((cell) => cell.segmentId === t2.segment.id && cell.hidden).map((cell) => cell.reason),
+    ];
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(new Set(reasons)).toEqual(new Set(['differencing']));
+  }, 120_000);
 });

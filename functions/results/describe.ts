@@ -35,15 +35,21 @@ export function favorableCount(scale: ScaleKind, cell: StatementCell): Count | u
 
 const BOUNDS: Partial<Record<ScaleKind, readonly [number, number]>> = { agree5: [1, 5], health3: [1, 3], enps: [0, 10] };
 
-/** Why a statement cell shows nothing at all, or undefined when it shows. `k` is the view's k (the larger of compared waves). */
-export function hiddenReason(cell: StatementCell | undefined, k: number): HiddenReason | undefined {
+/**
+ * Why a statement cell shows nothing at all, or undefined when it shows. `k` is the view's k (the
+ * larger of compared waves). A hidden cell's reason is decided here from the directory alone, never
+ * read from the cell: `below-k` only for a group of fewer than k invited (`invited`; every segment
+ * has k or more, so only a complement can), else `differencing`. Cells stored by closes before
+ * 3f791da say `below-k` wherever 1..k−1 answered: a range of a hidden count, still in their tables.
+ */
+export function hiddenReason(cell: StatementCell | undefined, k: number, invited?: number): HiddenReason | undefined {
   if (!cell) return 'not-asked';
-  if (!cell.visible) return cell.reason ?? 'differencing';
+  if (!cell.visible) return invited !== undefined && invited > 0 && invited < k ? 'below-k' : 'differencing';
   if (cell.n > 0 && cell.n < k) return 'below-k';
   return undefined;
 }
 
-/** One statement's results in one group of one wave. */
+/** One statement's results in one group of one wave (a segment: k or more invited). */
 export function describeStatement(statement: StoredStatement, cell: StatementCell | undefined, lang: string, k: number): StatementResult {
   const ref = statementRef(statement, lang);
   const reason = hiddenReason(cell, k);
@@ -69,23 +75,22 @@ export function describeStatement(statement: StoredStatement, cell: StatementCel
   return result;
 }
 
-/** What share views (heatmap, comparisons) need of a statement cell: n, favorable count, visibility. */
+/** What share views (heatmap, comparisons) need of a statement cell: n, favorable count, visibility (its stored reason is not read: see hiddenReason). */
 export interface ShareCell {
   n: number;
   /** Undefined for scales without a favorable side. */
   x?: number;
   visible: boolean;
-  reason?: StatementCell['reason'];
 }
 
 export function toShareCell(scale: ScaleKind, cell: StatementCell): ShareCell {
   const favorable = favorableCount(scale, cell);
-  return { n: cell.n, ...(favorable ? { x: favorable.x } : {}), visible: cell.visible, ...(cell.reason ? { reason: cell.reason } : {}) };
+  return { n: cell.n, ...(favorable ? { x: favorable.x } : {}), visible: cell.visible };
 }
 
-/** % favorable of one cell as a share view shows it: hidden with a reason, or n with a Wilson interval. */
+/** % favorable of one segment's cell as a share view shows it: hidden with a reason, or n with a Wilson interval. */
 export function describeShare(cell: ShareCell | undefined, k: number): Pick<StatementResult, 'hidden' | 'reason' | 'n' | 'favorable'> {
-  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible, reason: cell.reason }, k);
+  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible }, k);
   if (reason || !cell) return { hidden: true, reason: reason ?? 'not-asked' };
   if (cell.n === 0 || cell.x === undefined) return { n: cell.n };
   return { n: cell.n, favorable: wilson(cell.x, cell.n) };
@@ -95,17 +100,22 @@ export function describeShare(cell: ShareCell | undefined, k: number): Pick<Stat
  * A cell's favorable count for a comparison, or why it takes no part: hidden, under the view's k,
  * under 10 (too few to compare without exposing a distribution), or no favorable side.
  */
-export function comparableShare(cell: ShareCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
-  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible, reason: cell.reason }, k);
+export function comparableShare(cell: ShareCell | undefined, k: number, invited?: number): { count?: Count; reason?: HiddenReason } {
+  const reason = hiddenReason(cell && { n: cell.n, counts: {}, visible: cell.visible }, k, invited);
   if (reason || !cell) return { reason: reason ?? 'not-asked' };
   if (cell.n < SMALL_GROUP) return { reason: 'small-group' };
   return cell.x === undefined ? { reason: 'not-asked' } : { count: { x: cell.x, n: cell.n } };
 }
 
-/** comparableShare for a stored statement cell. */
-export function comparableCount(statement: StoredStatement | undefined, cell: StatementCell | undefined, k: number): { count?: Count; reason?: HiddenReason } {
+/** comparableShare for a stored statement cell; `invited`, the group's, where it may be a complement. */
+export function comparableCount(
+  statement: StoredStatement | undefined,
+  cell: StatementCell | undefined,
+  k: number,
+  invited?: number,
+): { count?: Count; reason?: HiddenReason } {
   if (!statement) return { reason: 'not-asked' };
-  return comparableShare(cell && toShareCell(statement.scale, cell), k);
+  return comparableShare(cell && toShareCell(statement.scale, cell), k, invited);
 }
 
 /** A wave as a view names it, with the group's participation when the close let it show (and it reaches the view's k). */

@@ -227,7 +227,8 @@ export async function buildImpact(deps: AppDeps, id: string, opts: { reader: Rea
   const countOf = (context: WaveContext, role: 'targetId' | 'comparisonId', statementId: string) => {
     const ids = groups.get(context);
     if (!ids) return { reason: 'not-a-segment' as const };
-    return comparableCount(statementOf(context, statementId), cellsOf.get(context)!.get(ids[role])?.statements[statementId], k);
+    const cell = cellsOf.get(context)!.get(ids[role]);
+    return comparableCount(statementOf(context, statementId), cell?.statements[statementId], k, cell?.invited);
   };
 
   const rows = initiative.statements.map((wanted) => {
@@ -414,8 +415,9 @@ async function plannedImpact(
   const k = base.k;
   const counted = initiative.statements.map((wanted, index) => {
     const statement = closedStatements(last).find((candidate) => candidate.id === wanted.id);
-    const target = comparableCount(statement, cells.get(ids.targetId)?.statements[wanted.id], k);
-    const comparison = comparableCount(statement, cells.get(ids.comparisonId)?.statements[wanted.id], k);
+    const [targetCell, comparisonCell] = [cells.get(ids.targetId), cells.get(ids.comparisonId)];
+    const target = comparableCount(statement, targetCell?.statements[wanted.id], k, targetCell?.invited);
+    const comparison = comparableCount(statement, comparisonCell?.statements[wanted.id], k, comparisonCell?.invited);
     return { wanted, row: plain[index], target, comparison };
   });
   const present = counted.filter((entry) => entry.target.count && entry.comparison.count);
