@@ -63,4 +63,28 @@ describe('a live participation refresh', () => {
     // The shown counts and the time.
     expect(meter.phase('refresh with news').writeUnits).toBe(2);
   });
+
+  it("reads a folded total of the hours before the last and only the last hours' counts, not every profile again", async () => {
+    const teams = Array.from({ length: 30 }, (_, index) => `Acme > Team ${index}`);
+    const big = await aWave(rt).withRoster(aRoster(300, teams)).open();
+    // 200 answers three hours ago, over ~90 profiles (30 teams x 3 tenures).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 3 * 3_600_000);
+    try {
+      for (let i = 0; i < 200; i++) expect((await rt.post('/api/responses', { token: big.tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    } finally {
+      vi.useRealTimers();
+    }
+    const of = (phase: string) => meter.breakdown(phase).find(({ kind }) => kind.startsWith('Query LIVE'));
+    const first = await meter.run('first refresh', async () => (await rt.staff(`/api/waves/${big.waveId}/participation`)).json());
+    expect(first.responded).toBe(200);
+    // That refresh read every profile's count once (and folded them).
+    expect(of('first refresh')!.bytesReturned).toBeGreaterThan(5_000);
+
+    expect((await rt.post('/api/responses', { token: big.tokens[200], answers: anAnswer(200) })).status).toBe(201);
+    const next = await meter.run('next refresh', async () => (await rt.staff(`/api/waves/${big.waveId}/participation`)).json());
+    expect(next.responded).toBe(201);
+    // The next reads the folded total and the one count of this hour.
+    expect(of('next refresh')!.bytesReturned).toBeLessThan(200);
+  });
 });

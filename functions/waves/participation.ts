@@ -1,6 +1,7 @@
 /**
  * Participation: invited and responded per segment. While a wave is open it is derived from the
- * answered counts per profile (store/live-counts.ts: one small item per profile, so no hot item)
+ * answered counts per profile (store/live-counts.ts: small items per profile and hour, so no hot
+ * item, and one folded total of the hours before)
  * and recomputed at most every few minutes; once closed it comes from the stored cells, kept as
  * one value. Either way the confidentiality rules
  * decide which counts show; hidden ones read "<k".
@@ -41,7 +42,11 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   });
   if (usable && stored.check && Date.now() - Date.parse(stored.check.computedAt) < deps.timing.participationRefreshMs)
     return withNext(usable, stored.check.computedAt);
-  const answered = await listAnsweredCounts(deps.store, wave.id);
+  const answered = await listAnsweredCounts(
+    deps.store,
+    wave.id,
+    snapshot.invitees.map((entry) => profileKey(entry.profile)),
+  );
   const check = { computedAt: new Date().toISOString() };
   const fingerprint = fingerprintOf(answered);
   // Nobody answered since the last refresh (nights, weekends, the quiet days): the same counts give
