@@ -111,7 +111,7 @@ async function printMeterOnSignal(client: Parameters<typeof import('../../test/b
     const top = (by: 'readUnits' | 'writeUnits') => [...partitions].sort((a, b) => b[by] - a[by]).slice(0, 3);
     const { requests, readUnits, writeUnits, indexWriteUnits } = meter.totals;
     const line = {
-      totals: { requests, readUnits, writeUnits, indexWriteUnits },
+      totals: { requests, readUnits, writeUnits, indexWriteUnits, shadowRequests: meter.shadowRequests },
       partitions: partitions.length,
       hottestWrites: top('writeUnits'),
       hottestReads: top('readUnits'),

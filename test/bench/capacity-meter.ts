@@ -95,6 +95,11 @@ export class CapacityMeter {
    * key bounds how fast a stage can run in the cloud however much the table as a whole may take.
    */
   private partitions = new Map<string, { readUnits: number; writeUnits: number }>();
+  /**
+   * Requests the meter itself sent (shadow reads): in a process it shares with the app they cost
+   * CPU like the app's own, so a bench can tell the app's CPU share from the meter's.
+   */
+  shadowRequests = 0;
 
   private constructor(private readonly shadow: DynamoDBClient) {}
 
@@ -196,7 +201,7 @@ export class CapacityMeter {
   private shapes(table: string): Promise<IndexShape[]> {
     let shapes = this.indexes.get(table);
     if (!shapes) {
-      shapes = this.shadow.send(new DescribeTableCommand({ TableName: table })).then((described) =>
+      shapes = this.sendShadow(new DescribeTableCommand({ TableName: table })).then((described) =>
         (described.Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
           name: index.IndexName!,
           partition: index.KeySchema!.find((key) => key.KeyType === 'HASH')!.AttributeName!,
@@ -240,8 +245,13 @@ export class CapacityMeter {
     return units;
   }
 
+  private sendShadow: DynamoDBClient['send'] = ((command: Parameters<DynamoDBClient['send']>[0]) => {
+    this.shadowRequests++;
+    return this.shadow.send(command);
+  }) as DynamoDBClient['send'];
+
   private getRaw(table: string, key: Raw): Promise<Raw | undefined> {
-    return this.shadow.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })).then((result) => result.Item);
+    return this.sendShadow(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true })).then((result) => result.Item);
   }
 
   private async getMany(table: string, keys: Raw[]): Promise<Map<string, Raw>> {
@@ -249,7 +259,7 @@ export class CapacityMeter {
     for (let start = 0; start < keys.length; start += 100) {
       let pending: Raw[] = keys.slice(start, start + 100);
       while (pending.length > 0) {
-        const result = await this.shadow.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+        const result = await this.sendShadow(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
         for (const item of result.Responses?.[table] ?? []) found.set(keyString(item), item);
         pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Raw[];
       }
@@ -326,7 +336,7 @@ export class CapacityMeter {
             const stop = result.output.LastEvaluatedKey ? keyString(toRaw(result.output.LastEvaluatedKey as Raw)) : undefined;
             let start = input.ExclusiveStartKey as Raw | undefined;
             for (;;) {
-              const page = await this.shadow.send(new QueryCommand({ ...(shadowInput as object), ExclusiveStartKey: start } as never));
+              const page = await this.sendShadow(new QueryCommand({ ...(shadowInput as object), ExclusiveStartKey: start } as never));
               for (const item of page.Items ?? []) {
                 items.push(item);
                 if (stop && keyString(item) === stop) return items;

@@ -25,7 +25,8 @@ export interface PartitionUsage {
 
 /** What functions/local/main.ts prints on SIGUSR2 when started with BASELINE_BENCH_METER: totals since start, partitions since the last signal. */
 export interface MeterReading {
-  totals: { requests: number; readUnits: number; writeUnits: number; indexWriteUnits: number };
+  /** `shadowRequests`: the meter's own reads, sent from the same thread as the app's. */
+  totals: { requests: number; readUnits: number; writeUnits: number; indexWriteUnits: number; shadowRequests: number };
   partitions: number;
   hottestWrites: PartitionUsage[];
   hottestReads: PartitionUsage[];
