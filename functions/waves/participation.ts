@@ -30,6 +30,10 @@ const CLOSED_PARTICIPATION = 'participation-closed';
 export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Participation> {
   if (wave.status === 'closed') return closedParticipation(deps, wave);
   if (wave.status === 'draft' || wave.status === 'opening') return { status: wave.status, invited: wave.invited ?? 0, responded: 0, segments: [] };
+  // Closing, nobody answers any more: the counts are final, and the rules alone show some that the
+  // close's audit hides (weighing them with every statement's cells). No count shows until the
+  // certified cells do (test/hidden-independence.test.ts).
+  if (wave.status === 'closing') return { status: wave.status, invited: wave.invited ?? 0, responded: BELOW_K, segments: [] };
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
   const stored = await getLiveParticipation<LiveCounts>(deps.store, wave.id);
