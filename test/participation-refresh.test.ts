@@ -55,6 +55,8 @@ describe('a live participation refresh', () => {
     expect(quiet.responded).toBe(21);
     // One small item (when it was checked); the shown counts are not written again.
     expect(meter.phase('quiet refresh').writeUnits).toBe(1);
+    // The wave (1), the stored refresh's two small items (eventually consistent: 1), the folded total (0.5) and this hour's counts (0.5).
+    expect(meter.phase('quiet refresh').readUnits).toBe(3);
     expect(meter.breakdown('quiet refresh').map(({ kind }) => kind)).not.toContainEqual(expect.stringContaining('INV'));
 
     expect((await rt.post('/api/responses', { token: wave.tokens[21], answers: anAnswer(21) })).status).toBe(201);

@@ -28,7 +28,7 @@ const bucketText = (bucket: number) => String(bucket).padStart(9, '0');
 const FOLDED = 'folded';
 
 /** Count one answered invitation of this profile (after its mark), in the bucket of the hour. */
-export async function countAnswered(store: Store, waveId: string, profile: Profile, now = Date.now()): Promise<void> {
+export async function countAnswered(store: Store, waveId: string, profile: Profile, now: number = Date.now()): Promise<void> {
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.ephemeral,
@@ -50,8 +50,9 @@ interface Folded {
  * Every answered count of a wave (a live participation refresh). `order` lists the wave's invitee
  * profiles (profile keys, the snapshot's order), so the folded total stores counts without keys.
  */
-export async function listAnsweredCounts(store: Store, waveId: string, order: string[], now = Date.now()): Promise<ProfileCount[]> {
-  const head = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: { pk: livePk(waveId), sk: FOLDED }, ConsistentRead: true }));
+export async function listAnsweredCounts(store: Store, waveId: string, order: string[], now: number = Date.now()): Promise<ProfileCount[]> {
+  // Eventually consistent: a folded total a moment old is still exact with the counts after it, which are never deleted while open.
+  const head = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: { pk: livePk(waveId), sk: FOLDED } }));
   const folded: Folded = head.Item ? (JSON.parse(gunzipSync(head.Item.data as Uint8Array).toString('utf8')) as Folded) : { through: 0, counts: [], other: {} };
   const totals = new Map<string, number>();
   const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
@@ -131,9 +132,13 @@ export interface LiveCheck {
 
 const liveKey = (waveId: string, name: 'check' | 'shown') => ({ pk: `WAVE#${waveId}`, sk: `LIVE#${name}` });
 
-/** Both stored parts of a wave's live participation, in one consistent read. */
+/**
+ * Both stored parts of a wave's live participation, in one eventually consistent read: shown
+ * counts a moment old carry the digest of the counts they came from, so they are reused only for
+ * those; a check a moment old at worst lets one more refresh through.
+ */
 export async function getLiveParticipation<T>(store: Store, waveId: string): Promise<{ check?: LiveCheck; shown?: T }> {
-  const items = await batchGet(store, store.tables.main, [liveKey(waveId, 'check'), liveKey(waveId, 'shown')], { consistent: true });
+  const items = await batchGet(store, store.tables.main, [liveKey(waveId, 'check'), liveKey(waveId, 'shown')]);
   const check = items.find((item) => item.sk === 'LIVE#check');
   const shown = items.find((item) => item.sk === 'LIVE#shown');
   return {

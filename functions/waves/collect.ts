@@ -143,7 +143,7 @@ export function createCollector(deps: AppDeps) {
         throw mark === 'closed' ? waveClosed() : alreadyAnswered();
       }
       // Live participation counts per profile (not on a hot item); the close deletes these counts.
-      await countAnswered(store, wave.id, invitation.profile);
+      await countAnswered(store, wave.id, invitation.profile, deps.timing.liveCountsNow?.());
     },
   };
 }

@@ -50,6 +50,7 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
     deps.store,
     wave.id,
     snapshot.invitees.map((entry) => profileKey(entry.profile)),
+    deps.timing.liveCountsNow?.(),
   );
   const check = { computedAt: new Date().toISOString() };
   const fingerprint = fingerprintOf(answered);

@@ -16,6 +16,7 @@
  * CloudWatch logs, Lambda cold-start init time. Handler times are measured on this machine against
  * the embedded engine, not on Lambda against DynamoDB: the Lambda line is an estimate.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TIMING } from '../../functions/deps.ts';
 import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
@@ -178,6 +179,26 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     await d.request('mail merge: invitation links CSV', 'staff', `/api/waves/${wave.id}/invitations.csv`);
 
     const participation = `/api/waves/${wave.id}/participation`;
+    // The wave's hours, simulated for the live counts (which bucket answers by hour and fold the hours
+    // that ended): answers arrive over ANSWERING_HOURS, respondent j at hour j / perHour, and each
+    // refresh happens just after the last answer so far. So a refresh reads the folded total and the
+    // last hours' counts, as on the ninth day of a real wave, not one hour holding every answer.
+    const respondents = Math.round(people * RESPONSE_RATE);
+    const perHour = respondents / ANSWERING_HOURS;
+    const hourMs = 3_600_000;
+    const waveStart = Math.floor(Date.now() / hourMs) * hourMs - 30 * 24 * hourMs;
+    const answerTime = (j: number) => waveStart + (j / perHour) * hourMs;
+    const answeredAt = new AsyncLocalStorage<number>();
+    let liveNow = waveStart;
+    rt.deps.timing.liveCountsNow = () => answeredAt.getStore() ?? liveNow;
+    const catchUp = async (answered: number) => {
+      // The refreshes between the last ones measured and these (one every few minutes): they folded
+      // every hour but the last, each when it ended. Not billed here; they are among the refreshes billed.
+      liveNow = answerTime(Math.max(0, answered - 2 * perHour));
+      rt.deps.timing.participationRefreshMs = 0;
+      await d.request('setup', 'staff', participation);
+      liveNow = answerTime(answered) + 5 * 60_000;
+    };
     const pollBoth = async () => {
       rt.deps.timing.participationRefreshMs = 0;
       await d.request('live participation: refresh', 'staff', participation);
@@ -190,19 +211,21 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     };
     await pollBoth();
 
-    const respondents = Math.round(people * RESPONSE_RATE);
     const stops = [Math.round(respondents * 0.625), Math.round(respondents * 0.875), respondents];
     let submitted = 0;
     for (const [round, stop] of stops.entries()) {
       await inParallel(tokens.slice(submitted, stop), CONCURRENCY, async (token, i) => {
         await d.request('respondent: questionnaire', 'respond', '/api/questionnaire', { method: 'POST', body: JSON.stringify({ token }) });
-        await d.request('respondent: submit', 'respond', '/api/responses', {
-          method: 'POST',
-          body: JSON.stringify({ token, answers: answersFor(submitted + i) }),
-        });
+        await answeredAt.run(answerTime(submitted + i), () =>
+          d.request('respondent: submit', 'respond', '/api/responses', {
+            method: 'POST',
+            body: JSON.stringify({ token, answers: answersFor(submitted + i) }),
+          }),
+        );
       });
       submitted = stop;
       log(`${submitted} submitted`);
+      await catchUp(submitted);
       await pollBoth();
       if (round < 2) await d.request('remind', 'staff', `/api/waves/${wave.id}/remind`, { method: 'POST' }, true);
     }
