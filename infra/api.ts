@@ -90,13 +90,13 @@ export class Api extends Construct {
       environment: { ...environment, [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName },
     })
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])
-      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete']);
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete', 'scan']);
     data.grantUploads(this.staff);
     jobs.grantStart(this.staff);
 
     const runner = jobs.function
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])
-      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete']);
+      .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write', 'delete', 'scan']);
     for (const [name, value] of Object.entries({ ...environment, [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName })) {
       runner.addEnvironment(name, value);
     }

@@ -8,15 +8,18 @@ import type { Construct } from 'constructs';
 
 /**
  * What a function may do with a table. Each level maps to the fewest DynamoDB actions that serve it,
- * so a binding grants exactly what its access patterns need. No function scans: every access
- * pattern is a key lookup or a query.
+ * so a binding grants exactly what its access patterns need. Every access pattern is a key lookup
+ * or a query, but one: the jobs and staff routes that enumerate a wave's invitations (the close,
+ * reminders, the links export, demo removal) scan the ephemeral table, which keeps no index of
+ * them (an entry per invitation doubled the open's writes). The main table is never scanned.
  */
-export type TableAccess = 'read' | 'write' | 'delete';
+export type TableAccess = 'read' | 'write' | 'delete' | 'scan';
 
 const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
   delete: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  scan: ['dynamodb:Scan'],
 };
 
 /** A table and the names of its indexes, so grants can name each index instead of `index/*`. */

@@ -55,18 +55,12 @@ export class Data extends Construct {
       timeToLiveAttribute: EXPIRY_ATTRIBUTE,
       // Retained like main: deleting the stack mid-wave must not silently drop live invitations.
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [
-        {
-          indexName: INDEX.invitationsByWave.name,
-          partitionKey: { name: INDEX.invitationsByWave.partition, type: AttributeType.STRING },
-          sortKey: { name: INDEX.invitationsByWave.sort, type: AttributeType.STRING },
-          projectionType: ProjectionType[INDEX.invitationsByWave.projection],
-        },
-      ],
+      // No index: an index entry per invitation doubled the open's writes; the jobs that enumerate a
+      // wave's invitations scan this table instead (functions/store/invitations.ts).
     });
     this.tables = {
       main: { table: this.main, indexNames: [INDEX.byParent.name] },
-      ephemeral: { table: this.ephemeral, indexNames: [INDEX.invitationsByWave.name] },
+      ephemeral: { table: this.ephemeral, indexNames: [] },
     };
     const stack = Stack.of(this);
     this.uploadsBucketName = `${stack.stackName.toLowerCase()}-uploads-${stack.account}-${stack.region}`;

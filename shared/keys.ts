@@ -9,13 +9,9 @@ export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
 export const INDEX = {
   /** main table: waves of a survey, in creation order (the query reads whole waves: small, rarely written) */
   byParent: { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk', projection: 'ALL' },
-  /**
-   * ephemeral table: invitations of a wave, spread over shards. Keys only: an index entry is
-   * rewritten whenever an attribute it holds changes, so projecting everything doubled every
-   * answered mark, reminder mark and close mark and copied emails into the index; what needs more
-   * than the token hash reads the invitations by key.
-   */
-  invitationsByWave: { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk', projection: 'KEYS_ONLY' },
+  // The ephemeral table has no index. Its invitations were indexed by wave (keys only), which cost
+  // a write unit per invitation at the open for the few jobs that enumerate a wave's invitations;
+  // they scan instead (functions/store/invitations.ts, invitationScanPages).
 } as const;
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A close writes little: k-anonymized responses are packed (about a dozen to a write unit, where
- * each took its own), and a close cut short while deleting the sealed responses, then resumed,
- * keeps every counted response exactly once.
+ * each took its own), each invitation is written once by the open and once by the close (no index
+ * entry, no seal and strip of the same invitation), and a close cut short while deleting the sealed
+ * responses, then resumed, keeps every counted response exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
@@ -27,8 +28,10 @@ afterAll(async () => {
 /** About 30 per shard: more than one batch of deletes (25) each, so a close can die between two batches of one shard. */
 const ANSWERED = 480;
 
-async function answeredWave(): Promise<string> {
-  const { waveId, tokens } = await aWave(rt).withRoster(aRoster(600)).open();
+const INVITED = 600;
+
+async function answeredWave(phase = 'open'): Promise<string> {
+  const { waveId, tokens } = await meter.run(phase, () => aWave(rt).withRoster(aRoster(INVITED)).open());
   for (let start = 0; start < ANSWERED; start += 10) {
     const statuses = await Promise.all(
       tokens
@@ -66,8 +69,22 @@ describe('the close', { timeout: 180_000 }, () => {
     reference = canonical(stored);
   });
 
+  it('writes each invitation once at the open and once at the close, one unit each, and no index entry', async () => {
+    // The open and close of the test above: 600 invited, 480 answered.
+    const invitationUnits = (phase: string) => {
+      const entries = meter.breakdown(phase).filter((entry) => entry.kind.endsWith(' INV'));
+      return {
+        writeUnits: entries.reduce((sum, entry) => sum + entry.writeUnits, 0),
+        indexUnits: entries.reduce((sum, entry) => sum + entry.indexWriteUnits, 0),
+      };
+    };
+    expect(invitationUnits('open')).toEqual({ writeUnits: INVITED, indexUnits: 0 });
+    // Unanswered ones sealed straight into their markers, answered ones stripped once counted: never both.
+    expect(invitationUnits('close')).toEqual({ writeUnits: INVITED, indexUnits: 0 });
+  });
+
   it('resumed after dying while deleting sealed responses, keeps each counted response once', async () => {
-    const waveId = await answeredWave();
+    const waveId = await answeredWave('open again');
     let deletes = 0;
     // Dies on the fifth batch of sealed-response deletes (four shards run at once): some shard's packs are written and its sealed responses half deleted.
     const doomed = await aRunThatDies(rt, ({ command, input }) => {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createOutboxMailer } from '../mailer.ts';
 import { isFreshDataFolder, markSeeded, seedDemo } from '../demo/seed-demo.ts';
+import { sweepExpiredItems } from '../store/expiry.ts';
 import { startDueTransitionTimer } from '../waves/schedule.ts';
 import { DataFolderBusyError, lockDataFolder } from './engine.ts';
 import { holdCloseAt } from './chaos-hold.ts';
@@ -73,6 +74,12 @@ async function main() {
     void announce();
   });
   const stopTimer = startDueTransitionTimer(runtime.deps);
+  // dynalite has no TTL: expired invitation markers and abandoned close counts are swept at start and hourly.
+  const sweep = () =>
+    sweepExpiredItems(runtime.deps.store).catch((error) => runtime.deps.logger.error('sweeping expired items failed', { error: String(error) }));
+  void sweep();
+  const sweepTimer = setInterval(sweep, 3_600_000);
+  sweepTimer.unref();
 
   async function announce() {
     const token = await signLocalToken(runtime.signingKey, { role: 'admin' });
@@ -94,6 +101,7 @@ async function main() {
     stopping = true;
     console.log('Stopping…');
     stopTimer();
+    clearInterval(sweepTimer);
     server.close();
     await runtime.stop();
     await unlock();

@@ -1,7 +1,7 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { EXPIRY_ATTRIBUTE, INDEX, SHARD_COUNT } from '../../shared/keys.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EXPIRY_ATTRIBUTE, SHARD_COUNT } from '../../shared/keys.ts';
 import type { Profile } from '../../shared/org.ts';
-import { batchWrite, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
+import { batchGet, batchWrite, isConditionFailure, putRequest, type Item, type Store } from './client.ts';
 
 export interface Invitation {
   tokenHash: string;
@@ -26,9 +26,13 @@ export interface ClosedInvitation {
 
 const invitationKey = (tokenHash: string) => ({ pk: `INV#${tokenHash}`, sk: 'INV' });
 const secretKey = (waveId: string) => ({ pk: `SECRET#${waveId}`, sk: 'SECRET' });
-const shardOf = (tokenHash: string) => tokenHash.charCodeAt(0) % SHARD_COUNT;
+const tokenHashOf = (item: Item) => (item.pk as string).slice('INV#'.length);
 
-/** Store a batch of invitations (idempotent: the same person gets the same token hash on a re-run). */
+/**
+ * Store a batch of invitations (idempotent: the same person gets the same token hash on a re-run).
+ * One write unit each and nothing more: no index holds them (a wave's invitations are enumerated by
+ * a scan, see invitationScanPages), so the open writes each invitation once.
+ */
 export async function putInvitations(store: Store, invitations: Invitation[]): Promise<void> {
   await batchWrite(
     store,
@@ -36,8 +40,6 @@ export async function putInvitations(store: Store, invitations: Invitation[]): P
     invitations.map((invitation) =>
       putRequest({
         ...invitationKey(invitation.tokenHash),
-        [INDEX.invitationsByWave.partition]: `WAVE#${invitation.waveId}#${shardOf(invitation.tokenHash)}`,
-        [INDEX.invitationsByWave.sort]: invitation.tokenHash,
         waveId: invitation.waveId,
         email: invitation.email,
         profile: invitation.profile,
@@ -110,67 +112,42 @@ export async function markAnswered(store: Store, tokenHash: string, receipt: str
   }
 }
 
-/** An invitation as the close sealed it, read back from the item itself (never an index). */
-export interface SealedInvitation {
-  tokenHash: string;
-  /** Absent once the invitation was stripped to its marker: then a later stage of the close ran already. */
-  email?: string;
-  answered: boolean;
-}
-
-/** How many seals are in flight at once: each is one conditional write. */
-const SEAL_CONCURRENCY = 25;
-
 /**
- * Seal invitations for the close: set `closed`, keeping email and answered mark for counting. The
- * write returns the item as it is after the seal, from the base table: from that moment no mark
- * can succeed, so `answered` is final. Idempotent (a resumed close seals again and reads the same).
+ * A wave's invitations in one of SHARD_COUNT scan segments, page by page, read consistently from
+ * the base table. No index lists a wave's invitations: one would cost a write per invitation at
+ * the open (the open's largest line after the invitations themselves) for the few jobs that
+ * enumerate them (the close, reminders, the links export, demo removal). A scan reads the whole
+ * ephemeral table, but by size, not by item (4 KB per read unit: a 10,000-person wave's
+ * invitations are ~750 units, where the keys-only index cost 10,000 write units to fill), and a
+ * consistent scan sees every write acknowledged before it, which an index never promised.
  */
-export async function sealInvitations(store: Store, tokenHashes: string[]): Promise<SealedInvitation[]> {
-  const sealed: SealedInvitation[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(SEAL_CONCURRENCY, tokenHashes.length) }, async () => {
-      while (next < tokenHashes.length) {
-        const tokenHash = tokenHashes[next++];
-        try {
-          const result = await store.doc.send(
-            new UpdateCommand({
-              TableName: store.tables.ephemeral,
-              Key: invitationKey(tokenHash),
-              UpdateExpression: 'SET closed = :yes',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':yes': true },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-          const item = result.Attributes!;
-          sealed.push({ tokenHash, email: item.email as string | undefined, answered: item.answered === true });
-        } catch (error) {
-          // An index entry without its item (the engine writes the index first): no item, no mark to count.
-          if (!isConditionFailure(error)) throw error;
-        }
-      }
-    }),
-  );
-  return sealed;
+async function* invitationScanPages(store: Store, waveId: string, shard: number, projection?: string, after?: string): AsyncGenerator<Item[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined = after === undefined ? undefined : invitationKey(after);
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: store.tables.ephemeral,
+        Segment: shard,
+        TotalSegments: SHARD_COUNT,
+        FilterExpression: 'begins_with(pk, :inv) AND waveId = :wave',
+        ExpressionAttributeValues: { ':inv': 'INV#', ':wave': waveId },
+        ...(projection ? { ProjectionExpression: projection } : {}),
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    if (page.Items?.length) yield page.Items as Item[];
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }
 
 /**
- * The token hashes of a wave's invitations, one shard at a time in token-hash order, from the
- * keys-only index (the close, demo removal, reminders): only to enumerate, never to judge an item
- * by. `after` resumes past a token hash (a reminder round's cursor).
+ * The token hashes of a wave's invitations, one shard (scan segment) at a time, in the scan's order:
+ * fixed for a table (by a hash of the key), so `after` resumes past a token hash seen before (a
+ * reminder round's cursor). Only to enumerate, never to judge an item by (demo removal, reminders).
  */
 export async function* invitationKeyPages(store: Store, waveId: string, shard: number, after?: string): AsyncGenerator<string[]> {
-  const { partition, sort } = INDEX.invitationsByWave;
-  for await (const page of queryPages(store, {
-    TableName: store.tables.ephemeral,
-    IndexName: INDEX.invitationsByWave.name,
-    KeyConditionExpression: after === undefined ? `${partition} = :shard` : `${partition} = :shard AND ${sort} > :after`,
-    ExpressionAttributeValues: { ':shard': `WAVE#${waveId}#${shard}`, ...(after === undefined ? {} : { ':after': after }) },
-  })) {
-    yield page.map((item) => (item.pk as string).slice('INV#'.length));
-  }
+  for await (const items of invitationScanPages(store, waveId, shard, 'pk', after)) yield items.map(tokenHashOf);
 }
 
 /**
@@ -203,60 +180,116 @@ export async function getInvitationsByKey(store: Store, waveId: string, tokenHas
   return tokenHashes.flatMap((tokenHash) => found.get(tokenHash) ?? []);
 }
 
-/**
- * The invitations of a wave, one shard at a time (the export): keys from the index, then the
- * items by key, since the index carries keys only.
- */
+/** The open invitations of a wave, one shard at a time (the export); markers left by a close are none. */
 export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
-  for await (const tokenHashes of invitationKeyPages(store, waveId, shard)) yield await getInvitationsByKey(store, waveId, tokenHashes);
+  for await (const items of invitationScanPages(store, waveId, shard)) {
+    const invitations = items.filter((item) => !item.closed && item.email !== undefined).map((item) => toInvitation(waveId, item));
+    if (invitations.length > 0) yield invitations;
+  }
 }
 
-/** How long a closed marker stays, so that a late click still hears "closed"; then TTL removes it. */
-const MARKER_DAYS = 90;
+function toInvitation(waveId: string, item: Item): Invitation {
+  return {
+    tokenHash: tokenHashOf(item),
+    waveId,
+    email: item.email as string,
+    profile: item.profile as Profile,
+    answered: item.answered === true,
+    locale: item.locale as string | undefined,
+  };
+}
+
+/** How long a closed marker stays, so that a late click still hears "closed"; then TTL (or the embedded engine's sweep) removes it. */
+export const MARKER_DAYS = 90;
+
+/** What a marker may hold; anything else is a person's data left behind. */
+const MARKER_ATTRIBUTES = new Set(['pk', 'sk', 'waveId', 'closed', EXPIRY_ATTRIBUTE]);
+/** Everything an open invitation may hold beyond a marker (and the index keys invitations carried before they had none). */
+const PERSON_ATTRIBUTES = ['email', 'profile', 'locale', 'answered', 'receipt', 'remindedRound', 'gsi1pk', 'gsi1sk'];
+
+/** An invitation as the close reads it, from the base table (never an index). */
+export interface CloseInvitation {
+  tokenHash: string;
+  /** Absent on a marker. */
+  email?: string;
+  answered: boolean;
+  /** Sealed: no mark can land on it any more (a marker, or an invitation a close before this version sealed). */
+  closed: boolean;
+  /** Holds more than a marker may: the close must still strip it. */
+  unstripped: boolean;
+}
+
+function toCloseInvitation(item: Item): CloseInvitation {
+  return {
+    tokenHash: tokenHashOf(item),
+    email: item.email as string | undefined,
+    answered: item.answered === true,
+    closed: item.closed === true,
+    unstripped: Object.keys(item).some((name) => !MARKER_ATTRIBUTES.has(name)),
+  };
+}
+
+/** A closing wave's invitations in one shard, read consistently from the base table. */
+export async function* closeInvitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<CloseInvitation[]> {
+  for await (const items of invitationScanPages(store, waveId, shard)) yield items.map(toCloseInvitation);
+}
+
+/** Invitations by key, read consistently (the close re-reads those whose seal found them marked); missing ones are left out. */
+export async function getCloseInvitations(store: Store, tokenHashes: string[]): Promise<CloseInvitation[]> {
+  return (await batchGet(store, store.tables.ephemeral, tokenHashes.map(invitationKey), { consistent: true })).map(toCloseInvitation);
+}
+
+/** How many seals are in flight at once: each is one conditional write. */
+const SEAL_CONCURRENCY = 25;
 
 /**
- * Replace invitations by closed markers: only the wave id (and the index keys, which hold the wave
- * and the token hash, so the close can still enumerate them), and when TTL may delete the marker.
- * No email, profile, locale or answered mark.
+ * Seal unanswered invitations for the close, each straight into its final marker in one write:
+ * `closed` set, the person's data (email, profile, locale, reminder round) removed, and the expiry
+ * every marker of this close shares (so an answered invitation stripped later cannot be told from
+ * an unanswered one by its expiry). Only while still unanswered and unsealed: a mark that landed
+ * since the close read the invitation refuses the seal, and the invitation is answered for good
+ * (a mark is never undone). A sealed marker refuses every later mark (markAnswered). Answered
+ * invitations are not sealed: their mark is final, and they are stripped once counted.
+ * Returns the token hashes whose seal was refused.
  */
-export async function stripInvitations(store: Store, waveId: string, tokenHashes: string[]): Promise<void> {
-  const expiresAt = Math.floor(Date.now() / 1000) + MARKER_DAYS * 24 * 3600;
+export async function sealUnansweredInvitations(store: Store, tokenHashes: string[], expiresAt: number): Promise<string[]> {
+  const refused: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(SEAL_CONCURRENCY, tokenHashes.length) }, async () => {
+      while (next < tokenHashes.length) {
+        const tokenHash = tokenHashes[next++];
+        try {
+          await store.doc.send(
+            new UpdateCommand({
+              TableName: store.tables.ephemeral,
+              Key: invitationKey(tokenHash),
+              UpdateExpression: `SET closed = :yes, #expiry = :expiry REMOVE ${PERSON_ATTRIBUTES.join(', ')}`,
+              ConditionExpression: 'answered = :no AND attribute_not_exists(closed)',
+              ExpressionAttributeNames: { '#expiry': EXPIRY_ATTRIBUTE },
+              ExpressionAttributeValues: { ':yes': true, ':no': false, ':expiry': expiresAt },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          refused.push(tokenHash);
+        }
+      }
+    }),
+  );
+  return refused;
+}
+
+/**
+ * Replace invitations by closed markers: only the wave id and when TTL may delete the marker. No
+ * email, profile, locale, answered mark or receipt.
+ */
+export async function stripInvitations(store: Store, waveId: string, tokenHashes: string[], expiresAt: number): Promise<void> {
   await batchWrite(
     store,
     store.tables.ephemeral,
-    tokenHashes.map((tokenHash) =>
-      putRequest({
-        ...invitationKey(tokenHash),
-        [INDEX.invitationsByWave.partition]: `WAVE#${waveId}#${shardOf(tokenHash)}`,
-        [INDEX.invitationsByWave.sort]: tokenHash,
-        waveId,
-        closed: true,
-        [EXPIRY_ATTRIBUTE]: expiresAt,
-      }),
-    ),
+    tokenHashes.map((tokenHash) => putRequest({ ...invitationKey(tokenHash), waveId, closed: true, [EXPIRY_ATTRIBUTE]: expiresAt })),
   );
-}
-
-/** What a stripped invitation may hold; anything else is a person's data left behind. */
-const MARKER_ATTRIBUTES = new Set(['pk', 'sk', INDEX.invitationsByWave.partition, INDEX.invitationsByWave.sort, 'waveId', 'closed', EXPIRY_ATTRIBUTE]);
-
-/**
- * The invitations among these that still hold more than a marker (an email, a profile, an answered
- * mark), read by key from the base table with consistent reads: an index may be ahead of its item.
- */
-export async function findUnstrippedInvitations(store: Store, tokenHashes: string[]): Promise<string[]> {
-  const left: string[] = [];
-  for (let start = 0; start < tokenHashes.length; start += 100) {
-    let keys: Record<string, unknown>[] = tokenHashes.slice(start, start + 100).map(invitationKey);
-    while (keys.length > 0) {
-      const result = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.tables.ephemeral]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[store.tables.ephemeral] ?? []) {
-        if (Object.keys(item).some((name) => !MARKER_ATTRIBUTES.has(name))) left.push((item.pk as string).slice('INV#'.length));
-      }
-      keys = (result.UnprocessedKeys?.[store.tables.ephemeral]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
-  return left;
 }
 
 /** Store the wave secret once; a second open of the same wave keeps the first secret. */

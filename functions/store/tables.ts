@@ -3,32 +3,37 @@ import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@
 import { INDEX, TABLE_KEYS } from '../../shared/keys.ts';
 import type { Tables } from './client.ts';
 
-function definition(name: string, index: { name: string; partition: string; sort: string; projection: 'ALL' | 'KEYS_ONLY' }) {
+/** A table keyed by TABLE_KEYS, with the one global index it has, if any (the ephemeral table has none: see invitationScanPages). */
+function definition(name: string, index?: { name: string; partition: string; sort: string; projection: 'ALL' | 'KEYS_ONLY' }) {
   const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
   return new CreateTableCommand({
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, index.partition, index.sort].map(attribute),
+    AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, ...(index ? [index.partition, index.sort] : [])].map(attribute),
     KeySchema: [
       { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partition, KeyType: 'HASH' },
-          { AttributeName: index.sort, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: index.projection },
-      },
-    ],
+    ...(index
+      ? {
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partition, KeyType: 'HASH' },
+                { AttributeName: index.sort, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: index.projection },
+            },
+          ],
+        }
+      : {}),
   });
 }
 
 /** Create both tables unless they exist (a second start reuses the data). */
 export async function ensureTables(client: DynamoDBClient, tables: Tables): Promise<void> {
-  const wanted = [definition(tables.main, INDEX.byParent), definition(tables.ephemeral, INDEX.invitationsByWave)];
+  const wanted = [definition(tables.main, INDEX.byParent), definition(tables.ephemeral)];
   for (const command of wanted) {
     try {
       await client.send(new DescribeTableCommand({ TableName: command.input.TableName }));

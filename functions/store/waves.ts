@@ -61,6 +61,8 @@ export interface Wave {
   acknowledged?: number;
   /** Shards finished in the close's current stage. */
   closeShards?: number[];
+  /** When the closed-invitation markers expire (epoch seconds), fixed once per close so every marker carries the same. */
+  markersExpireAt?: number;
 }
 
 /** Which wave job a claim is for: the status it moves from and to, and where the job id is kept. */

@@ -2,15 +2,18 @@
  * Closing a wave (a job), one owner at a time and resumable at every stage (DESIGN.md "Close";
  * README "Closing" has the argument):
  *
- *   sealing            each invitation is conditionally marked closed (a submission's mark needs an
- *                      unclosed one), read back from the base table; the responses of the answered
- *                      ones are read by key and counted, one invitation shard at a time
+ *   sealing            each invitation is read from the base table; an unanswered one is turned
+ *                      into its final marker by one conditional write (a submission's mark needs an
+ *                      unanswered, unsealed one; a mark that came first refuses the seal), an
+ *                      answered one is final as it is; the responses of the answered ones are read
+ *                      by key and counted, one invitation shard at a time
  *   storing            the cells, only if they count exactly the acknowledged marks, never over
  *                      cells that count more; read back and compared
  *   rewriting          each counted response rewritten k-anonymized under a stable unlinkable id,
  *                      then the sealed items (counted or not) deleted
  *   destroying-secret  the wave secret and the live counts
- *   stripping          invitations replaced by markers, then verified by key until none holds more
+ *   stripping          the answered invitations replaced by markers (the unanswered ones became
+ *                      theirs when sealed), then read again until none holds more
  *   closed
  *
  * Every stage change and every shard finished is a write fenced by the run's lease on the wave
@@ -34,7 +37,16 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { deleteCloseShardTally, getCloseShardTally, putCloseShardTally } from '../store/blobs.ts';
 import { listCells, putCountedCells } from '../store/cells.ts';
 import type { Store } from '../store/client.ts';
-import { deleteWaveSecret, findUnstrippedInvitations, getWaveSecret, invitationKeyPages, sealInvitations, stripInvitations } from '../store/invitations.ts';
+import {
+  closeInvitationPages,
+  deleteWaveSecret,
+  getCloseInvitations,
+  getWaveSecret,
+  MARKER_DAYS,
+  sealUnansweredInvitations,
+  stripInvitations,
+  type CloseInvitation,
+} from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { deleteAnsweredCounts } from '../store/live-counts.ts';
 import {
@@ -138,6 +150,11 @@ class CloseRun {
   /** Seal and count every invitation shard; then record how many marks there were. */
   private async seal(): Promise<boolean> {
     const keys = this.requireKeys('sealing');
+    // Every marker of this close expires at the same second, whichever run or stage wrote it.
+    if (this.wave.markersExpireAt === undefined) {
+      const markersExpireAt = Math.floor(Date.now() / 1000) + MARKER_DAYS * 24 * 3600;
+      this.wave = await transitionWave(this.store, this.wave.id, ['closing'], 'closing', { markersExpireAt }, [], this.fence());
+    }
     const sealedAll = await this.forEachShardLeft(async (shard) => {
       const sealed = await this.sealShard(shard, keys);
       await putCloseShardTally(this.store, this.wave.id, shard, sealed);
@@ -146,8 +163,7 @@ class CloseRun {
     const shards = await this.readSealedShards();
     const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
     // Every invitee's invitation must have been sealed, or a mark could still land after counting.
-    if (invitations < (this.wave.invited ?? 0))
-      throw new Error(`wave ${this.wave.id}: sealed ${invitations} invitations of ${this.wave.invited}; the index is behind, try again`);
+    if (invitations < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: read ${invitations} invitations of ${this.wave.invited}; try again`);
     const acknowledged = shards.reduce((sum, shard) => sum + shard.counted.length, 0);
     if (this.wave.acknowledged !== undefined && this.wave.acknowledged !== acknowledged) {
       throw new CloseInvariantError(this.wave.id, `a second sealing counted ${acknowledged} marks where the first counted ${this.wave.acknowledged}`);
@@ -156,16 +172,28 @@ class CloseRun {
     return true;
   }
 
-  /** Seal one invitation shard and count the responses of its answered invitations, read by key. */
+  /**
+   * Seal one invitation shard and count the responses of its answered invitations, read by key.
+   * An invitation found answered is answered for good (a mark is never undone, nor made twice), so
+   * it is counted without a write; every other one is sealed into its marker, or found marked by
+   * a submission that came first and then counted. A marker found here was sealed unanswered by an
+   * earlier run of this close (a run in a later stage fences this one out: see fenceWrites).
+   */
   private async sealShard(shard: number, keys: WaveKeys): Promise<SealedShard> {
     const result: SealedShard = { invitations: 0, tally: {}, counted: [] };
-    for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
-      const sealed = await sealInvitations(this.store, tokenHashes);
-      // A stripped invitation means a later stage ran already: this run is stale and must not count.
-      if (sealed.some((invitation) => invitation.email === undefined))
-        throw new CloseInvariantError(this.wave.id, 'an invitation was already stripped while sealing');
-      result.invitations += sealed.length;
-      const locations = sealed.filter((invitation) => invitation.answered).map((invitation) => locateResponse(keys, inviteeToken(keys, invitation.email!)));
+    for await (const page of closeInvitationPages(this.store, this.wave.id, shard)) {
+      result.invitations += page.length;
+      const answered: CloseInvitation[] = page.filter((invitation) => invitation.answered);
+      const open = page.filter((invitation) => !invitation.answered && !invitation.closed).map((invitation) => invitation.tokenHash);
+      const refused = await sealUnansweredInvitations(this.store, open, this.wave.markersExpireAt!);
+      for (const invitation of await getCloseInvitations(this.store, refused)) {
+        // Refused means marked (answered) or sealed since the read; a seal by anyone but this close's runs is a broken invariant.
+        if (!invitation.answered) throw new CloseInvariantError(this.wave.id, 'an invitation refused its seal without being answered');
+        answered.push(invitation);
+      }
+      if (answered.some((invitation) => invitation.email === undefined))
+        throw new CloseInvariantError(this.wave.id, 'an answered invitation was already stripped while sealing');
+      const locations = answered.map((invitation) => locateResponse(keys, inviteeToken(keys, invitation.email!)));
       const responses = await getSealedResponses(this.store, this.wave.id, locations);
       // A mark is written only after its response, and responses are deleted only after counting.
       if (responses.length !== locations.length)
@@ -255,25 +283,29 @@ class CloseRun {
     return true;
   }
 
-  /** Replace every invitation by its marker, then verify by key until none holds more; drop the close's own scratch. */
+  /** Replace every invitation still holding more than a marker by its marker, then read the shard again until none does; drop the close's own scratch. */
   private async strip(): Promise<boolean> {
     const resumed = this.done.length > 0;
+    const expiresAt = this.wave.markersExpireAt ?? Math.floor(Date.now() / 1000) + MARKER_DAYS * 24 * 3600;
     let found = 0;
     const finished = await this.forEachShardLeft(async (shard) => {
-      for await (const tokenHashes of invitationKeyPages(this.store, this.wave.id, shard)) {
-        found += tokenHashes.length;
-        let left = tokenHashes;
-        for (let pass = 1; left.length > 0; pass++) {
-          if (pass > 5) throw new Error(`wave ${this.wave.id}: ${left.length} invitations still hold a person's data after ${pass - 1} passes`);
-          await stripInvitations(this.store, this.wave.id, left);
-          left = await findUnstrippedInvitations(this.store, left);
+      for (let pass = 1; ; pass++) {
+        let left = 0;
+        for await (const page of closeInvitationPages(this.store, this.wave.id, shard)) {
+          if (pass === 1) found += page.length;
+          const unstripped = page.filter((invitation) => invitation.unstripped).map((invitation) => invitation.tokenHash);
+          left += unstripped.length;
+          if (unstripped.length > 0 && pass > 5)
+            throw new Error(`wave ${this.wave.id}: ${unstripped.length} invitations still hold a person's data after ${pass - 1} passes`);
+          await stripInvitations(this.store, this.wave.id, unstripped, expiresAt);
         }
+        if (left === 0) break;
       }
       await deleteCloseShardTally(this.store, this.wave.id, shard);
     });
     if (!finished) return false;
     if (!resumed && found < (this.wave.invited ?? 0))
-      throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; the index is behind, try again`);
+      throw new Error(`wave ${this.wave.id}: found ${found} invitations of ${this.wave.invited} to strip; try again`);
     return true;
   }
 

@@ -1,7 +1,7 @@
 /**
  * Reminding (a job): mail the invitees who have not answered yet, in their language. Only the job
  * sees who they are; the API answers a count. The round walks each shard's invitations in
- * token-hash order and keeps one cursor on its job (the last token hash whose batch went out),
+ * the fixed order of its invitation scan and keeps one cursor on its job (the last token hash whose batch went out),
  * moved after each batch of mail with a condition that no other run moved it: a resumed job re-sends
  * at most the batch in flight, two runs of one round together at most one batch, and a round costs
  * a write per batch instead of one per person reminded.
@@ -41,7 +41,7 @@ export async function remindWave(deps: AppDeps, waveId: string, round: number, c
 
   while (cursor.shard < SHARD_COUNT) {
     const { shard } = cursor;
-    // Not yet mailed, in token-hash order: a batch is cut at MAIL_BATCH people and the cursor moved to
+    // Not yet mailed, in the fixed order of the invitation scan: a batch is cut at MAIL_BATCH people and the cursor moved to
     // its last; people who answered are read past without a write.
     let batch: Invitation[] = [];
     for await (const tokenHashes of invitationKeyPages(store, waveId, shard, cursor.after)) {

@@ -11,9 +11,9 @@
  *   bytes + 1 per element (+ the element's name for maps);
  * - GetItem and each BatchGetItem item: the item's size rounded up to 4 KB, one unit per 4 KB
  *   (half for eventually consistent), at least one even when nothing is found;
- * - Query: the sizes of every item evaluated (before any filter, whatever the projection) summed
- *   over the page, then rounded up to 4 KB; a global index is always eventually consistent and
- *   counts its entries' size (keys + projected attributes);
+ * - Query and Scan: the sizes of every item evaluated (before any filter, whatever the projection)
+ *   summed over the page, then rounded up to 4 KB; a global index is always eventually consistent
+ *   and counts its entries' size (keys + projected attributes);
  * - PutItem, UpdateItem, DeleteItem and each BatchWriteItem request: the larger of the item's size
  *   before and after, rounded up to 1 KB (at least one unit, also when a condition fails);
  * - each global index whose entry is created, changed or removed by a write: one more write of the
@@ -22,7 +22,15 @@
  * Reads and writes are attributed to the AsyncLocalStorage "phase" active when the request is sent.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { BatchGetItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS } from '../../shared/keys.ts';
 
 type Raw = Record<string, AttributeValue>;
@@ -311,7 +319,8 @@ export class CapacityMeter {
         }
         return result;
       }
-      case 'QueryCommand': {
+      case 'QueryCommand':
+      case 'ScanCommand': {
         const result = await send();
         const returned = ((result.output.Items ?? []) as Raw[]).map(toRaw);
         const hidden = input.FilterExpression || input.ProjectionExpression || input.Select === 'COUNT';
@@ -321,14 +330,14 @@ export class CapacityMeter {
             const { FilterExpression: _f, ProjectionExpression: _p, Select: _s, ...rest } = input;
             const names = { ...((input.ExpressionAttributeNames as Record<string, string>) ?? {}) };
             const values = { ...((input.ExpressionAttributeValues as Raw) ?? {}) };
-            // Keep only the placeholders the key condition uses (DynamoDB refuses unused ones).
-            const condition = input.KeyConditionExpression as string;
+            // Keep only the placeholders the key condition uses (DynamoDB refuses unused ones); a scan has none.
+            const condition = (input.KeyConditionExpression as string | undefined) ?? '';
             for (const name of Object.keys(names)) if (!condition.includes(name)) delete names[name];
             for (const name of Object.keys(values)) if (!condition.includes(name)) delete values[name];
             const shadowInput = {
               ...rest,
               ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-              ExpressionAttributeValues: values,
+              ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
               Limit: input.Limit as number | undefined,
             };
             const items: Raw[] = [];
@@ -336,7 +345,8 @@ export class CapacityMeter {
             const stop = result.output.LastEvaluatedKey ? keyString(toRaw(result.output.LastEvaluatedKey as Raw)) : undefined;
             let start = input.ExclusiveStartKey as Raw | undefined;
             for (;;) {
-              const page = await this.sendShadow(new QueryCommand({ ...(shadowInput as object), ExclusiveStartKey: start } as never));
+              const request = { ...(shadowInput as object), ExclusiveStartKey: start } as never;
+              const page = await this.sendShadow(command === 'ScanCommand' ? new ScanCommand(request) : new QueryCommand(request));
               for (const item of page.Items ?? []) {
                 items.push(item);
                 if (stop && keyString(item) === stop) return items;
@@ -427,6 +437,8 @@ function kindOf(input: Record<string, unknown>): string {
     (input.Item as Raw | undefined) ??
     (Array.isArray(batch) ? (batch[0]?.PutRequest?.Item ?? batch[0]?.DeleteRequest?.Key) : first(batch?.Keys));
   const values = (input.ExpressionAttributeValues ?? {}) as Raw;
+  // A scan has no key: its kind is the table it reads.
+  if (input.TotalSegments !== undefined || (!key && !input.KeyConditionExpression)) return `table ${String(input.TableName)}`;
   const pk = key?.[TABLE_KEYS.partition]?.S ?? values[':pk']?.S ?? '';
   const sk = key?.[TABLE_KEYS.sort]?.S ?? values[':cell']?.S ?? '';
   const prefix = pk.split('#')[0];

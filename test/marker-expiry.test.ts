@@ -1,0 +1,56 @@
+/**
+ * A closed wave's invitation markers expire (DESIGN.md "Close"; issue 12): every marker carries the
+ * one expiry its close fixed, so an answered invitation's marker (stripped after counting) cannot
+ * be told from an unanswered one's (sealed straight into it) by what it holds or when it expires.
+ * In the cloud DynamoDB's TTL deletes them (test/infra/data.test.ts); the embedded engine has no
+ * TTL, so its runtime sweeps what expired.
+ */
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepExpiredItems } from '../functions/store/expiry.ts';
+import { getWave } from '../functions/store/waves.ts';
+import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startTestRuntime();
+});
+afterAll(async () => {
+  await rt.stop();
+});
+
+async function ephemeralItems(): Promise<Array<Record<string, unknown>>> {
+  return (await rt.deps.store.doc.send(new ScanCommand({ TableName: rt.deps.store.tables.ephemeral }))).Items ?? [];
+}
+
+describe('closed-invitation markers', { timeout: 120_000 }, () => {
+  it('are alike whether answered or not, share one expiry, and are swept once it passes (and not before)', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(24).open();
+    for (const [index, token] of tokens.slice(0, 14).entries()) expect((await rt.post('/api/responses', { token, answers: anAnswer(index) })).status).toBe(201);
+    expect((await closeWave(rt, waveId)).status).toBe('done');
+
+    const { markersExpireAt } = await getWave(rt.deps.store, waveId);
+    const markers = (await ephemeralItems()).filter((item) => item.waveId === waveId);
+    expect(markers).toHaveLength(24);
+    expect(markersExpireAt).toBeGreaterThan(Date.now() / 1000 + 80 * 24 * 3600);
+    expect(new Set(markers.map((item) => JSON.stringify(Object.keys(item).sort())))).toEqual(
+      new Set([JSON.stringify(['closed', 'expiresAt', 'pk', 'sk', 'waveId'])]),
+    );
+    expect(new Set(markers.map((item) => item.expiresAt))).toEqual(new Set([markersExpireAt]));
+
+    // Something of another wave that expires later stays.
+    await rt.deps.store.doc.send(
+      new PutCommand({
+        TableName: rt.deps.store.tables.ephemeral,
+        Item: { pk: 'INV#later', sk: 'INV', waveId: 'other', closed: true, expiresAt: markersExpireAt! + 10 },
+      }),
+    );
+    expect(await sweepExpiredItems(rt.deps.store, markersExpireAt!)).toBe(0);
+    expect((await ephemeralItems()).filter((item) => item.waveId === waveId)).toHaveLength(24);
+    expect(await sweepExpiredItems(rt.deps.store, markersExpireAt! + 1)).toBeGreaterThanOrEqual(24);
+    const left = await ephemeralItems();
+    expect(left.filter((item) => item.waveId === waveId)).toEqual([]);
+    expect(left.filter((item) => item.pk === 'INV#later')).toHaveLength(1);
+  });
+});
