@@ -78,6 +78,29 @@ describe('a submission racing the close', () => {
     expect((await rootCell(waveId)).responded).toBe(status === 201 ? 9 : 8);
     expect(await sealedLeft(waveId)).toBe(0);
   });
+
+  it('marked after the close read its invitation unanswered, before the seal: the seal is refused, and the answer is counted with its 201', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(16).open();
+    for (let i = 0; i < 8; i++) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    const late = tokens[12];
+    const submissionGate = holdRequest(rt.engine.client, SUBMISSION_POINTS['before its response is written'](waveId, late));
+    const submission = rt.post('/api/responses', { token: late, answers: anAnswer(12) });
+    await submissionGate.reached;
+    // The close has read the invitation (unanswered) and is about to seal it into its marker.
+    const sealGate = holdRequest(
+      rt.engine.client,
+      ({ command, input }) =>
+        command === 'UpdateCommand' && input.Key?.pk === `INV#${hashToken(late)}` && /SET closed = :yes/.test(input.UpdateExpression ?? ''),
+    );
+    const { jobId } = (await (await rt.staff(`/api/waves/${waveId}/close`, { method: 'POST' })).json()) as { jobId: string };
+    await sealGate.reached;
+    submissionGate.release();
+    expect((await submission).status).toBe(201);
+    sealGate.release();
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect((await rootCell(waveId)).responded).toBe(9);
+    expect(await sealedLeft(waveId)).toBe(0);
+  });
 });
 
 describe('the 201 goes to the answers stored', () => {

@@ -42,10 +42,11 @@ async function aShardWithResponses(waveId: string): Promise<number> {
   return Math.max(...shards);
 }
 
+/** The close reads a shard of invitations as one segment of a scan of the ephemeral table (they have no index). */
 const readingInvitations =
   (waveId: string, shard: number): RequestMatcher =>
   ({ command, input }) =>
-    command === 'QueryCommand' && input.ExpressionAttributeValues?.[':shard'] === `WAVE#${waveId}#${shard}`;
+    command === 'ScanCommand' && (input as { Segment?: number }).Segment === shard && input.ExpressionAttributeValues?.[':wave'] === waveId;
 
 /** A matcher that only starts matching once the run sent the write that moves its close into `stage`. */
 function afterEntering(waveId: string, stage: string, matches: RequestMatcher): RequestMatcher {
