@@ -90,14 +90,16 @@ describe('the capacity meter by partition key', () => {
       await rt.engine.client.send(new PutItemCommand({ TableName: main, Item: { pk: { S: 'COLD' }, sk: { S: 'a' } } }));
       await rt.engine.client.send(new GetItemCommand({ TableName: main, Key: { pk: { S: 'HOT' }, sk: { S: 'a' } } }));
       await rt.engine.client.send(
-        new PutItemCommand({ TableName: ephemeral, Item: { pk: { S: 'INV#1' }, sk: { S: 'x' }, gsi1pk: { S: 'SHARD#3' }, gsi1sk: { S: 'x' } } }),
+        new PutItemCommand({ TableName: main, Item: { pk: { S: 'WAVE#1' }, sk: { S: 'META' }, gsi1pk: { S: 'SURVEY#3' }, gsi1sk: { S: 'x' } } }),
       );
+      await rt.engine.client.send(new PutItemCommand({ TableName: ephemeral, Item: { pk: { S: 'INV#1' }, sk: { S: 'x' } } }));
       const taken = meter.takePartitions().sort((a, b) => a.partition.localeCompare(b.partition));
       expect(taken).toEqual([
-        { partition: 'baseline-ephemeral:gsi1|SHARD#3', readUnits: 0, writeUnits: 1 },
         { partition: 'baseline-ephemeral|INV#1', readUnits: 0, writeUnits: 1 },
+        { partition: 'baseline-main:gsi1|SURVEY#3', readUnits: 0, writeUnits: 1 },
         { partition: 'baseline-main|COLD', readUnits: 0, writeUnits: 1 },
         { partition: 'baseline-main|HOT', readUnits: 0.5, writeUnits: 2 },
+        { partition: 'baseline-main|WAVE#1', readUnits: 0, writeUnits: 1 },
       ]);
       expect(meter.takePartitions()).toEqual([]);
     } finally {
