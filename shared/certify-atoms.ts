@@ -183,10 +183,10 @@ class Atoms {
 
 /**
  * A trade hides units holding at most this share of the people the value it shows covers. Measured
- * on the bench's organizations: at 0.1 no trade happened; at 0.25 a 10,000-person organization
- * showed 2 values for 18 of its 199 units and a 100,000-person one 1 more value for 8; at 0.5 a
- * 436-person one gave 8 of its 33 units for one value, and at 1.0 one value cost a 100,000-person
- * one 32 teams.
+ * on the bench's organizations (200 units): at 0.15 or 0.25 a 10,000-person organization showed 2
+ * values for 17 of its 199 units and a 100,000-person one 4 values instead of 3 for 8; at 0.5 a
+ * 436-person one gave 8 of its 33 units for one value; at 1.0 the 100,000-person one showed 5
+ * values for 37 units.
  */
 export const TRADE_SHARE = 0.25;
 
