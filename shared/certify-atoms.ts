@@ -34,7 +34,7 @@ export interface AtomInput {
   tree: UnitTree;
   invitees: ProfileCount[];
   /** Segment ids (not complements, not the root) with whether any of their or their complement's cells is shown. */
-  segments: Array<{ id: string; kind: 'unit' | 'attribute' | 'unitAttribute'; unitId?: string; shown: boolean }>;
+  segments: Array<{ id: string; kind: 'unit' | 'attribute' | 'unitAttribute'; unitId?: string; shown: boolean; forced?: boolean }>;
   /** Never trade units for a value (the bench's "before", and tests of the plain rule). */
   noTrades?: boolean;
 }
@@ -42,7 +42,8 @@ export interface AtomInput {
 /** Segment ids to hide so that every class of invitees the shown segments tell apart holds 0 or at least k. */
 export function hideUntilAtomsHoldK(input: AtomInput): Set<string> {
   const problem = indexSegments(input);
-  const shown = keepGreedily(problem, orderSegments(problem, input), !input.noTrades);
+  const forced = input.segments.flatMap((segment, s) => (segment.forced ? [s] : []));
+  const shown = keepGreedily(problem, forced, orderSegments(problem, input), !input.noTrades);
   return new Set(input.segments.filter((_, s) => !shown[s]).map((segment) => segment.id));
 }
 
@@ -193,18 +194,28 @@ export const TRADE_SHARE = 0.25;
 /** The most units (or subtrees) one trade hides, one per round; the share bounds it first on large organizations. */
 const TRADE_ROUNDS = 40;
 
-/** Add segments in order while the rule holds, trading a few units for an organization-wide value the rule refuses; then retry the refused. */
-function keepGreedily(problem: Problem, order: number[], trades: boolean): boolean[] {
+/**
+ * Keep the forced segments (already published: a count shown while the wave was open), then add
+ * segments in order while the rule holds, trading a few units for an organization-wide value the
+ * rule refuses; then retry the refused. A forced segment is never traded away.
+ */
+function keepGreedily(problem: Problem, forced: number[], order: number[], trades: boolean): boolean[] {
   const shown: boolean[] = problem.members.map(() => false);
   let atoms = new Atoms(problem);
+  for (const s of forced) {
+    atoms.split(s);
+    shown[s] = true;
+  }
+  const isForced = new Set(forced);
   for (const s of order) {
+    if (shown[s]) continue;
     if (atoms.badSplits(s).length === 0) {
       atoms.split(s);
       shown[s] = true;
       continue;
     }
     const hide = trades && problem.tradable[s] ? tradeFor(problem, shown, atoms, s) : undefined;
-    if (!hide) continue;
+    if (!hide || [...hide].some((h) => isForced.has(h))) continue;
     for (const h of hide) shown[h] = false;
     shown[s] = true;
     atoms = Atoms.of(problem, shown);

@@ -58,6 +58,11 @@ export interface AuditOptions {
   now?: () => number;
   /** Re-check every move on the whole data set (tests): the audit itself relies on the move's local checks. */
   checkMoves?: boolean;
+  /**
+   * Cells already published elsewhere (a responded count live participation showed while the wave
+   * was open): visible in `visibility` and never hidden, since hiding them takes back nothing.
+   */
+  fixed?: Visibility;
 }
 
 export interface AuditResult {
@@ -114,6 +119,14 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
     (bySignature.get(signature) ?? bySignature.set(signature, []).get(signature)!).push(c);
   });
   const sameAs = model.cells.map((cell) => bySignature.get(cell.members.join(','))!);
+  const partnerOf = (c: number) => model.cells[c].complementOf ?? model.cells.findIndex((other) => other.complementOf === c);
+  /** Hiding a cell helps only if no cell saying the same (its twins, its complement) is published anyway. */
+  const hideable = (vector: number, c: number) => {
+    const fixed = options.fixed?.[vector];
+    if (!fixed) return true;
+    const partner = partnerOf(c);
+    return !sameAs[c].some((same) => fixed[same]) && !(partner >= 0 && sameAs[partner].some((same) => fixed[same]));
+  };
   /**
    * Whether the views show the cell's exact counts: a cell with 1..k−1 respondents or answers shows
    * only "fewer than k" (results/describe.ts). The attack model takes every visible cell as exact (more
@@ -419,7 +432,7 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
       if (done.has(q.group)) continue;
       done.add(q.group);
       if (touching[q.group].some((c) => hiddenNow.has(c) && model.cells[c].complementOf === undefined)) continue;
-      const choice = chooseCell(model, visibility, q, touching[q.group], containing[q.group], cellValue);
+      const choice = chooseCell(model, visibility, q, touching[q.group], containing[q.group], cellValue, hideable);
       if (!choice) {
         rootNeeded ??= q;
         continue;
@@ -434,21 +447,10 @@ export function auditModel(model: CertifyModel, visibility: Visibility, options:
         }
       }
     }
-    // Hiding the whole organization's count makes the wave useless: give up (the close keeps the
-    // rules-only cells and says so) rather than hide it.
-    if (hiddenNow.size === 0 && rootNeeded) throw new AuditGaveUpError('only the whole organization is left to hide');
-    if (hiddenNow.size === 0 && rootNeeded) {
-      // Cannot happen for a pin that is not a unanimity (the root alone pins nothing else); if it
-      // ever does, failing closed beats leaving the leak.
-      for (const vector of rootNeeded.vector === 0 ? [0] : [rootNeeded.vector, 0]) {
-        if (!visibility[vector][model.root]) continue;
-        visibility[vector][model.root] = 0;
-        hidden.push([vector, model.root]);
-        hiddenNow.add(model.root);
-        break;
-      }
-      if (hiddenNow.size === 0) throw new AuditGaveUpError('a question nothing left to hide answers');
-    }
+    // Nothing left to hide but the whole organization's count (which would make the wave useless)
+    // or counts published while the wave was open: give up, and the close falls to the solver-free
+    // certificate.
+    if (hiddenNow.size === 0 && rootNeeded) throw new AuditGaveUpError('only the whole organization, or counts already published, left to hide');
     // Only open questions need asking again; a unanimity that rested on a hidden cell is a question now.
     for (const i of [...allowed]) {
       if (!unanimous(quantities[i]) && !excusedByDifference(i)) {
@@ -523,6 +525,7 @@ function chooseCell(
   touching: number[],
   containing: number[],
   cellValue: CellValue,
+  hideable: (vector: number, c: number) => boolean,
 ): Array<[number, number]> | undefined {
   const F = model.invited.length;
   const wholeOrganization = model.cells[model.root].members.length;
@@ -544,7 +547,7 @@ function chooseCell(
     let bestKey: [number, number] = [Infinity, Infinity];
     for (const c of candidates) {
       // A cell with everyone in it (the only unit of a one-unit wave) is the root under another name.
-      if (c === model.root || model.cells[c].members.length === wholeOrganization || !visibility[vector][c]) continue;
+      if (c === model.root || model.cells[c].members.length === wholeOrganization || !visibility[vector][c] || !hideable(vector, c)) continue;
       const key: [number, number] = [cellValue(vector, -1, c), model.cells[c].invited];
       if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
         best = c;

@@ -44,6 +44,11 @@ export interface WaveCellsInput {
   segments: WaveSegment[];
   statements: readonly CountedStatement[];
   tally: Tally;
+  /**
+   * Segments whose responded count was published before the close (live participation's last
+   * refresh): the audit takes them as known and cannot hide them; the solver-free certificate keeps them.
+   */
+  publishedWhileOpen?: readonly string[];
   /** The integer-programming audit (issue 9); without it only the algebraic rules run and the certificate says so. */
   audit?: { solver?: MilpSolver; budgetMs?: number; now?: () => number; maxVariables?: number; maxProgram?: number; checkMoves?: boolean };
 }
@@ -192,6 +197,7 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
   };
   const vectors = statements.length + 1;
   const byId = new Map(cells.map((cell) => [cell.segment.id, cell]));
+  const published = new Set(input.publishedWhileOpen ?? []);
   const modelCells = model ? model.cells.map((modelCell) => byId.get(modelCell.id)!) : cells;
   for (const cell of modelCells) {
     if (cell.invited > 0 && cell.invited < k) for (let vector = 0; vector < vectors; vector++) if (get(vector, cell)) hide(vector, cell, 'below-k');
@@ -212,7 +218,8 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
         id: segment.id,
         kind: (segment as Segment).kind,
         ...('unitId' in segment ? { unitId: segment.unitId } : {}),
-        shown: shownAnywhere(byId.get(segment.id)) || shownAnywhere(complements.get(segment.id)),
+        shown: shownAnywhere(byId.get(segment.id)) || shownAnywhere(complements.get(segment.id)) || published.has(segment.id),
+        forced: published.has(segment.id),
       })),
     });
     for (const cell of segmentCells) {
@@ -232,7 +239,12 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
     if (model.statements.some((statement) => statement.emptyPoints.length > 0)) overApproximations.push('empty-points');
     // A responded count shows only beside its invited count (results/describe.ts, participation).
     const shown = (vector: number, cell: SegmentCell) => get(vector, cell) && (vector !== 0 || cell.invitedVisible);
-    const visibility = Array.from({ length: vectors }, (_, vector) => Uint8Array.from(modelCells, (cell) => (shown(vector, cell) ? 1 : 0)));
+    const fixed = Array.from({ length: vectors }, (_, vector) =>
+      Uint8Array.from(modelCells, (cell) => (vector === 0 && published.has(cell.segment.id) ? 1 : 0)),
+    );
+    const visibility = Array.from({ length: vectors }, (_, vector) =>
+      Uint8Array.from(modelCells, (cell, c) => (shown(vector, cell) || fixed[vector][c] ? 1 : 0)),
+    );
     const now = audit.now ?? Date.now;
     try {
       result = auditModel(model, visibility, {
@@ -240,6 +252,7 @@ function certify(input: WaveCellsInput, cells: SegmentCell[], started: number): 
         deadline: started + (audit.budgetMs ?? AUDIT_BUDGET_MS),
         now,
         checkMoves: audit.checkMoves,
+        fixed,
       });
     } catch (error) {
       if (!(error instanceof AuditGaveUpError)) throw error;

@@ -9,6 +9,7 @@ import { decideVisibility } from '../shared/disclosure.ts';
 import { parseProfileKey, profileKey, type Profile, type ProfileCount } from '../shared/org.ts';
 import { buildSegments, type Segment } from '../shared/segments.ts';
 import { addToTally, answeredCount, type CountedStatement, type Tally } from '../shared/tally.ts';
+import { keptByStructure, respondedShownLive } from '../shared/live-participation.ts';
 import { certifyWaveCells } from '../shared/wave-cells.ts';
 import { attackWithMilp } from './fixtures/milp-attacker.ts';
 import { anOrg, generateOrg, type GeneratedOrg } from './fixtures/org-builder.ts';
@@ -182,5 +183,68 @@ describe('the reason a hidden cell gives', () => {
     // The teams' cells (7 invited, 2 and 3 answered) are hidden, and say only what hides any cell.
     expect(reasons.filter((entry) => entry.id.includes('t1') || entry.id.includes('t2')).length).toBeGreaterThan(0);
     for (const entry of reasons) expect(entry, entry.id).toEqual({ ...entry, reason: entry.invited < K ? 'below-k' : 'differencing' });
+  });
+});
+
+describe('counts published while the wave was open', () => {
+  // Live participation showed responded counts (shared/live-participation.ts); the close cannot take
+  // them back, so its certificate must hold with them known. The harvesting attacker, reading the
+  // last live counts before the close, pinned "1 of these 2 responded" when the close's audit hid a
+  // responded cell live participation had shown.
+  // Seed 4: without the close taking the live counts as published, 2 responded counts pinned off a bound.
+  it.each([4, 12, 23])('leave nothing to derive with the closed results (seed %i)', { timeout: 180_000 }, async (seed) => {
+    const org = generateOrg({
+      seed,
+      depth: 2,
+      fanOut: [2, 3],
+      leafPeople: [3, 9],
+      directChance: 0.5,
+      attributeCount: 2,
+      valuesPerAttribute: [2, 3],
+      missingRate: 0.1,
+    });
+    const random = seededRandom(seed * 31);
+    const respondents: Respondent[] = [];
+    for (const { profile, count } of org.invitees) {
+      for (let i = 0; i < count; i++) {
+        if (random() < 0.25) continue;
+        const answers: Record<string, number> = {};
+        for (const statement of [S1, S2]) if (random() > 0.15) answers[statement.id] = 1 + Math.floor(random() * 5);
+        respondents.push({ profile, answers });
+      }
+    }
+    const statements = [S1, S2];
+    const tally = addToTally(
+      {},
+      respondents.map((r) => ({ profileKey: profileKey(r.profile), answers: r.answers })),
+      statements,
+    );
+    const segments = buildSegments(org.units, org.invitees, K);
+    const plain = segments.map(({ invited: _invited, ...segment }) => segment as Segment);
+    const respondedVector = Object.entries(tally).map(([key, entry]) => ({ profile: parseProfileKey(key), count: entry.respondents }));
+    const shownLive = respondedShownLive({
+      k: K,
+      units: org.units,
+      segments: plain,
+      answered: respondedVector,
+      kept: keptByStructure(K, org.units, org.invitees, plain),
+      invitedHidden: new Set(),
+    });
+    const { cells } = certifyWaveCells({
+      k: K,
+      units: org.units,
+      invitees: org.invitees,
+      segments,
+      statements,
+      tally,
+      publishedWhileOpen: [...shownLive],
+      audit: { solver: await loadMilpSolver(), budgetMs: 60_000 },
+    });
+    // The attacker reads the closed cells and, from before the close, the live counts.
+    for (const cell of cells) if (shownLive.has(cell.segment.id)) cell.respondedVisible = cell.invitedVisible = true;
+    const derivations = await attackWithMilp({ k: K, units: org.units, invitees: org.invitees, segments, statements, cells });
+    // At a bound (0, or everyone in the group) is the stated limit of a unanimous group of k or more
+    // (a class of alike colleagues, under the solver-free certificate); nothing else.
+    expect(derivations.filter((pin) => pin.value !== 0 && pin.value !== pin.invited)).toEqual([]);
   });
 });

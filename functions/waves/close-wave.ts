@@ -49,6 +49,7 @@ import {
 } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { deleteAnsweredCounts } from '../store/live-counts.ts';
+import { publishedWhileOpen } from './participation.ts';
 import {
   countAnonymousResponses,
   deleteSealedResponses,
@@ -225,6 +226,8 @@ class CloseRun {
       segments: snapshot.segments,
       statements,
       tally,
+      // What live participation last showed is published already: the certificate must hold with it.
+      publishedWhileOpen: await publishedWhileOpen(this.deps, wave.id),
       ...(this.deps.confidentialityAudit === 'off'
         ? {}
         : { audit: { solver: await loadMilpSolver(), budgetMs: this.deps.timing.closeAuditBudgetMs ?? CLOSE_AUDIT_BUDGET_MS } }),

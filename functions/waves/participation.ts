@@ -7,6 +7,7 @@
  * decide which counts show; hidden ones read "<k".
  */
 import { BELOW_K, type Participation, type SegmentParticipation } from '../../shared/api-results.ts';
+import { keptByStructure, respondedShownLive } from '../../shared/live-participation.ts';
 import { decideVisibility } from '../../shared/disclosure.ts';
 import { createHash } from 'node:crypto';
 import { profileKey, UnitTree, type ProfileCount } from '../../shared/org.ts';
@@ -37,7 +38,7 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
   const stored = await getLiveParticipation<LiveCounts>(deps.store, wave.id);
-  const usable = stored.shown?.shown.length === snapshot.segments.length ? stored.shown : undefined;
+  const usable = stored.shown?.shown.length === snapshot.segments.length && stored.shown.kept ? stored.shown : undefined;
   // Recounted at most every few minutes: besides the cost, watching the count tick up right after
   // a colleague says "I just answered" would tell who answered. The dashboard says so, and when.
   const withNext = (live: LiveCounts, computedAt: string): Participation => ({
@@ -79,6 +80,13 @@ interface LiveCounts {
   shown: number[];
   /** Indices of segments whose invited count is hidden (it depends on the directory only: decided once). */
   invitedHidden: number[];
+  /**
+   * Indices of segments whose responded count may show at all: those the solver-free certificate
+   * keeps on the directory alone (decided once). The close cannot take back a count shown while the
+   * wave was open, and a close that falls to that certificate must keep every segment shown here:
+   * these always pass its rule, since they pass it with everything else shown.
+   */
+  kept?: number[];
   /** Which answered counts these were computed from. */
   fingerprint?: string;
 }
@@ -135,22 +143,41 @@ async function closedParticipation(deps: AppDeps, wave: Wave): Promise<Participa
 function computeLiveParticipation(wave: Wave, snapshot: Snapshot, answered: ProfileCount[], previous: LiveCounts | undefined): LiveCounts {
   const tree = new UnitTree(snapshot.units);
   const segments: Segment[] = snapshot.segments.map(({ invited: _invited, ...segment }) => segment as Segment);
-  const kept = new Set(segments.map((segment) => segment.id));
-  const respondedBySegment = countBySegment(answered, tree, kept);
+  const respondedBySegment = countBySegment(answered, tree, new Set(segments.map((segment) => segment.id)));
   const invitedHidden =
     previous?.invitedHidden ??
     (() => {
       const visibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: snapshot.invitees });
       return snapshot.segments.flatMap((segment, index) => (visibility.get(segment.id)?.visible ? [] : [index]));
     })();
-  const hiddenInvited = new Set(invitedHidden);
-  const respondedVisibility = decideVisibility({ k: wave.k, units: snapshot.units, segments, counts: answered });
+  const kept = previous?.kept ?? indicesOf(snapshot, keptByStructure(wave.k, snapshot.units, snapshot.invitees, segments));
+  const shown = respondedShownLive({
+    k: wave.k,
+    units: snapshot.units,
+    segments,
+    answered,
+    kept: new Set(kept.map((index) => segments[index].id)),
+    invitedHidden: new Set(invitedHidden.map((index) => segments[index].id)),
+  });
   return {
     invitedHidden,
-    shown: snapshot.segments.map((segment, index) =>
-      !hiddenInvited.has(index) && respondedVisibility.get(segment.id)?.visible ? (respondedBySegment.get(segment.id) ?? 0) : -1,
-    ),
+    kept,
+    shown: segments.map((segment) => (shown.has(segment.id) ? (respondedBySegment.get(segment.id) ?? 0) : -1)),
   };
+}
+
+const indicesOf = (snapshot: Snapshot, ids: ReadonlySet<string>) => snapshot.segments.flatMap((segment, index) => (ids.has(segment.id) ? [index] : []));
+
+/**
+ * The segments whose responded count live participation showed at its last refresh: published
+ * before the close, so the close's certificate takes them as known (they can no longer be hidden).
+ * Earlier refreshes showed earlier counts, each at most the final one.
+ */
+export async function publishedWhileOpen(deps: AppDeps, waveId: string): Promise<string[]> {
+  const snapshot = await getWaveSnapshot(deps.store, waveId);
+  const stored = await getLiveParticipation<LiveCounts>(deps.store, waveId);
+  if (!snapshot || !stored.shown || stored.shown.shown.length !== snapshot.segments.length) return [];
+  return snapshot.segments.flatMap((segment, index) => (stored.shown!.shown[index] >= 0 ? [segment.id] : []));
 }
 
 function participationFromCells(wave: Wave, cells: SegmentCell[], tree: UnitTree): Participation {

@@ -162,7 +162,11 @@ export interface HarvestOrg {
   surveyId: string;
   waveIds: string[];
   truth: Truth[];
+  /** Live participation as the dashboard showed it just before each wave closed (every answer in). */
+  live: LiveParticipation[];
 }
+
+type LiveParticipation = { responded: number | string; segments: Array<{ label: string; responded: number | string; rate?: number }> };
 
 /** Answers of one person in one wave: about 80% respond, each statement skipped now and then. */
 function answersOf(random: () => number): { answers: Record<string, number | string>; commented: boolean } | undefined {
@@ -194,6 +198,7 @@ export async function runHarvestOrg(rt: TestRuntime, rows: PersonRow[], opts: { 
   const random = seededRandom(opts.seed * 7919 + 1);
   const waveIds: string[] = [];
   const truth: Truth[] = [];
+  const live: LiveParticipation[] = [];
   for (let w = 0; w < opts.waves; w++) {
     const created = await rt.staff(`/api/surveys/${survey.id}/waves`, {
       method: 'POST',
@@ -222,11 +227,13 @@ export async function runHarvestOrg(rt: TestRuntime, rows: PersonRow[], opts: { 
         byPoint[value] = (byPoint[value] ?? 0) + 1;
       }
     }
+    // An analyst watching participation while the wave is open reads its last counts before the close.
+    live.push((await (await rt.staff(`/api/waves/${waveId}/participation`)).json()) as LiveParticipation);
     expect((await closeWave(rt, waveId)).status).toBe('done');
     waveIds.push(waveId);
     truth.push(t);
   }
-  return { rows, directory, k: opts.k, surveyId: survey.id, waveIds, truth };
+  return { rows, directory, k: opts.k, surveyId: survey.id, waveIds, truth, live };
 }
 
 // ---------- facts: what was published, as linear statements over the finest groups ----------
@@ -377,6 +384,16 @@ export async function harvestEverything(rt: TestRuntime, org: HarvestOrg): Promi
   const all = org.directory.groups.map((_, g) => g);
   const byLabel = new Map(slices.map((slice) => [slice.label, slice]));
   const lastWave = org.waveIds.length - 1;
+
+  for (const [w, live] of org.live.entries()) {
+    harvest.responded(w, all, typeof live.responded === 'number' ? live.responded : undefined, 'live participation root');
+    for (const segment of live.segments) {
+      const slice = byLabel.get(segment.label);
+      if (!slice) continue;
+      harvest.responded(w, slice.members, typeof segment.responded === 'number' ? segment.responded : undefined, `live participation ${segment.label}`);
+      harvest.rate(w, slice.members, segment.rate, `live participation rate ${segment.label}`);
+    }
+  }
 
   for (const [w, waveId] of org.waveIds.entries()) {
     const participation = await getJson<{
