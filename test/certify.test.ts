@@ -192,7 +192,7 @@ describe('counts published while the wave was open', () => {
   // last live counts before the close, pinned "1 of these 2 responded" when the close's audit hid a
   // responded cell live participation had shown.
   // Seed 4: without the close taking the live counts as published, 2 responded counts pinned off a bound.
-  it.each([4, 12, 23])('leave nothing to derive with the closed results (seed %i)', { timeout: 180_000 }, async (seed) => {
+  it.each([2, 4, 12])('leave nothing to derive with the closed results (seed %i)', { timeout: 180_000 }, async (seed) => {
     const org = generateOrg({
       seed,
       depth: 2,
