@@ -43,6 +43,8 @@ export function publicWave(wave: Wave) {
     closeStage: _closeStage,
     closingSince: _closingSince,
     acknowledged: _acknowledged,
+    // The close's own bookkeeping: when its markers expire says nothing a staff view needs.
+    markersExpireAt: _markersExpireAt,
     responded,
     certificate,
     ...shown
