@@ -68,6 +68,35 @@ async function close(org: GeneratedOrg, respondents: Respondent[], statements: C
 
 const agree = (...points: number[]) => points.map((p) => ({ s1: p, s2: ((p + 1) % 5) + 1 }));
 
+/**
+ * A generated organization with shapes that are hard to protect (units under k, people sitting
+ * directly in parent units, unit × value cells just above k) and its answers to S1 and S2: about
+ * 75% respond, each statement skipped now and then, so answered < responded.
+ */
+function generatedWave(seed: number): { org: GeneratedOrg; respondents: Respondent[] } {
+  const org = generateOrg({
+    seed,
+    depth: 2,
+    fanOut: [2, 3],
+    leafPeople: [3, 9],
+    directChance: 0.5,
+    attributeCount: 2,
+    valuesPerAttribute: [2, 3],
+    missingRate: 0.1,
+  });
+  const random = seededRandom(seed * 31);
+  const respondents: Respondent[] = [];
+  for (const { profile, count } of org.invitees) {
+    for (let i = 0; i < count; i++) {
+      if (random() < 0.25) continue;
+      const answers: Record<string, number> = {};
+      for (const statement of [S1, S2]) if (random() > 0.15) answers[statement.id] = 1 + Math.floor(random() * 5);
+      respondents.push({ profile, answers });
+    }
+  }
+  return { org, respondents };
+}
+
 describe('the confidentiality certificate against an integer-programming attacker', () => {
   it('parent minus a child holding all but 3 people, nobody of whom responded: "none of these 3 responded"', async () => {
     const org = anOrg().unit('p', 'root').unit('c', 'p').unit('q', 'root').people('p', 3).people('c', 20).people('q', 10).build();
@@ -116,26 +145,7 @@ describe('the confidentiality certificate against an integer-programming attacke
   // Seeds chosen for shapes: units under k, people sitting directly in parent units, unit × value
   // cells just above k, statements skipped so that answered < responded.
   it.each([12, 15, 16])('leaves nothing to derive on a generated organization (seed %i)', { timeout: 180_000 }, async (seed) => {
-    const org = generateOrg({
-      seed,
-      depth: 2,
-      fanOut: [2, 3],
-      leafPeople: [3, 9],
-      directChance: 0.5,
-      attributeCount: 2,
-      valuesPerAttribute: [2, 3],
-      missingRate: 0.1,
-    });
-    const random = seededRandom(seed * 31);
-    const respondents: Respondent[] = [];
-    for (const { profile, count } of org.invitees) {
-      for (let i = 0; i < count; i++) {
-        if (random() < 0.25) continue;
-        const answers: Record<string, number> = {};
-        for (const statement of [S1, S2]) if (random() > 0.15) answers[statement.id] = 1 + Math.floor(random() * 5);
-        respondents.push({ profile, answers });
-      }
-    }
+    const { org, respondents } = generatedWave(seed);
     const after = await close(org, respondents, [S1, S2], 'certified');
     expect(after.derivations).toEqual([]);
     expect(after.certificate.checked.quantities).toBeGreaterThan(0);
@@ -193,26 +203,7 @@ describe('counts published while the wave was open', () => {
   // responded cell live participation had shown.
   // Seed 4: without the close taking the live counts as published, 2 responded counts pinned off a bound.
   it.each([2, 4, 12])('leave nothing to derive with the closed results (seed %i)', { timeout: 180_000 }, async (seed) => {
-    const org = generateOrg({
-      seed,
-      depth: 2,
-      fanOut: [2, 3],
-      leafPeople: [3, 9],
-      directChance: 0.5,
-      attributeCount: 2,
-      valuesPerAttribute: [2, 3],
-      missingRate: 0.1,
-    });
-    const random = seededRandom(seed * 31);
-    const respondents: Respondent[] = [];
-    for (const { profile, count } of org.invitees) {
-      for (let i = 0; i < count; i++) {
-        if (random() < 0.25) continue;
-        const answers: Record<string, number> = {};
-        for (const statement of [S1, S2]) if (random() > 0.15) answers[statement.id] = 1 + Math.floor(random() * 5);
-        respondents.push({ profile, answers });
-      }
-    }
+    const { org, respondents } = generatedWave(seed);
     const statements = [S1, S2];
     const tally = addToTally(
       {},
