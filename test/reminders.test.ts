@@ -68,6 +68,16 @@ describe('reminders', () => {
     expect(rt.mail).toHaveLength(5);
   });
 
+  it('say how many were reminded only where that does not tell that 1..k−1 have answered', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(aRoster(12)).open();
+    rt.mail.splice(0);
+    for (const i of [0, 1, 2]) expect((await rt.post('/api/responses', { token: tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    const { job } = await remind(waveId);
+    // 9 reminded of 12 invited would say 3 answered, a total live participation hides (k = 5).
+    expect(rt.mail).toHaveLength(9);
+    expect(job).not.toContain('"reminded"');
+  });
+
   it('refuse a wave that is not open', async () => {
     const { waveId } = await aWave(rt).withRoster(aRoster(8)).draft();
     expect((await rt.staff(`/api/waves/${waveId}/remind`, { method: 'POST' })).status).toBe(409);

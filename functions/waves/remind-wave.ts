@@ -61,7 +61,10 @@ export async function remindWave(deps: AppDeps, waveId: string, round: number, c
     if (deps.shouldYield?.()) return { done: false };
   }
   deps.logger.info('reminders sent', { waveId, round, reminded: cursor.reminded });
-  return { done: true, result: { round, reminded: cursor.reminded } };
+  // The count is published (GET /api/jobs/:id), and everyone invited less it is how many have
+  // answered: where that is 1..k−1, live participation hides the total, and so does this.
+  const answered = (wave.invited ?? 0) - cursor.reminded;
+  return { done: true, result: { round, ...(answered === 0 || answered >= wave.k ? { reminded: cursor.reminded } : {}) } };
 }
 
 /** Another run of this round moved the cursor first: it is sending, and it reports the round. */
