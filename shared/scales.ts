@@ -107,6 +107,9 @@ export function favorability(kind: ScaleKind, value: number | string): Favorabil
 export function invalidAnswer(kind: ScaleKind, value: unknown, options: readonly ChoiceOption[] = []): string | undefined {
   if (kind === 'text') {
     if (typeof value !== 'string') return 'must be text';
+    // A blank comment would count as answered but list nothing: a comment count no view can show
+    // (the page leaves blanks out; only a crafted request sends one).
+    if (value.trim() === '') return 'must not be blank: leave the question out to skip it';
     if (value.length > MAX_COMMENT_LENGTH) return `must be at most ${MAX_COMMENT_LENGTH} characters`;
     return undefined;
   }

@@ -43,6 +43,7 @@ describe('a submission', () => {
       'answers.mgmt-expectations',
     ],
     ['a number for a comment', () => rt.post('/api/responses', { token: wave.tokens[0], answers: { comment: 5 } }), 400, 'answers.comment'],
+    ['a blank comment', () => rt.post('/api/responses', { token: wave.tokens[0], answers: { comment: ' \n ' } }), 400, 'answers.comment'],
     ['an extra field', () => rt.post('/api/responses', { token: wave.tokens[0], answers: {}, email: 'me@acme.test' }), 400, 'body'],
     ['a 1 MB body', () => rawPost('/api/responses', JSON.stringify({ token: wave.tokens[0], answers: { comment: 'x'.repeat(1024 * 1024) } })), 413, 'body'],
     ['an unknown token', () => rt.post('/api/responses', { token: 'B'.repeat(43), answers: {} }), 404, undefined],
