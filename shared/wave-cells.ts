@@ -84,11 +84,6 @@ export const AUDIT_MAX_VARIABLES = 4_000;
  */
 export const AUDIT_MAX_PROGRAM = AUDIT_MAX_VARIABLES;
 
-/** Every segment's and every complement's cell for a closed wave (the certificate aside). */
-export function computeWaveCells(input: WaveCellsInput): SegmentCell[] {
-  return certifyWaveCells(input).cells;
-}
-
 /** Every segment's and every complement's cell for a closed wave, certified (see shared/certify.ts), and the certificate. */
 export function certifyWaveCells(input: WaveCellsInput): WaveCellsResult {
   const started = (input.audit?.now ?? Date.now)();

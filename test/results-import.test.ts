@@ -8,6 +8,10 @@ import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { STATEMENTS } from './helpers/scenario.ts';
 import { seedDemo } from '../functions/demo/seed-demo.ts';
 import type { Comparison, Impact } from '../shared/api-results.ts';
+import type { Segment } from '../shared/segments.ts';
+import { listCells } from '../functions/store/cells.ts';
+import { getWaveSnapshot } from '../functions/waves/snapshot.ts';
+import { attackWithMilp } from './fixtures/milp-attacker.ts';
 
 let rt: TestRuntime;
 let surveyId: string;
@@ -176,5 +180,48 @@ describe('an imported baseline among native waves (the demo organization)', () =
     const impact = (await (await demo.staff(`/api/initiatives/${id}/impact`)).json()) as Impact;
     expect(impact.baseline.map((wave) => wave.id)).toEqual([imported]);
     expect(impact.statements[0].target?.before.n).toBe(120);
+  });
+});
+
+describe('an imported wave is certified like a closed one', () => {
+  it('by the solver-free certificate, stored on the wave; the integer-programming attacker pins nothing off a bound', async () => {
+    // People sitting directly in parent units (a parent's row minus its children's), small units,
+    // and statements answered by different numbers of people.
+    const rows = [
+      ['', 60, [4, 9, 12, 20, 15], 57, [3, 8, 12, 19, 15]],
+      ['Org > A', 29, [2, 4, 6, 10, 7], 27, [1, 4, 6, 9, 7]],
+      ['Org > A > A1', 12, [1, 2, 2, 4, 3], 12, [1, 2, 2, 4, 3]],
+      ['Org > A > A2', 14, [1, 1, 3, 5, 4], 13, [0, 1, 3, 5, 4]],
+      ['Org > B', 27, [2, 4, 5, 9, 7], 26, [2, 3, 5, 9, 7]],
+      ['Org > B > B1', 7, [0, 1, 2, 2, 2], 7, [0, 1, 2, 2, 2]],
+      ['Org > B > B2', 17, [2, 2, 3, 6, 4], 16, [2, 1, 3, 6, 4]],
+    ] as const;
+    const csv = [
+      'statement,unit,n,1,2,3,4,5',
+      ...rows.flatMap(([unit, n1, counts1, n2, counts2]) => [
+        `mgmt-expectations,${unit},${n1},${counts1.join(',')}`,
+        `training,${unit},${n2},${counts2.join(',')}`,
+      ]),
+    ].join('\n');
+    const response = await importCsv('Imported, certified', csv);
+    expect(response.status, await response.clone().text()).toBe(201);
+    const { waveId } = (await response.json()) as { waveId: string };
+    const wave = (await (await rt.staff(`/api/waves/${waveId}`)).json()) as { certificate?: { method: string; overApproximations: string[] } };
+    expect(wave.certificate).toMatchObject({ method: 'over-approximated', overApproximations: ['atoms'] });
+
+    const snapshot = (await getWaveSnapshot(rt.deps.store, waveId))!;
+    const cells = await listCells(rt.deps.store, waveId);
+    const derivations = await attackWithMilp({
+      k: 5,
+      units: snapshot.units,
+      invitees: snapshot.invitees,
+      segments: snapshot.segments.map(({ invited: _invited, ...segment }) => segment as Segment),
+      statements: [
+        { id: 'mgmt-expectations', scale: 'agree5' },
+        { id: 'training', scale: 'agree5' },
+      ],
+      cells,
+    });
+    expect(derivations.filter((pin) => pin.value !== 0 && pin.value !== pin.invited)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * An imported wave: aggregate results of a survey run elsewhere, stored as a closed wave with
- * cells, suppressed by the same code as a close (computeWaveCells over a tally rebuilt from the
+ * cells, certified by the same code as a close (certifyWaveCells over a tally rebuilt from the
  * aggregates). Each unit row counts the unit with everything below it; the people directly in a
  * unit are its row minus its children's rows, which is what the confidentiality rules reason about.
  */
@@ -10,7 +10,7 @@ import { profileKey, UNIT_PATH_SEPARATOR, type OrgUnit, type ProfileCount } from
 import { favorability, scaleValues } from '../../shared/scales.ts';
 import { buildSegments } from '../../shared/segments.ts';
 import type { PointCounts, Tally } from '../../shared/tally.ts';
-import { computeWaveCells } from '../../shared/wave-cells.ts';
+import { certifyWaveCells } from '../../shared/wave-cells.ts';
 import type { WaveImport } from '../../shared/api-results.ts';
 import { randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
@@ -230,7 +230,18 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
   const k = input.minGroupSize;
   const segments = buildSegments(units, invitees, k);
   const statements = [...byStatement.keys()].map((id) => bank.get(id)!);
-  const cells = computeWaveCells({ k, units, invitees, segments, statements: statements.map(({ id, scale }) => ({ id, scale })), tally });
+  // Certified like a close's cells: the solver-free certificate (no solver in the staff function,
+  // and a request cannot wait for the integer-programming audit). The equality rules alone left
+  // derivations in closed waves, and an imported wave is published through the same views.
+  const { cells, certificate } = certifyWaveCells({
+    k,
+    units,
+    invitees,
+    segments,
+    statements: statements.map(({ id, scale }) => ({ id, scale })),
+    tally,
+    audit: { maxProgram: 0 },
+  });
 
   const wave: Wave = {
     id: randomId(),
@@ -246,6 +257,7 @@ export async function importWave(deps: AppDeps, input: WaveImport) {
     opensAt: input.opensAt,
     closesAt: input.closesAt ?? input.opensAt,
     imported: true,
+    certificate,
     responded: respondents.size > 0 ? [...byStatement.values()].reduce((max, unitRows) => Math.max(max, unitRows.get(rootId)?.n ?? 0), 0) : 0,
   };
   await putWaveSnapshot(deps.store, wave.id, { rosterVersion: 'import', units, invitees, segments });
