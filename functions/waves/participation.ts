@@ -87,6 +87,12 @@ interface LiveCounts {
    * these always pass its rule, since they pass it with everything else shown.
    */
   kept?: number[];
+  /**
+   * Indices of segments any refresh showed with someone in (k or more: 1..k−1 never shows). The
+   * count can only have grown since, so the close takes each as published at its final count:
+   * knowing more than the attacker does is the safe side. A 0 shown says nothing of the final count.
+   */
+  shownWithAnswers?: number[];
   /** Which answered counts these were computed from. */
   fingerprint?: string;
 }
@@ -159,25 +165,25 @@ function computeLiveParticipation(wave: Wave, snapshot: Snapshot, answered: Prof
     kept: new Set(kept.map((index) => segments[index].id)),
     invitedHidden: new Set(invitedHidden.map((index) => segments[index].id)),
   });
-  return {
-    invitedHidden,
-    kept,
-    shown: segments.map((segment) => (shown.has(segment.id) ? (respondedBySegment.get(segment.id) ?? 0) : -1)),
-  };
+  const counts = segments.map((segment) => (shown.has(segment.id) ? (respondedBySegment.get(segment.id) ?? 0) : -1));
+  const withAnswers = new Set([...(previous?.shownWithAnswers ?? []), ...counts.flatMap((count, index) => (count > 0 ? [index] : []))]);
+  return { invitedHidden, kept, shown: counts, shownWithAnswers: [...withAnswers].sort((a, b) => a - b) };
 }
 
 const indicesOf = (snapshot: Snapshot, ids: ReadonlySet<string>) => snapshot.segments.flatMap((segment, index) => (ids.has(segment.id) ? [index] : []));
 
 /**
- * The segments whose responded count live participation showed at its last refresh: published
- * before the close, so the close's certificate takes them as known (they can no longer be hidden).
- * Earlier refreshes showed earlier counts, each at most the final one.
+ * The segments whose responded count live participation published before the close, so the
+ * close's certificate takes them as known (they can no longer be hidden): every count its last
+ * refresh showed, and every group an earlier refresh showed with someone in (a lower bound of the
+ * final count, taken as the count itself).
  */
 export async function publishedWhileOpen(deps: AppDeps, waveId: string): Promise<string[]> {
   const snapshot = await getWaveSnapshot(deps.store, waveId);
-  const stored = await getLiveParticipation<LiveCounts>(deps.store, waveId);
-  if (!snapshot || !stored.shown || stored.shown.shown.length !== snapshot.segments.length) return [];
-  return snapshot.segments.flatMap((segment, index) => (stored.shown!.shown[index] >= 0 ? [segment.id] : []));
+  const stored = (await getLiveParticipation<LiveCounts>(deps.store, waveId)).shown;
+  if (!snapshot || !stored || stored.shown.length !== snapshot.segments.length) return [];
+  const earlier = new Set(stored.shownWithAnswers ?? []);
+  return snapshot.segments.flatMap((segment, index) => (stored.shown[index] >= 0 || earlier.has(index) ? [segment.id] : []));
 }
 
 function participationFromCells(wave: Wave, cells: SegmentCell[], tree: UnitTree): Participation {
