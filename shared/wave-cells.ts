@@ -45,8 +45,9 @@ export interface WaveCellsInput {
   statements: readonly CountedStatement[];
   tally: Tally;
   /**
-   * Segments whose responded count was published before the close (live participation's last
-   * refresh): the audit takes them as known and cannot hide them; the solver-free certificate keeps them.
+   * Segments whose responded count live participation published before the close (functions/waves/
+   * participation.ts `publishedWhileOpen`): the audit takes them as known at their final count and
+   * cannot hide them; the solver-free certificate keeps them.
    */
   publishedWhileOpen?: readonly string[];
   /** The integer-programming audit (issue 9); without it only the algebraic rules run and the certificate says so. */
