@@ -6,7 +6,7 @@
  * close's audit assumes an attacker who knows exactly those (test/hidden-independence.test.ts).
  */
 import * as z from 'zod';
-import { OVER_APPROXIMATIONS, type Certificate } from './certify-certificate.ts';
+import { certificateSchema, type Certificate } from './certify-certificate.ts';
 
 /**
  * The total who responded, or undefined where the whole organization's responded cell is hidden.
@@ -19,8 +19,6 @@ export function publishedResponded(responded: number | undefined, k: number): nu
   return responded === 0 || responded >= k ? responded : undefined;
 }
 
-const count = z.number().int().nonnegative();
-
 /**
  * The certificate as published: how the wave was certified, what the directory let it check, and
  * how many cells are hidden (which ones, every view shows anyway). The close stores more
@@ -32,23 +30,11 @@ const count = z.number().int().nonnegative();
  * were 1..k−1, the same number in other words; the audit's rounds, solves, moves, leaks,
  * unanimities and time are the path itself.
  */
-export const publishedCertificateSchema = z.object({
-  k: z.number().int(),
-  method: z.enum(['exact', 'over-approximated', 'rules-only']),
-  overApproximations: z.array(z.enum(OVER_APPROXIMATIONS)),
-  solver: z.string(),
-  checked: z.object({
-    /** Finest groups (unit × attribute combination) the attacker's unknowns live in. */
-    finestGroups: count,
-    /** Groups of 1..k−1 invitees protected in full. */
-    smallGroups: count,
-    /** Published groups whose counts were checked for 1..k−1. */
-    countGroups: count,
-    /** Published cells (group × responded or statement) audited. */
-    cells: count,
-  }),
+export const publishedCertificateSchema = certificateSchema.pick({ k: true, method: true, overApproximations: true, solver: true }).extend({
+  /** What the directory let it check: the stored counts less the questions asked (they follow the hidden counts). */
+  checked: certificateSchema.shape.checked.omit({ quantities: true }),
   /** Of those cells, how many are hidden: for a group of fewer than k invited, or so that no smaller group can be worked out (never said which). */
-  hidden: count,
+  hidden: z.number().int().nonnegative(),
 });
 export type PublishedCertificate = z.infer<typeof publishedCertificateSchema>;
 
