@@ -69,6 +69,16 @@ describe('the close', { timeout: 180_000 }, () => {
     reference = canonical(stored);
   });
 
+  it('keeps its per-shard partial counts small: where the counted responses are is 16 bytes a response, not their whole location', () => {
+    // The close above: 480 counted responses over 16 invitation shards, each shard's counts written,
+    // read and deleted as gzipped chunks. Spelled out as `shard/key`, the locations took 96 write
+    // units here (each chunk ~1.5 KB, two units to write and two to delete); compact, 66.
+    const closeScratch = meter.breakdown('close').filter((entry) => entry.kind.endsWith(' CLOSE'));
+    const units = closeScratch.reduce((sum, entry) => sum + entry.writeUnits, 0);
+    expect(units).toBeGreaterThanOrEqual(4 * SHARD_COUNT);
+    expect(units).toBeLessThanOrEqual(5 * SHARD_COUNT);
+  });
+
   it('writes each invitation once at the open and once at the close, one unit each, and no index entry', async () => {
     // The open and close of the test above: 600 invited, 480 answered.
     const invitationUnits = (phase: string) => {

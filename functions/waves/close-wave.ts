@@ -36,6 +36,7 @@ import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { deleteCloseShardTally, getCloseShardTally, putCloseShardTally } from '../store/blobs.ts';
 import { listCells, putCountedCells } from '../store/cells.ts';
+import { compactLocations, countLocations, CountedResponses, type StoredLocations } from './counted-responses.ts';
 import type { Store } from '../store/client.ts';
 import {
   closeInvitationPages,
@@ -82,8 +83,8 @@ interface SealedShard {
   /** Invitations found in this shard (all of them together must be the wave's invitees). */
   invitations: number;
   tally: Tally;
-  /** Where the counted responses are (`shard/key`): the rewrite keeps exactly these. */
-  counted: string[];
+  /** Where the counted responses are (compactly: see counted-responses.ts): the rewrite keeps exactly these. */
+  counted: StoredLocations;
 }
 
 /** Run (or resume) the close job of a wave. */
@@ -165,7 +166,7 @@ class CloseRun {
     const invitations = shards.reduce((sum, shard) => sum + shard.invitations, 0);
     // Every invitee's invitation must have been sealed, or a mark could still land after counting.
     if (invitations < (this.wave.invited ?? 0)) throw new Error(`wave ${this.wave.id}: read ${invitations} invitations of ${this.wave.invited}; try again`);
-    const acknowledged = shards.reduce((sum, shard) => sum + shard.counted.length, 0);
+    const acknowledged = shards.reduce((sum, shard) => sum + countLocations(shard.counted), 0);
     if (this.wave.acknowledged !== undefined && this.wave.acknowledged !== acknowledged) {
       throw new CloseInvariantError(this.wave.id, `a second sealing counted ${acknowledged} marks where the first counted ${this.wave.acknowledged}`);
     }
@@ -181,9 +182,11 @@ class CloseRun {
    * earlier run of this close (a run in a later stage fences this one out: see fenceWrites).
    */
   private async sealShard(shard: number, keys: WaveKeys): Promise<SealedShard> {
-    const result: SealedShard = { invitations: 0, tally: {}, counted: [] };
+    let invitations = 0;
+    const tally: Tally = {};
+    const counted: SealedResponse[] = [];
     for await (const page of closeInvitationPages(this.store, this.wave.id, shard)) {
-      result.invitations += page.length;
+      invitations += page.length;
       const answered: CloseInvitation[] = page.filter((invitation) => invitation.answered);
       const open = page.filter((invitation) => !invitation.answered && !invitation.closed).map((invitation) => invitation.tokenHash);
       const refused = await sealUnansweredInvitations(this.store, open, this.wave.markersExpireAt!);
@@ -200,13 +203,13 @@ class CloseRun {
       if (responses.length !== locations.length)
         throw new CloseInvariantError(this.wave.id, `${locations.length - responses.length} answered invitations have no response`);
       addToTally(
-        result.tally,
+        tally,
         responses.map((response) => openResponse(keys, this.wave.id, response)),
         this.statements,
       );
-      result.counted.push(...responses.map((response) => `${response.shard}/${response.key}`));
+      counted.push(...responses);
     }
-    return result;
+    return { invitations, tally, counted: compactLocations(counted) };
   }
 
   /** Store the cells if they count exactly the acknowledged marks; read them back before going on. */
@@ -243,7 +246,10 @@ class CloseRun {
   /** Rewrite the counted responses k-anonymized, shard by shard, deleting each page of sealed responses after its rewrite is stored. */
   private async rewrite(): Promise<boolean> {
     const keys = this.requireKeys('rewriting');
-    const counted = new Set((await this.readSealedShards()).flatMap((shard) => shard.counted));
+    const counted = new CountedResponses(
+      this.wave.id,
+      (await this.readSealedShards()).map((shard) => shard.counted),
+    );
     const index = buildKAnonymityIndex(this.snapshot.units, this.snapshot.invitees, this.wave.k);
     const generalized = new Map<string, string>();
     const textStatements = new Set(this.statements.filter((statement) => statement.scale === 'text').map((statement) => statement.id));
@@ -255,7 +261,7 @@ class CloseRun {
       for await (const page of sealedResponsePages(this.store, this.wave.id, shard)) {
         pages.push(page);
         // Responses without a mark (a crash between write and mark, a write after sealing) were not counted: deleted, not kept.
-        for (const response of page.filter((item) => counted.has(`${item.shard}/${item.key}`))) {
+        for (const response of page.filter((item) => counted.claim(item))) {
           const { profileKey: exactKey, answers } = openResponse(keys, this.wave.id, response);
           let anonymizedKey = generalized.get(exactKey);
           if (!anonymizedKey) {
@@ -274,8 +280,7 @@ class CloseRun {
           anonymous.push({ id: rewriteId(keys, response.key, 'response'), profile, answers: closedAnswers });
         }
       }
-      const countedHere = [...counted].filter((location) => location.startsWith(`${shard}/`)).length;
-      await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, countedHere));
+      await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, counted.inShard(shard)));
       await putComments(this.store, this.wave.id, comments);
       for (const page of pages) await deleteSealedResponses(this.store, this.wave.id, page);
     });
