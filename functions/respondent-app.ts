@@ -24,6 +24,19 @@ export function limitBody(maxSize: number): MiddlewareHandler {
   });
 }
 
+/**
+ * The respondent page posts its JSON as text/plain: from the site to the Respond function's URL (another
+ * origin) that is a CORS-simple request, which a browser sends without a preflight. Such a body is read
+ * as the JSON it is; any other non-JSON type stays as it came and the validator answers 400.
+ */
+export function acceptTextAsJson(): MiddlewareHandler {
+  return async (c, next) => {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type === 'text/plain') c.req.raw.headers.set('content-type', 'application/json');
+    await next();
+  };
+}
+
 /** Request log lines: method, route pattern, status and duration only; never a path, body, address or agent. */
 export function requestLogger(deps: AppDeps): MiddlewareHandler {
   return async (c, next) => {
@@ -38,8 +51,8 @@ export function publicRoutes(deps: AppDeps) {
   return new Hono()
     .get('/health', (c) => c.json({ ok: true }))
     .get('/config', async (c) => c.json({ auth: deps.webAuth, demo: (await listSurveys(deps.store)).some((survey) => survey.demo) }))
-    .use('/questionnaire', limitBody(16 * KB))
-    .use('/responses', limitBody(64 * KB))
+    .use('/questionnaire', limitBody(16 * KB), acceptTextAsJson())
+    .use('/responses', limitBody(64 * KB), acceptTextAsJson())
     .route('/', respondRoutes(deps));
 }
 

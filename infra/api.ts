@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { type FunctionUrl, FunctionUrlAuthType, HttpMethod as UrlMethod } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROLES_CLAIM, type Auth } from './auth.ts';
@@ -10,6 +11,7 @@ import { BaselineFunction } from './baseline-function.ts';
 import type { Data } from './data.ts';
 import type { Jobs } from './jobs.ts';
 import type { Mail } from './mail.ts';
+import { PUBLIC_API_PATHS, STAFF_PATH } from './routes.ts';
 
 /** Environment variable names the Lambda entry points read (functions/env.ts). */
 export const FUNCTION_ENV = {
@@ -24,14 +26,6 @@ export const FUNCTION_ENV = {
   authRedirectUri: 'AUTH_REDIRECT_URI',
 } as const;
 
-/**
- * The public routes: no authorizer, throttled, served by the small respondent function. `/api/config`
- * tells the dashboard how to sign in, so it is public too.
- */
-export const RESPONDENT_PATHS = ['/api/questionnaire', '/api/responses', '/api/health', '/api/config'] as const;
-/** Every other /api path is a staff route behind the JWT authorizer. */
-export const STAFF_PATH = '/api/{proxy+}';
-
 const RESPOND_TIMEOUT = Duration.seconds(10);
 
 export interface ApiProps {
@@ -43,20 +37,28 @@ export interface ApiProps {
   readonly siteUrl: string;
   readonly publicRateLimit: number;
   readonly publicBurstLimit: number;
+  /** Reserved concurrency of the Respond function, the cap on its public URL; unset reserves none. */
+  readonly respondConcurrency?: number;
 }
 
 /**
- * The HTTP API: the respondent routes go to a small public function with no authorizer; every other
- * /api route goes to the staff function behind Cognito's JWT authorizer (the app verifies the token
- * again, with the same code as embedded mode). Access logs carry route, status and latency, and
- * never a body, an address or a user agent.
+ * The respondent page calls the small Respond function through its own public URL (no API Gateway
+ * request per answer); the HTTP API keeps health and the sign-in configuration on that function
+ * with no authorizer, and sends every other /api route to the staff function behind Cognito's JWT
+ * authorizer (the app verifies the token again, with the same code as embedded mode). Access logs
+ * carry route, status and latency, and never a body, an address or a user agent; the function URL
+ * keeps no access log at all.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly respond: BaselineFunction;
+  /** The Respond function's public URL: the respondent routes (routes.ts FUNCTION_URL_PATHS). */
+  readonly respondUrl: FunctionUrl;
+  /** https://… of that URL, no trailing slash: what the respondent page may connect to. */
+  readonly respondOrigin: string;
   readonly staff: BaselineFunction;
-  readonly respondentRoutes: HttpRoute[];
+  readonly publicRoutes: HttpRoute[];
   readonly staffRoutes: HttpRoute[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -78,9 +80,24 @@ export class Api extends Construct {
       timeout: RESPOND_TIMEOUT,
       memorySize: 1024,
       environment,
+      // A public URL has no API Gateway throttle: reserved concurrency caps it (in flight, and ten times that per second).
+      reservedConcurrentExecutions: props.respondConcurrency,
     })
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write'])
       .bindTable(data.tables.ephemeral, FUNCTION_ENV.ephemeralTable, ['read', 'write']);
+    // Anyone may call it (the invitation token in the body is the credential); browsers may read its
+    // answers only on the site's own pages. The page posts JSON as text/plain, a CORS-simple request,
+    // so no preflight precedes a POST; the allowed header is for clients that send application/json.
+    this.respondUrl = this.respond.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      cors: {
+        allowedOrigins: [props.siteUrl],
+        allowedMethods: [UrlMethod.POST],
+        allowedHeaders: ['content-type'],
+        maxAge: Duration.days(1),
+      },
+    });
+    this.respondOrigin = `https://${Fn.select(2, Fn.split('/', this.respondUrl.url))}`;
 
     this.staff = new BaselineFunction(this, 'Staff', {
       entry: 'functions/lambda/staff.ts',
@@ -112,7 +129,7 @@ export class Api extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
     const respondIntegration = new HttpLambdaIntegration('Respond', this.respond);
-    this.respondentRoutes = RESPONDENT_PATHS.flatMap((path) =>
+    this.publicRoutes = PUBLIC_API_PATHS.flatMap((path) =>
       this.httpApi.addRoutes({
         path,
         methods: [HttpMethod.ANY],
@@ -151,12 +168,12 @@ export class Api extends Construct {
         ),
       },
     });
-    // The respondent routes take Monday-morning load but not more: a flood fails fast at the edge of the API.
+    // The public routes take Monday-morning load but not more: a flood fails fast at the edge of the API.
     // RouteSettings is untyped JSON in CloudFormation, so its keys are written as the service spells them.
     const stage = this.stage.node.defaultChild as CfnStage;
     stage.routeSettings = Object.fromEntries(
-      RESPONDENT_PATHS.map((path) => [`ANY ${path}`, { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit }]),
+      PUBLIC_API_PATHS.map((path) => [`ANY ${path}`, { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit }]),
     );
-    for (const route of this.respondentRoutes) this.stage.node.addDependency(route);
+    for (const route of this.publicRoutes) this.stage.node.addDependency(route);
   }
 }

@@ -52,10 +52,12 @@ export class BaselineStack extends Stack {
       siteUrl: lazySiteUrl,
       publicRateLimit: config.publicRateLimit,
       publicBurstLimit: config.publicBurstLimit,
+      respondConcurrency: config.respondConcurrency,
     });
     this.web = new Web(this, 'Web', {
       api: this.api.httpApi,
       authUrl: this.auth.domain.baseUrl(),
+      respondOrigin: this.api.respondOrigin,
       uploadsOrigin: `https://${this.data.uploadsBucketName}.s3.${this.region}.${this.urlSuffix}`,
       domainName: config.domainName,
       certificateArn: config.certificateArn,
@@ -67,6 +69,7 @@ export class BaselineStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', {
       api: this.api.httpApi,
       functions: { Respond: this.api.respond, Staff: this.api.staff, Jobs: this.jobs.function },
+      urlFunctions: { Respond: this.api.respond },
       jobDeadLetters: this.jobs.deadLetters,
       email: config.alarmEmail,
     });

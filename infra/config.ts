@@ -36,9 +36,16 @@ export const configSchema = z
     certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
     /** Alarm notifications go to this address (a subscription to confirm by email). */
     alarmEmail: z.email().optional(),
-    /** Requests per second allowed on the respondent routes, and their burst. */
+    /** Requests per second allowed on the public API routes (health, sign-in configuration), and their burst. */
     publicRateLimit: z.coerce.number().int().positive().default(1000),
     publicBurstLimit: z.coerce.number().int().positive().default(2000),
+    /**
+     * Reserved concurrency of the Respond function, the cap on the respondent URL (it answers 429
+     * past that many in flight, or ten times that many a second). Unset by default: Lambda keeps 100
+     * of the account's limit unreserved, and a new account's limit can be as low as 10, so any
+     * reservation would fail its deploy. 100 (1,000 requests a second) suits a limit of 1,000.
+     */
+    respondConcurrency: z.coerce.number().int().positive().optional(),
     /** The built web app; deployed only when it exists, so synth and tests never need a web build. */
     webDist: z.string().default('web/dist'),
   })

@@ -18,10 +18,10 @@ const UPLOAD_OBJECTS = 'Objects of the uploads bucket are created at run time un
 export function acknowledgeFindings(stack: BaselineStack): void {
   const { api, data, jobs, web } = stack;
 
-  for (const route of api.respondentRoutes) {
+  for (const route of api.publicRoutes) {
     acknowledge(route, {
       APIG4:
-        'Respondent routes are public by design: a respondent proves the right to answer with the single-use invitation token in the request body, which the app checks.',
+        'Health and the sign-in configuration are public by design: the dashboard needs the configuration before anyone has signed in, and neither reveals survey data.',
     });
   }
   for (const fn of [api.respond, api.staff, jobs.function]) acknowledge(fn, { L1: NODE_22 });
@@ -45,7 +45,7 @@ export function acknowledgeFindings(stack: BaselineStack): void {
   });
   acknowledge(web.distribution, {
     CFR1: 'Employees answer from wherever they work; no country is excluded.',
-    CFR2: 'The API throttles the public routes itself; a web ACL for CloudFront costs more than a survey wave and can be attached by the operator.',
+    CFR2: 'The API throttles its public routes itself and reserved concurrency can cap the respondent URL; a web ACL for CloudFront costs more than a survey wave and can be attached by the operator.',
     CFR3: "Access logs would record every respondent's IP address and time next to the /r page, which the design forbids (no IP, no time for a response).",
   });
   if (!stack.web.hasCustomDomain) {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -25,6 +26,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { pointPageAt } from '../shared/respond-endpoint.ts';
 
 export interface WebProps {
   readonly api: HttpApi;
@@ -32,6 +34,8 @@ export interface WebProps {
   readonly authUrl: string;
   /** Where presigned uploads go, so the page may PUT there. */
   readonly uploadsOrigin: string;
+  /** https://… of the Respond function's URL, which the respondent page posts to; a token resolved at deploy. */
+  readonly respondOrigin: string;
   readonly domainName?: string;
   readonly certificateArn?: string;
   /** The built web app; deployed when present, so synth never needs a web build. */
@@ -51,15 +55,37 @@ const REWRITE_PAGES = `function handler(event) {
   return request;
 }`;
 
+/** The paths that serve the respondent page (REWRITE_PAGES maps the first two to it). */
+export const RESPONDENT_PAGE_PATHS = ['/r', '/r/', '/respond.html'] as const;
+
+/** The Content-Security-Policy of a page: only its own scripts and styles, no framing, and connections to `connectSrc` only. */
+function contentSecurityPolicy(connectSrc: readonly string[], formAction: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Svelte sets style attributes while rendering; inline styles cannot run code.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src ${["'self'", ...connectSrc].join(' ')}`,
+    `form-action ${["'self'", ...formAction].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
 /**
  * The site: a private bucket that only this distribution can read (origin access control), `/api/*`
- * forwarded to the HTTP API so the app has one origin and needs no CORS, and security headers on
- * every response. No access logs: they would hold every respondent's address and time.
+ * forwarded to the HTTP API so the dashboard has one origin and needs no CORS, and security headers
+ * on every response. The respondent page posts to the Respond function's URL instead (no API Gateway
+ * request per answer). No access logs: they would hold every respondent's address and time.
  */
 export class Web extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly headers: ResponseHeadersPolicy;
+  /** The respondent page's headers: the site's, but connections to the Respond function's URL allowed. */
+  readonly respondentHeaders: ResponseHeadersPolicy;
   /** https://… of the site, no trailing slash. */
   readonly url: string;
   readonly hasCustomDomain: boolean;
@@ -81,34 +107,40 @@ export class Web extends Construct {
       autoDeleteObjects: true,
     });
 
+    const securityHeadersBehavior = (csp: string) => ({
+      contentSecurityPolicy: { override: true, contentSecurityPolicy: csp },
+      strictTransportSecurity: { override: true, accessControlMaxAge: Duration.days(730), includeSubdomains: true },
+      frameOptions: { override: true, frameOption: HeadersFrameOption.DENY },
+      contentTypeOptions: { override: true },
+      referrerPolicy: { override: true, referrerPolicy: HeadersReferrerPolicy.NO_REFERRER },
+    });
+    const customHeadersBehavior = {
+      customHeaders: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), interest-cohort=()', override: true }],
+    };
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Baseline: CSP, HSTS, no framing, no referrer',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: {
-          override: true,
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            // Svelte sets style attributes while rendering; inline styles cannot run code.
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            `connect-src 'self' ${props.authUrl} ${props.uploadsOrigin}`,
-            `form-action 'self' ${props.authUrl}`,
-            "frame-ancestors 'none'",
-            "base-uri 'none'",
-            "object-src 'none'",
-          ].join('; '),
-        },
-        strictTransportSecurity: { override: true, accessControlMaxAge: Duration.days(730), includeSubdomains: true },
-        frameOptions: { override: true, frameOption: HeadersFrameOption.DENY },
-        contentTypeOptions: { override: true },
-        referrerPolicy: { override: true, referrerPolicy: HeadersReferrerPolicy.NO_REFERRER },
-      },
-      customHeadersBehavior: {
-        customHeaders: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), interest-cohort=()', override: true }],
-      },
+      securityHeadersBehavior: securityHeadersBehavior(contentSecurityPolicy([props.authUrl, props.uploadsOrigin], [props.authUrl])),
+      customHeadersBehavior,
+    });
+    // This policy cannot name the function URL: the URL's function knows the site's address, so the
+    // distribution naming the URL would close a CloudFormation dependency cycle. It allows function URLs
+    // of this region, and the page itself carries a policy naming exactly this one, written into it at
+    // deploy (deploySite): a browser enforces both, so the page may connect to this function's URL only.
+    this.respondentHeaders = new ResponseHeadersPolicy(this, 'RespondentHeaders', {
+      comment: 'Baseline respondent page: as the site, plus the Respond function URL',
+      securityHeadersBehavior: securityHeadersBehavior(contentSecurityPolicy([`https://*.lambda-url.${stack.region}.on.aws`], [])),
+      customHeadersBehavior,
     });
 
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const rewritePages = new EdgeFunction(this, 'RewritePages', { code: FunctionCode.fromInline(REWRITE_PAGES), runtime: FunctionRuntime.JS_2_0 });
+    const siteBehavior = (responseHeadersPolicy: ResponseHeadersPolicy) => ({
+      origin: siteOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy,
+      functionAssociations: [{ eventType: FunctionEventType.VIEWER_REQUEST, function: rewritePages }],
+    });
     const apiDomain = `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'Baseline site and API',
@@ -124,19 +156,9 @@ export class Web extends Construct {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: this.headers,
-        functionAssociations: [
-          {
-            eventType: FunctionEventType.VIEWER_REQUEST,
-            function: new EdgeFunction(this, 'RewritePages', { code: FunctionCode.fromInline(REWRITE_PAGES), runtime: FunctionRuntime.JS_2_0 }),
-          },
-        ],
-      },
+      defaultBehavior: siteBehavior(this.headers),
       additionalBehaviors: {
+        ...Object.fromEntries(RESPONDENT_PAGE_PATHS.map((path) => [path, siteBehavior(this.respondentHeaders)])),
         '/api/*': {
           origin: new HttpOrigin(apiDomain, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
@@ -158,13 +180,20 @@ export class Web extends Construct {
   /**
    * Upload the built site and clear the CDN's copies. Without a build (`npm run deploy` builds first)
    * there is nothing to upload, so synth and the tests never need one. The dashboard learns how to
-   * sign in from /api/config, so nothing deploy-specific is baked into the files.
+   * sign in from /api/config; the respondent page gets the Respond function's URL written into it
+   * here, resolved by the deployment itself (no rebuild per deployment, no extra request).
    */
   deploySite(): BucketDeployment | undefined {
-    if (!existsSync(this.props.webDist)) return undefined;
+    const { webDist } = this.props;
+    if (!existsSync(webDist)) return undefined;
+    const respondPage = join(webDist, 'respond.html');
+    const hasRespondPage = existsSync(respondPage);
     return new BucketDeployment(this, 'Deploy', {
-      // CloudFront compresses on the fly; the build's precompressed copies would only be dead weight.
-      sources: [Source.asset(this.props.webDist, { exclude: ['*.br', '*.gz'] })],
+      sources: [
+        // CloudFront compresses on the fly; the build's precompressed copies would only be dead weight.
+        Source.asset(webDist, { exclude: ['*.br', '*.gz', ...(hasRespondPage ? ['respond.html'] : [])] }),
+        ...(hasRespondPage ? [Source.data('respond.html', pointPageAt(readFileSync(respondPage, 'utf8'), this.props.respondOrigin))] : []),
+      ],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],

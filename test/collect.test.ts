@@ -31,4 +31,15 @@ describe('collecting responses', () => {
     expect(participation).toMatchObject({ invited: 40, responded: 30 });
     expect((await rt.post('/api/responses', { token: tokens[35], answers: {} })).status).toBe(410);
   });
+
+  it("takes the respondent page's JSON sent as text/plain (a CORS-simple request to the function URL), and nothing else untyped", async () => {
+    const { tokens } = await aWave(rt).withRoster(10).open();
+    const asText = (path: string, body: unknown, type = 'text/plain;charset=UTF-8') =>
+      rt.app.request(path, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+    expect((await asText('/api/questionnaire', { token: tokens[0] })).status).toBe(200);
+    expect((await asText('/api/responses', { token: tokens[0], answers: anAnswer(0) })).status).toBe(201);
+    expect((await asText('/api/responses', { token: tokens[0], answers: anAnswer(0) })).status).toBe(409);
+    const refused = await asText('/api/responses', { token: tokens[1], answers: anAnswer(1) }, 'application/x-www-form-urlencoded');
+    expect(refused.status).toBe(400);
+  });
 });

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -12,13 +12,15 @@ export interface AlarmsProps {
   readonly api: HttpApi;
   /** Named functions, e.g. { Respond, Staff, Jobs }. */
   readonly functions: Record<string, IFunction>;
+  /** Named functions that answer through their own URL, not the API, e.g. { Respond }. */
+  readonly urlFunctions: Record<string, IFunction>;
   /** Where job slices land after their retries are spent. */
   readonly jobDeadLetters: IQueue;
   readonly email?: string;
 }
 
 /**
- * Alarms that need a person: any 5xx from the API (a 500 is a bug), any throttled or failed
+ * Alarms that need a person: any 5xx from the API or a function URL (a 500 is a bug), any throttled or failed
  * function invocation, any job that gave up. Each fires on a single occurrence in five minutes:
  * on a survey platform every one of these is a respondent who could not answer or a wave that
  * did not open.
@@ -37,6 +39,17 @@ export class Alarms extends Construct {
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, `${name} function invocations failed`, fn.metricErrors({ period, statistic: 'Sum' }));
       this.add(`${name}Throttles`, `${name} function invocations were throttled`, fn.metricThrottles({ period, statistic: 'Sum' }));
+    }
+    // The app answers a bug with a 500 rather than failing the invocation, so a function URL's 5xx count is what shows it.
+    for (const [name, fn] of Object.entries(props.urlFunctions)) {
+      const url5xx = new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Url5xxCount',
+        dimensionsMap: { FunctionName: fn.functionName },
+        period,
+        statistic: 'Sum',
+      });
+      this.add(`${name}Url5xx`, `${name} function URL answered 5xx`, url5xx);
     }
     this.add(
       'JobFailures',

@@ -25,6 +25,7 @@ import { CapacityMeter } from './capacity-meter.ts';
 import { MAIL_BATCH } from '../../functions/mailer.ts';
 import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS, SES_SENDING_RATE } from './prices.ts';
 import { inParallel } from './load.ts';
+import { servedByApiGateway } from '../../infra/routes.ts';
 
 const RESPONSE_RATE = 0.8;
 const OPEN_DAYS = 14;
@@ -67,11 +68,11 @@ function directoryCsv(people: number, changed = 0): string {
 }
 
 interface Timed {
-  /** API requests made (each is a Lambda invocation and an API Gateway request). */
+  /** API requests made (each is a Lambda invocation; an API Gateway request unless the Respond function's URL serves it). */
   requests: number;
   /** Handler time of those requests, meter time subtracted, by function. */
   ms: { respond: number; staff: number; jobs: number };
-  /** API responses over 512 KB count as more than one API Gateway request. */
+  /** API Gateway requests: the deployed routes say which requests go through it (infra/routes.ts); over 512 KB counts more than one. */
   apiUnits: number;
   /** For a job: the most the main thread's heap grew while it ran, in MB (the engine has its own thread and heap). */
   heapGrowthMb: number;
@@ -108,7 +109,7 @@ class Driver {
       if (response.status >= 400) throw new Error(`${path}: ${response.status} ${Buffer.from(body).toString()}`);
       const entry = this.entry(phase);
       entry.requests += 1;
-      entry.apiUnits += Math.max(1, Math.ceil(body.byteLength / (512 * 1024)));
+      if (servedByApiGateway(path)) entry.apiUnits += Math.max(1, Math.ceil(body.byteLength / (512 * 1024)));
       if (job) {
         const jobStarted = performance.now();
         // What a job holds in memory (the jobs function's size is chosen by it): the heap sampled while it runs.
@@ -384,7 +385,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     console.table(rows);
     console.log(
       `units: ${Math.round(mailFree.reads).toLocaleString('en')} read, ${Math.round(mailFree.writes).toLocaleString('en')} write; Lambda ${Math.round(mailFree.gbSeconds)} GB-s without mail, ${Math.round(mailed.gbSeconds)} GB-s with; ` +
-        `${Math.round(mailFree.apiRequests).toLocaleString('en')} API requests`,
+        `${Math.round(mailFree.apiRequests).toLocaleString('en')} API Gateway requests (the respondent routes go to the Respond function's URL)`,
     );
     return { people, awsWithoutMail: mailFree.aws, awsWithMail: mailed.aws };
   } finally {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_ENV, JOBS_ENV, STAFF_ENV } from '../../functions/lambda/cloud.ts';
-import { RESPONDENT_PATHS } from '../../infra/api.ts';
+import { FUNCTION_URL_PATHS, PUBLIC_API_PATHS, servedByApiGateway } from '../../infra/routes.ts';
 import { logicalIdAt, synthStack } from './synth.ts';
 
-const { stack, template } = synthStack({ publicRateLimit: '300', publicBurstLimit: '600' });
+const { stack, template } = synthStack({ publicRateLimit: '300', publicBurstLimit: '600', respondConcurrency: '120' });
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
@@ -29,7 +29,7 @@ describe('api', () => {
     expect(resources[id]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 
-  it.each(RESPONDENT_PATHS)('serves %s without an authorizer, from the respondent function', (path) => {
+  it.each(PUBLIC_API_PATHS)('serves %s without an authorizer, from the respondent function', (path) => {
     const route = routes.find((r) => r.RouteKey === `ANY ${path}`);
     expect(route).toMatchObject({ AuthorizationType: 'NONE' });
     expect(route.AuthorizerId).toBeUndefined();
@@ -38,7 +38,7 @@ describe('api', () => {
   });
 
   it('puts the Cognito JWT authorizer on every other route', () => {
-    const staffRoutes = routes.filter((r) => !RESPONDENT_PATHS.some((p) => r.RouteKey === `ANY ${p}`));
+    const staffRoutes = routes.filter((r) => !PUBLIC_API_PATHS.some((p) => r.RouteKey === `ANY ${p}`));
     expect(staffRoutes.map((r) => r.RouteKey)).toEqual(['ANY /api/{proxy+}']);
     for (const route of staffRoutes) expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
     const [, authorizer] = ofType('AWS::ApiGatewayV2::Authorizer')[0]!;
@@ -50,12 +50,53 @@ describe('api', () => {
     expect(routes.map((r) => r.RouteKey)).not.toContain('$default');
   });
 
-  it('throttles the respondent routes at the configured rate', () => {
+  it('throttles the public API routes at the configured rate', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
-    for (const path of RESPONDENT_PATHS) {
+    for (const path of PUBLIC_API_PATHS) {
       expect(stage.Properties.RouteSettings[`ANY ${path}`]).toEqual({ ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 });
     }
     expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number) });
+  });
+
+  it('serves the respondent routes from a public URL of the Respond function, and not through API Gateway', () => {
+    const urls = ofType('AWS::Lambda::Url').map(([, r]) => r.Properties);
+    expect(urls).toEqual([expect.objectContaining({ AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [functionIds.respond, 'Arn'] } })]);
+    for (const path of FUNCTION_URL_PATHS) expect(routes.map((r) => r.RouteKey)).not.toContain(`ANY ${path}`);
+  });
+
+  it('tells the cost bench to bill API Gateway for the routes the HTTP API serves, and not for those the function URL serves', () => {
+    for (const path of FUNCTION_URL_PATHS) expect(servedByApiGateway(`${path}?lang=sv`)).toBe(false);
+    for (const path of PUBLIC_API_PATHS) expect([routes.some((r) => r.RouteKey === `ANY ${path}`), servedByApiGateway(path)]).toEqual([true, true]);
+    expect(servedByApiGateway('/api/surveys')).toBe(true);
+  });
+
+  it('lets anyone invoke the Respond function through its URL only, with both permissions a public function URL needs since October 2025', () => {
+    const publicGrants = ofType('AWS::Lambda::Permission')
+      .map(([, r]) => r.Properties)
+      .filter((p) => p.Principal === '*');
+    expect(publicGrants).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' }),
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true }),
+      ]),
+    );
+    expect(publicGrants).toHaveLength(2);
+    for (const grant of publicGrants) expect(grant.FunctionName).toEqual({ 'Fn::GetAtt': [functionIds.respond, 'Arn'] });
+  });
+
+  it("lets browsers read the URL's answers on the site's own pages only, for POST", () => {
+    const [, url] = ofType('AWS::Lambda::Url')[0]!;
+    expect(url.Properties.Cors).toMatchObject({ AllowMethods: ['POST'], AllowHeaders: ['content-type'] });
+    expect(url.Properties.Cors.AllowCredentials).toBeUndefined();
+    expect(url.Properties.Cors.AllowOrigins).toEqual([{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdAt(stack, 'Web/Cdn'), 'DomainName'] }]] }]);
+  });
+
+  it('caps the Respond function at the configured reserved concurrency (a public URL has no API Gateway throttle)', () => {
+    expect(resources[functionIds.respond]!.Properties.ReservedConcurrentExecutions).toBe(120);
+  });
+
+  it('never logs a request event from the Respond function (a function URL keeps no access log, the request log holds no body)', () => {
+    expect(resources[functionIds.respond]!.Properties.Environment.Variables.POWERTOOLS_LOGGER_LOG_EVENT).toBeUndefined();
   });
 
   it('writes access logs that hold no body, address or user agent', () => {

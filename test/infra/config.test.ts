@@ -21,5 +21,10 @@ describe('deployment settings', () => {
 
   it('reads numbers passed on the command line as text', () => {
     expect(from({ mailFrom: 'a@example.org', publicRateLimit: '250' }).publicRateLimit).toBe(250);
+    expect(from({ mailFrom: 'a@example.org', respondConcurrency: '100' }).respondConcurrency).toBe(100);
+  });
+
+  it('reserves no concurrency for the respondent URL unless asked: a new account cannot reserve any (Lambda keeps 100 unreserved)', () => {
+    expect(from({ mailFrom: 'a@example.org' }).respondConcurrency).toBeUndefined();
   });
 });

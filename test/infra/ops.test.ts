@@ -26,6 +26,10 @@ describe('operations', () => {
     expect(alarmOn(metric, { Ref: id })).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
+  it('raises an alarm on the first 5xx of the respondent function URL', () => {
+    expect(alarmOn('Url5xxCount', { Ref: logicalIdAt(stack, 'Api/Respond') })).toMatchObject({ Threshold: 1, Namespace: 'AWS/Lambda', Statistic: 'Sum' });
+  });
+
   it('raises an alarm when a job gives up', () => {
     expect(alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalIdAt(stack, 'Jobs/DeadLetters'), 'QueueName'] })).toBeDefined();
   });

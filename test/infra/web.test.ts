@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { RESPONDENT_PAGE_PATHS } from '../../infra/web.ts';
 import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack();
@@ -11,8 +13,11 @@ const only = (type: string) =>
     .filter((r) => r.Type === type)
     .map((r) => r.Properties);
 const distribution = only('AWS::CloudFront::Distribution')[0].DistributionConfig;
-const headers = only('AWS::CloudFront::ResponseHeadersPolicy')[0].ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+const headersAt = (path: string) => resources[logicalIdAt(stack, path)]!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+const headers = headersAt('Web/SecurityHeaders');
 const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+const respondentHeaders = headersAt('Web/RespondentHeaders');
+const respondentCsp = JSON.stringify(respondentHeaders.ContentSecurityPolicy.ContentSecurityPolicy);
 
 /** The page-rewrite function exactly as deployed to CloudFront, run on a viewer request. */
 const rewrite = (uri: string): string => {
@@ -47,9 +52,29 @@ describe('web', () => {
     expect(headers.ReferrerPolicy.ReferrerPolicy).toBe('no-referrer');
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     expect(headers.ContentTypeOptions.Override).toBe(true);
+    for (const key of ['StrictTransportSecurity', 'ReferrerPolicy', 'FrameOptions', 'ContentTypeOptions']) expect(respondentHeaders[key]).toEqual(headers[key]);
+    expect(respondentCsp).toContain("frame-ancestors 'none'");
+    expect(respondentCsp).toContain("script-src 'self'; style-src");
     const policyRef = { Ref: logicalIdAt(stack, 'Web/SecurityHeaders') };
+    const respondentRef = { Ref: logicalIdAt(stack, 'Web/RespondentHeaders') };
     expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policyRef);
-    for (const behavior of distribution.CacheBehaviors) expect(behavior.ResponseHeadersPolicyId).toEqual(policyRef);
+    for (const behavior of distribution.CacheBehaviors) {
+      const page = (RESPONDENT_PAGE_PATHS as readonly string[]).includes(behavior.PathPattern);
+      expect(behavior.ResponseHeadersPolicyId).toEqual(page ? respondentRef : policyRef);
+    }
+  });
+
+  it('lets the respondent page connect to its own origin and function URLs of the stack region only (the page names the one)', () => {
+    expect(respondentCsp).toMatch(/connect-src 'self' https:\/\/\*\.lambda-url\.",\{"Ref":"AWS::Region"\},"\.on\.aws; form-action 'self'; /);
+    expect(respondentCsp).not.toContain('amazoncognito');
+    expect(csp).not.toContain('lambda-url');
+  });
+
+  it.each(RESPONDENT_PAGE_PATHS)('serves %s like the site (rewritten, cached) with the respondent headers', (path) => {
+    const behavior = distribution.CacheBehaviors.find((b: any) => b.PathPattern === path);
+    const { ResponseHeadersPolicyId: _site, PathPattern: _path, ...rest } = behavior;
+    const { ResponseHeadersPolicyId: _page, ...site } = distribution.DefaultCacheBehavior;
+    expect(rest).toEqual(site);
   });
 
   it('lets the dashboard reach only its own origin, the sign-in domain and the uploads bucket', () => {
@@ -90,11 +115,13 @@ describe('web', () => {
 describe('web with a custom domain and a web build', () => {
   const webDist = mkdtempSync(join(tmpdir(), 'baseline-web-'));
   writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Baseline</title>');
-  const custom = synthStack({
+  writeFileSync(join(webDist, 'respond.html'), '<!doctype html><html><head><title>Survey</title></head><body></body></html>');
+  const synthesized = synthStack({
     domainName: 'survey.example.org',
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
     webDist,
-  }).template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+  });
+  const custom = synthesized.template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
   const config = Object.values(custom).find((r) => r.Type === 'AWS::CloudFront::Distribution')!.Properties.DistributionConfig;
 
   it('answers on the domain with TLS 1.2 or later', () => {
@@ -110,6 +137,29 @@ describe('web with a custom domain and a web build', () => {
   it("uploads the build and clears the CDN's copies", () => {
     const deployment = Object.values(custom).find((r) => r.Type === 'Custom::CDKBucketDeployment')!.Properties;
     expect(deployment).toMatchObject({ DistributionPaths: ['/*'], Prune: true });
-    expect(deployment.SourceObjectKeys).toHaveLength(1);
+    expect(deployment.SourceObjectKeys).toHaveLength(2);
+  });
+
+  it('lets the Respond function URL answer browsers on the custom domain only', () => {
+    const url = Object.values(custom).find((r) => r.Type === 'AWS::Lambda::Url')!.Properties;
+    expect(url.Cors.AllowOrigins).toEqual(['https://survey.example.org']);
+  });
+
+  it('writes the Respond function URL into the respondent page at deploy, as its endpoint and its only other connect-src', () => {
+    const deployment = Object.values(custom).find((r) => r.Type === 'Custom::CDKBucketDeployment')!.Properties;
+    const urlId = logicalIdAt(synthesized.stack, 'Api/Respond/FunctionUrl');
+    const markers: Record<string, unknown> = Object.assign({}, ...deployment.SourceMarkers);
+    const outdir = (synthesized.stack.node.root as App).outdir;
+    const page = readdirSync(outdir)
+      .filter((dir) => dir.startsWith('asset.'))
+      .map((dir) => join(outdir, dir, 'respond.html'))
+      .find((file) => existsSync(file));
+    const html = readFileSync(page!, 'utf8');
+    const urlHost = { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [urlId, 'FunctionUrl'] }] }] };
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="connect-src 'self' https:\/\/(<<marker:[^>]+>>)" \/>/);
+    const endpoint = html.match(/<meta name="baseline-respond-endpoint" content="https:\/\/(<<marker:[^>]+>>)" \/>/);
+    expect(markers[csp![1]!]).toEqual(urlHost);
+    expect(markers[endpoint![1]!]).toEqual(urlHost);
+    expect(html).toContain('<title>Survey</title>');
   });
 });

@@ -13,7 +13,7 @@ import { DUE_TRANSITIONS_INPUT } from '../../infra/jobs.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { aRoster, aWave, anAnswer, rosterCsv, STATEMENTS, type OpenWave } from '../helpers/scenario.ts';
 import { startFakeAws, type FakeAws } from './fake-aws.ts';
-import { aLambdaContext, anHttpApiEvent } from './fixtures.ts';
+import { aFunctionUrlEvent, aLambdaContext, anHttpApiEvent } from './fixtures.ts';
 
 type HttpHandler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResultV2 & { statusCode: number; body: string }>;
 type JobsModule = typeof import('../../functions/lambda/jobs.ts');
@@ -151,6 +151,18 @@ describe('respondent function', () => {
       clientId: CLIENT_ID,
       redirectUri: 'https://survey.example.org/signin',
     });
+  });
+
+  it('answers the respondent page through its function URL: the questionnaire, then one submission', async () => {
+    const questionnaire = await respond(aFunctionUrlEvent('/api/questionnaire', { token: wave.tokens[6] }), aLambdaContext('Baseline-respond'));
+    expect(questionnaire.statusCode, questionnaire.body).toBe(200);
+    expect(questionnaire.body).toContain(STATEMENTS[0].text.en);
+    const submit = () => respond(aFunctionUrlEvent('/api/responses', { token: wave.tokens[6], answers: anAnswer(6) }), aLambdaContext('Baseline-respond'));
+    expect((await submit()).statusCode).toBe(201);
+    expect((await submit()).statusCode).toBe(409);
+    const lines = logged.join('');
+    expect(lines).not.toContain(wave.tokens[6]);
+    expect(lines).not.toMatch(/203\.0\.113\.7|Mozilla|survey\.example\.org|answers/);
   });
 
   it('serves no staff route, whatever the token', async () => {

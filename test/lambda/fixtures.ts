@@ -1,8 +1,9 @@
 /**
  * API Gateway HTTP API (payload 2.0) events as the Lambda integration receives them behind
- * CloudFront, built once and varied per test.
+ * CloudFront, and function URL events as the Respond function receives them from the respondent
+ * page, built once and varied per test.
  */
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
 export interface EventOptions {
   method: string;
@@ -53,6 +54,48 @@ export function anHttpApiEvent(options: EventOptions): APIGatewayProxyEventV2Wit
     body,
     isBase64Encoded: Boolean(raw),
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/**
+ * A request to the Respond function's URL as the respondent page sends it from the site: a payload
+ * 2.0 event with no route or authorizer, its JSON posted as text/plain (a CORS-simple request).
+ */
+export function aFunctionUrlEvent(path: string, body: unknown, origin = 'https://survey.example.org'): APIGatewayProxyEventV2 {
+  const now = new Date();
+  const text = JSON.stringify(body);
+  const host = 'abcdefghij0123456789klmnopqrstuv.lambda-url.eu-north-1.on.aws';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      accept: '*/*',
+      'accept-language': 'en',
+      'content-type': 'text/plain;charset=UTF-8',
+      'content-length': String(Buffer.byteLength(text)),
+      host,
+      origin,
+      'sec-fetch-mode': 'cors',
+      'user-agent': 'Mozilla/5.0',
+      'x-forwarded-for': '203.0.113.7',
+      'x-forwarded-proto': 'https',
+    },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghij0123456789klmnopqrstuv',
+      domainName: host,
+      domainPrefix: 'abcdefghij0123456789klmnopqrstuv',
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+      requestId: '7d3c2b1a-0000-4000-8000-000000000001',
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: text,
+    isBase64Encoded: false,
+  };
 }
 
 /** A Lambda context whose remaining time counts down from `timeoutMs`. */

@@ -30,11 +30,14 @@ type Reply = { status: number; body?: unknown } | 'offline';
 /** A fetch that answers each call with the next scripted reply and records what was sent. */
 export function scriptedFetch(...replies: Reply[]) {
   const sent: { path: string; body: any }[] = [];
+  /** The headers each request carried. */
+  const headers: Headers[] = [];
   const fetcher = (async (path: string, init?: RequestInit) => {
     sent.push({ path, body: JSON.parse(String(init?.body)) });
+    headers.push(new Headers(init?.headers));
     const reply = replies.shift() ?? 'offline';
     if (reply === 'offline') throw new TypeError('Failed to fetch');
     return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
-  return { fetcher, sent };
+  return { fetcher, sent, headers };
 }

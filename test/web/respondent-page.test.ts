@@ -3,6 +3,7 @@ import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import App from '../../web/respond/App.svelte';
 import { Respondent } from '../../web/respond/respondent.svelte.ts';
 import { hashToken } from '../../web/respond/saved-answers.ts';
+import { pointPageAt, readRespondEndpoint } from '../../shared/respond-endpoint.ts';
 import { aQuestionnaire, scriptedFetch } from './respondent-fixtures.ts';
 
 const TOKEN = 'tok-123';
@@ -170,5 +171,31 @@ describe('respondent page', () => {
     render(App, { respondent: new Respondent('', localStorage, fetcher) });
     await screen.findByRole('heading', { name: 'We could not find this survey' });
     expect(sent).toEqual([]);
+  });
+});
+
+describe('where the respondent page sends its requests', () => {
+  const FUNCTION_URL = 'https://abc123.lambda-url.eu-west-1.on.aws';
+
+  async function answerAndSend(endpoint: string) {
+    const { fetcher, sent, headers } = scriptedFetch({ status: 200, body: aQuestionnaire() }, { status: 201, body: { status: 'recorded' } });
+    render(App, { respondent: new Respondent(TOKEN, localStorage, fetcher, 'en', endpoint) });
+    await fireEvent.click((await screen.findAllByRole('radio', { name: 'Agree' }))[0]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Send my answers' }));
+    await screen.findByRole('heading', { name: 'Thank you!' });
+    return { paths: sent.map((request) => request.path), headers };
+  }
+
+  it('posts both requests to the function URL the deployment wrote into the page, with no header that would cost a preflight', async () => {
+    const page = pointPageAt('<!doctype html><html><head><title>Survey</title></head><body></body></html>', FUNCTION_URL);
+    const endpoint = readRespondEndpoint(new DOMParser().parseFromString(page, 'text/html'));
+    const { paths, headers } = await answerAndSend(endpoint);
+    expect(paths).toEqual([`${FUNCTION_URL}/api/questionnaire`, `${FUNCTION_URL}/api/responses`]);
+    for (const sentHeaders of headers) expect([...sentHeaders.keys()]).toEqual([]);
+  });
+
+  it('posts to its own origin when the page names no endpoint (embedded mode)', async () => {
+    const { paths } = await answerAndSend(readRespondEndpoint(document));
+    expect(paths).toEqual(['/api/questionnaire', '/api/responses']);
   });
 });
