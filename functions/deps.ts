@@ -14,8 +14,6 @@ export interface Timing {
   jobLeaseMs?: number;
   /** How long a close's confidentiality audit may run before the close falls to the solver-free certificate (default CLOSE_AUDIT_BUDGET_MS). */
   closeAuditBudgetMs?: number;
-  /** The clock live answered counts are bucketed by hour with (default Date.now): the cost bench spreads a wave's answers over its hours. */
-  liveCountsNow?: () => number;
 }
 
 export interface AppDeps {

@@ -45,6 +45,8 @@ export function publicWave(wave: Wave) {
     acknowledged: _acknowledged,
     // The close's own bookkeeping: when its markers expire says nothing a staff view needs.
     markersExpireAt: _markersExpireAt,
+    // How the live counts are stored: bookkeeping too.
+    liveCounts: _liveCounts,
     responded,
     certificate,
     ...shown

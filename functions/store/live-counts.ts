@@ -1,110 +1,147 @@
 /**
- * Answered counts per profile while a wave is open, for live participation. One small item per
- * (wave, hour, profile): a submission adds one to its profile's item of the hour, so writes spread
- * over as many items as the directory has profiles (unit x attribute values) and none is hot. A
- * refresh reads one stored total of the hours before the last (`folded`, a few KB however many
- * answered) and the items of the last two hours, never the invitations and not every profile's item
- * again; it folds the hours that ended into the total as it goes. They hold nothing the invitation
- * marks do not already hold while the wave is open (which profiles answered), live in the ephemeral
- * table (no backup brings them back) and are deleted when the wave closes: they would count groups
- * the close hides.
+ * Answered counts per profile while a wave is open, for live participation: a few items per wave.
+ * The wave's invitee profiles (unit x attribute values, from the snapshot) are spread over S count
+ * items by a hash of the profile key; each item holds one number per profile that answered, named
+ * by a short hash of the key. The open chooses S and the name length (`LiveCountLayout`, stored on
+ * the wave) so that the biggest item, every profile in it at its invitee count, stays under 1 KB:
+ * a submission's `ADD` is one write unit, and a refresh reads the wave's S items in one query (a
+ * few KB at 10,000 invitees, one read unit), never the invitations. The close deletes S items.
+ *
+ * No answer time is stored (an earlier version kept a bucket per hour): the items say which profiles
+ * answered and how many, what the invitation marks already say while the wave is open, and not
+ * when. They live in the ephemeral table (no backup brings them back) and are deleted when the wave
+ * closes: they would count groups the close hides.
  *
  * Approximate by design: a submission that crashes between its mark and its count is not counted
- * here, nor one whose count lands more than an hour after its hour ended (a submission takes seconds);
- * the close counts every response exactly.
+ * here; the close counts every response exactly.
  */
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parseProfileKey, profileKey, type Profile, type ProfileCount } from '../../shared/org.ts';
-import { batchGet, batchWrite, deleteRequest, isConditionFailure, queryPages, type Store } from './client.ts';
+import { batchGet, batchWrite, deleteRequest, queryPages, type Store } from './client.ts';
 
 const livePk = (waveId: string) => `LIVE#${waveId}`;
+// Count items sort after the hour buckets of waves opened before this layout (digits) and their folded total ('folded').
+const shardSk = (shard: number) => `n${shard}`;
 
-/** How long one bucket of counts collects answers. */
-export const LIVE_BUCKET_MS = 3_600_000;
-const bucketOf = (ms: number) => Math.floor(ms / LIVE_BUCKET_MS);
-// Buckets sort as text: zero-padded, and every bucket's key sorts before ':' (and 'folded').
-const bucketText = (bucket: number) => String(bucket).padStart(9, '0');
-const FOLDED = 'folded';
+/** How a wave's answered counts are spread over items: chosen at open from its invitee profiles, kept on the wave. */
+export interface LiveCountLayout {
+  /** How many count items. */
+  shards: number;
+  /** How many characters of the profile key's hash name its count within an item (unique within each item). */
+  nameLength: number;
+}
 
-/** Count one answered invitation of this profile (after its mark), in the bucket of the hour. */
-export async function countAnswered(store: Store, waveId: string, profile: Profile, now: number = Date.now()): Promise<void> {
+/**
+ * The largest a count item may grow (DynamoDB bills an update by the larger of the item before and
+ * after, in 1 KB units): 1 KB less a margin.
+ */
+export const LIVE_ITEM_BUDGET = 1_000;
+
+/** Where a profile's count goes: its item, and its attribute there. */
+export function placeOf(key: string, layout: LiveCountLayout): { shard: number; name: string } {
+  const { hash, name } = hashOf(key);
+  return { shard: hash % layout.shards, name: name.slice(0, layout.nameLength) };
+}
+
+/** A profile key's hash: a number that picks its item, and the text its name is cut from. */
+function hashOf(key: string): { hash: number; name: string } {
+  const digest = createHash('sha256').update(key).digest();
+  return { hash: digest.readUInt32BE(0), name: digest.subarray(4, 16).toString('base64url') };
+}
+
+/** DynamoDB's size of a number: one byte per two significant digits, and one. */
+const numberBytes = (n: number) => Math.ceil(String(n).length / 2) + 1;
+
+/**
+ * The fewest count items (within 2%) that keep each under LIVE_ITEM_BUDGET with every profile in it
+ * at its invitee count (the most it can reach), with names as short as keep them apart within an item.
+ */
+export function chooseLiveLayout(waveId: string, invitees: ProfileCount[]): LiveCountLayout {
+  const keyBytes = Buffer.byteLength(`pk${livePk(waveId)}sk${shardSk(invitees.length)}`);
+  const entries = invitees.map(({ profile, count }) => ({ ...hashOf(profileKey(profile)), bytes: numberBytes(count) }));
+  const total = entries.reduce((sum, { bytes }) => sum + 3 + bytes, 0);
+  const fits = (shards: number, nameLength: number) => {
+    const sizes = new Array<number>(shards).fill(keyBytes);
+    for (const { hash, bytes } of entries) sizes[hash % shards] += nameLength + bytes;
+    return Math.max(...sizes) <= LIVE_ITEM_BUDGET;
+  };
+  for (let shards = Math.max(1, Math.ceil(total / (LIVE_ITEM_BUDGET - keyBytes))); ; shards += Math.max(1, Math.floor(shards / 50))) {
+    const nameLength = nameLengthFor(entries, shards);
+    // One profile per item always fits: profile keys are not stored, only their short names.
+    if (fits(shards, nameLength) || shards >= entries.length) return { shards, nameLength };
+  }
+}
+
+/** The shortest name length (from 3, so never "pk" or "sk") under which no two profiles of one item share a name. */
+function nameLengthFor(entries: { hash: number; name: string }[], shards: number): number {
+  for (let nameLength = 3; ; nameLength++) {
+    const places = new Set(entries.map(({ hash, name }) => `${hash % shards}/${name.slice(0, nameLength)}`));
+    if (places.size === entries.length) return nameLength;
+  }
+}
+
+/**
+ * The layout of a wave opened before layouts were stored (its earlier counts are hour buckets, read
+ * and deleted with these): one item per ~40 invitees, names long enough that a clash is unlikely.
+ */
+const legacyLayout = (invited: number | undefined): LiveCountLayout => ({ shards: Math.max(1, Math.ceil((invited ?? 0) / 40)), nameLength: 8 });
+
+/** The layout of this wave's counts. */
+export const liveLayoutOf = (wave: { liveCounts?: LiveCountLayout; invited?: number }): LiveCountLayout => wave.liveCounts ?? legacyLayout(wave.invited);
+
+/** Count one answered invitation of this profile (after its mark): one write unit. */
+export async function countAnswered(store: Store, waveId: string, layout: LiveCountLayout, profile: Profile): Promise<void> {
+  const { shard, name } = placeOf(profileKey(profile), layout);
   await store.doc.send(
     new UpdateCommand({
       TableName: store.tables.ephemeral,
-      Key: { pk: livePk(waveId), sk: `${bucketText(bucketOf(now))}#${profileKey(profile)}` },
-      UpdateExpression: 'ADD n :one',
+      Key: { pk: livePk(waveId), sk: shardSk(shard) },
+      UpdateExpression: 'ADD #p :one',
+      ExpressionAttributeNames: { '#p': name },
       ExpressionAttributeValues: { ':one': 1 },
     }),
   );
 }
 
-/** The folded total: every bucket before `through`, as counts in the order of the profile keys given (the wave's invitees), and any other profile by key. */
-interface Folded {
-  through: number;
-  counts: number[];
-  other: Record<string, number>;
-}
-
 /**
- * Every answered count of a wave (a live participation refresh). `order` lists the wave's invitee
- * profiles (profile keys, the snapshot's order), so the folded total stores counts without keys.
+ * Every answered count of a wave (a live participation refresh): one eventually consistent query
+ * of its count items (billed by their total size, not per item). `invitees` lists the wave's
+ * invitee profile keys (the snapshot's), which the items' names map back to.
  */
-export async function listAnsweredCounts(store: Store, waveId: string, order: string[], now: number = Date.now()): Promise<ProfileCount[]> {
-  // Eventually consistent: a folded total a moment old is still exact with the counts after it, which are never deleted while open.
-  const head = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: { pk: livePk(waveId), sk: FOLDED } }));
-  const folded: Folded = head.Item ? (JSON.parse(gunzipSync(head.Item.data as Uint8Array).toString('utf8')) as Folded) : { through: 0, counts: [], other: {} };
+export async function listAnsweredCounts(store: Store, waveId: string, layout: LiveCountLayout, invitees: string[]): Promise<ProfileCount[]> {
+  const keyOf = new Map<string, string>();
+  for (const key of invitees) {
+    const { shard, name } = placeOf(key, layout);
+    keyOf.set(`${shard}/${name}`, key);
+  }
   const totals = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
-  folded.counts.forEach((n, index) => n > 0 && index < order.length && add(totals, order[index], n));
-  for (const [key, n] of Object.entries(folded.other)) add(totals, key, n);
-  // The buckets before the last two ended over an hour ago: nothing more lands in them, so they are folded.
-  const foldBelow = bucketOf(now) - 1;
-  const toFold = new Map<string, number>();
+  const add = (key: string | undefined, n: number) => key !== undefined && n > 0 && totals.set(key, (totals.get(key) ?? 0) + n);
   for await (const page of queryPages(store, {
     TableName: store.tables.ephemeral,
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': livePk(waveId), ':from': bucketText(folded.through), ':to': ':' },
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': livePk(waveId) },
   })) {
-    for (const item of page) {
-      const sk = item.sk as string;
-      const cut = sk.indexOf('#');
-      const key = sk.slice(cut + 1);
-      add(totals, key, item.n as number);
-      if (Number(sk.slice(0, cut)) < foldBelow) add(toFold, key, item.n as number);
+    for (const { pk: _pk, sk, ...counts } of page) {
+      const text = String(sk);
+      if (text.startsWith('n')) for (const [name, n] of Object.entries(counts)) add(keyOf.get(`${text.slice(1)}/${name}`), n as number);
+      else addLegacy(text, counts, invitees, add);
     }
   }
-  // Only when an ended hour holds counts: an empty stretch costs no query anything, so `through` need not move past it.
-  if (toFold.size > 0) await foldCounts(store, waveId, folded, toFold, foldBelow, order);
   return [...totals].map(([key, count]) => ({ profile: parseProfileKey(key), count }));
 }
 
-/** Store the folded total moved to `through`; only forward, so a refresh that ran late never moves it back. */
-async function foldCounts(store: Store, waveId: string, folded: Folded, more: Map<string, number>, through: number, order: string[]): Promise<void> {
-  const position = new Map(order.map((key, index) => [key, index]));
-  const counts = Array.from({ length: order.length }, (_, index) => folded.counts[index] ?? 0);
-  const other = { ...folded.other };
-  for (const [key, n] of more) {
-    const index = position.get(key);
-    if (index === undefined) other[key] = (other[key] ?? 0) + n;
-    else counts[index] += n;
-  }
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tables.ephemeral,
-        Item: { pk: livePk(waveId), sk: FOLDED, through, data: gzipSync(JSON.stringify({ through, counts, other } satisfies Folded)) },
-        ConditionExpression: 'attribute_not_exists(pk) OR through < :through',
-        ExpressionAttributeValues: { ':through': through },
-      }),
-    );
-  } catch (error) {
-    // Another refresh folded as far or further: its total stands.
-    if (!isConditionFailure(error)) throw error;
-  }
+/** A wave opened before this layout: its hour buckets (`<hour>#<profile key>`, n) and their folded total (counts in invitee order, others by key). */
+function addLegacy(sk: string, item: Record<string, unknown>, invitees: string[], add: (key: string | undefined, n: number) => void): void {
+  if (sk === 'folded') {
+    const folded = JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) as { counts: number[]; other: Record<string, number> };
+    folded.counts.forEach((n, index) => add(invitees[index], n));
+    for (const [key, n] of Object.entries(folded.other)) add(key, n);
+  } else add(sk.slice(sk.indexOf('#') + 1), item.n as number);
 }
 
-/** Delete a wave's answered counts (at close, with the invitations' marks). */
+/** Delete a wave's answered counts (at close, with the invitations' marks): its S items, and the hour buckets of a wave opened before them. */
 export async function deleteAnsweredCounts(store: Store, waveId: string): Promise<void> {
   for await (const page of queryPages(store, {
     TableName: store.tables.ephemeral,
@@ -121,10 +158,11 @@ export async function deleteAnsweredCounts(store: Store, waveId: string): Promis
 }
 
 /**
- * A live participation refresh as stored between refreshes, in two items beside the wave: when it
- * was last checked, rewritten at every refresh; and what may be shown (with a digest of the counts
- * it came from), rewritten only when the counts changed. So a refresh that finds nothing new (most
- * of them: nights, weekends) writes one small item, not the shown counts again.
+ * A live participation refresh as stored between refreshes, in two items beside the wave: what may
+ * be shown (with a digest of the counts it came from, and when it was computed), rewritten only when
+ * the counts changed; and when a later refresh last found the same counts, the one write of such a
+ * refresh. That time is what keeps the next refresh a full interval away: without it, the first
+ * answer after a quiet stretch would show the moment it lands (see participation.ts).
  */
 export interface LiveCheck {
   computedAt: string;
@@ -147,7 +185,7 @@ export async function getLiveParticipation<T>(store: Store, waveId: string): Pro
   };
 }
 
-/** Record when a refresh checked the counts. */
+/** Record when a refresh found the counts unchanged. */
 export async function putLiveCheck(store: Store, waveId: string, check: LiveCheck): Promise<void> {
   await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: { ...liveKey(waveId, 'check'), ...check } }));
 }

@@ -6,6 +6,7 @@ import type { StoredStatement } from './statements.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { isConditionFailure, queryAll, type Store } from './client.ts';
 import { putDueMarker } from './due.ts';
+import type { LiveCountLayout } from './live-counts.ts';
 
 export interface Survey {
   id: string;
@@ -63,6 +64,8 @@ export interface Wave {
   closeShards?: number[];
   /** When the closed-invitation markers expire (epoch seconds), fixed once per close so every marker carries the same. */
   markersExpireAt?: number;
+  /** How the live answered counts are spread over items (store/live-counts.ts), chosen at open; absent on waves opened before. */
+  liveCounts?: LiveCountLayout;
 }
 
 /** Which wave job a claim is for: the status it moves from and to, and where the job id is kept. */

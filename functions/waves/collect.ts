@@ -11,7 +11,7 @@ import { deriveWaveKeys, hashToken, locateResponse, seal, submissionReceipt, uns
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
 import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation } from '../store/invitations.ts';
-import { countAnswered } from '../store/live-counts.ts';
+import { countAnswered, liveLayoutOf } from '../store/live-counts.ts';
 import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
 import { getSurvey, getWave, type Wave } from '../store/waves.ts';
@@ -142,8 +142,9 @@ export function createCollector(deps: AppDeps) {
         if (wrote) await deleteSealedResponse(store, wave.id, shard, key);
         throw mark === 'closed' ? waveClosed() : alreadyAnswered();
       }
-      // Live participation counts per profile (not on a hot item); the close deletes these counts.
-      await countAnswered(store, wave.id, invitation.profile, deps.timing.liveCountsNow?.());
+      // Live participation counts per profile, in one of the wave's few count items (its layout is on
+      // the wave, so no other read); the close deletes these counts.
+      await countAnswered(store, wave.id, liveLayoutOf(wave), invitation.profile);
     },
   };
 }

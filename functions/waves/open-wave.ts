@@ -12,6 +12,7 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
 import { putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
+import { chooseLiveLayout } from '../store/live-counts.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
 import { advanceOpenedThrough, getSurvey, getWave, transitionWave, type Wave, type Fence } from '../store/waves.ts';
@@ -84,6 +85,8 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
         statements: wave.statementIds.map((id) => statements.get(id)!),
         surveyName: survey.name,
         opensAt: wave.opensAt ?? new Date().toISOString(),
+        // Every run computes the same layout from the same snapshot.
+        liveCounts: chooseLiveLayout(waveId, snapshot.invitees),
       },
       ['openedThrough'],
     ); // the resume point names a person

@@ -1,7 +1,6 @@
 /**
  * Participation: invited and responded per segment. While a wave is open it is derived from the
- * answered counts per profile (store/live-counts.ts: small items per profile and hour, so no hot
- * item, and one folded total of the hours before)
+ * answered counts per profile (store/live-counts.ts: a few items per wave, each under 1 KB)
  * and recomputed at most every few minutes; once closed it comes from the stored cells, kept as
  * one value. Either way the confidentiality rules
  * decide which counts show; hidden ones read "<k".
@@ -17,7 +16,7 @@ import type { SegmentCell } from '../../shared/wave-cells.ts';
 import type { AppDeps } from '../deps.ts';
 import { getWaveBlob, putWaveBlob } from '../store/blobs.ts';
 import { listCells } from '../store/cells.ts';
-import { getLiveParticipation, listAnsweredCounts, putLiveCheck, putLiveShown } from '../store/live-counts.ts';
+import { getLiveParticipation, listAnsweredCounts, liveLayoutOf, putLiveCheck, putLiveShown } from '../store/live-counts.ts';
 import type { Wave } from '../store/waves.ts';
 import { getWaveSnapshot } from './snapshot.ts';
 
@@ -45,29 +44,33 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
     ...expandLive(wave, snapshot, live, computedAt),
     refreshesAt: new Date(Date.parse(computedAt) + deps.timing.participationRefreshMs).toISOString(),
   });
-  if (usable && stored.check && Date.now() - Date.parse(stored.check.computedAt) < deps.timing.participationRefreshMs)
-    return withNext(usable, stored.check.computedAt);
+  // When the counts were last read: by the refresh that computed the shown counts, or a later one that found them unchanged.
+  const lastRead = [usable?.computedAt, stored.check?.computedAt]
+    .filter((time) => time !== undefined)
+    .sort()
+    .at(-1);
+  if (usable && lastRead && Date.now() - Date.parse(lastRead) < deps.timing.participationRefreshMs) return withNext(usable, lastRead);
   const answered = await listAnsweredCounts(
     deps.store,
     wave.id,
+    liveLayoutOf(wave),
     snapshot.invitees.map((entry) => profileKey(entry.profile)),
-    deps.timing.liveCountsNow?.(),
   );
-  const check = { computedAt: new Date().toISOString() };
+  const computedAt = new Date().toISOString();
   const fingerprint = fingerprintOf(answered);
   // Nobody answered since the last refresh (nights, weekends, the quiet days): the same counts give
   // the same answer, so the confidentiality rules (most of a refresh's time) are not run again and
-  // the shown counts are not written again. The refresh's time is still stored, so the next one is
-  // again a full interval away.
+  // the shown counts are not written again. The refresh's time is still stored (one small write),
+  // so the next is again a full interval away: were it not, whoever polls through a quiet stretch
+  // would see the next answer the moment it lands, alone (test/participation-refresh.test.ts).
   if (usable?.fingerprint === fingerprint) {
-    await putLiveCheck(deps.store, wave.id, check);
-    return withNext(usable, check.computedAt);
+    await putLiveCheck(deps.store, wave.id, { computedAt });
+    return withNext(usable, computedAt);
   }
-  const fresh = { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint };
-  // The shown counts (with the digest of the counts they come from) before the time of the check.
+  // The shown counts carry the digest of the counts they come from and the time they were read: one write.
+  const fresh = { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint, computedAt };
   await putLiveShown(deps.store, wave.id, fresh);
-  await putLiveCheck(deps.store, wave.id, check);
-  return withNext(fresh, check.computedAt);
+  return withNext(fresh, computedAt);
 }
 
 /**
@@ -95,6 +98,8 @@ interface LiveCounts {
   shownWithAnswers?: number[];
   /** Which answered counts these were computed from. */
   fingerprint?: string;
+  /** When those counts were read. */
+  computedAt?: string;
 }
 
 /** The answered counts, order aside, as a short digest: equal digests, equal counts. */

@@ -16,7 +16,6 @@
  * CloudWatch logs, Lambda cold-start init time. Handler times are measured on this machine against
  * the embedded engine, not on Lambda against DynamoDB: the Lambda line is an estimate.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TIMING } from '../../functions/deps.ts';
 import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
@@ -180,26 +179,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     await d.request('mail merge: invitation links CSV', 'staff', `/api/waves/${wave.id}/invitations.csv`);
 
     const participation = `/api/waves/${wave.id}/participation`;
-    // The wave's hours, simulated for the live counts (which bucket answers by hour and fold the hours
-    // that ended): answers arrive over ANSWERING_HOURS, respondent j at hour j / perHour, and each
-    // refresh happens just after the last answer so far. So a refresh reads the folded total and the
-    // last hours' counts, as on the ninth day of a real wave, not one hour holding every answer.
     const respondents = Math.round(people * RESPONSE_RATE);
-    const perHour = respondents / ANSWERING_HOURS;
-    const hourMs = 3_600_000;
-    const waveStart = Math.floor(Date.now() / hourMs) * hourMs - 30 * 24 * hourMs;
-    const answerTime = (j: number) => waveStart + (j / perHour) * hourMs;
-    const answeredAt = new AsyncLocalStorage<number>();
-    let liveNow = waveStart;
-    rt.deps.timing.liveCountsNow = () => answeredAt.getStore() ?? liveNow;
-    const catchUp = async (answered: number) => {
-      // The refreshes between the last ones measured and these (one every few minutes): they folded
-      // every hour but the last, each when it ended. Not billed here; they are among the refreshes billed.
-      liveNow = answerTime(Math.max(0, answered - 2 * perHour));
-      rt.deps.timing.participationRefreshMs = 0;
-      await d.request('setup', 'staff', participation);
-      liveNow = answerTime(answered) + 5 * 60_000;
-    };
     const pollBoth = async () => {
       rt.deps.timing.participationRefreshMs = 0;
       await d.request('live participation: refresh', 'staff', participation);
@@ -217,16 +197,13 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     for (const [round, stop] of stops.entries()) {
       await inParallel(tokens.slice(submitted, stop), CONCURRENCY, async (token, i) => {
         await d.request('respondent: questionnaire', 'respond', '/api/questionnaire', { method: 'POST', body: JSON.stringify({ token }) });
-        await answeredAt.run(answerTime(submitted + i), () =>
-          d.request('respondent: submit', 'respond', '/api/responses', {
-            method: 'POST',
-            body: JSON.stringify({ token, answers: answersFor(submitted + i) }),
-          }),
-        );
+        await d.request('respondent: submit', 'respond', '/api/responses', {
+          method: 'POST',
+          body: JSON.stringify({ token, answers: answersFor(submitted + i) }),
+        });
       });
       submitted = stop;
       log(`${submitted} submitted`);
-      await catchUp(submitted);
       await pollBoth();
       if (round < 2) await d.request('remind', 'staff', `/api/waves/${wave.id}/remind`, { method: 'POST' }, true);
     }
@@ -367,7 +344,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     const mailed = bill(true);
     console.log(`\nThe bill of one ${people.toLocaleString('en')}-person wave (prices: ${PRICES.checked})`);
     console.log(
-      `Assumes: ${RESPONSE_RATE * 100}% respond (each loads the questionnaire once), open ${OPEN_DAYS} days with one dashboard tab polling participation every ${poll / 1000} s ` +
+      `Assumes: ${RESPONSE_RATE * 100}% respond (each loads the questionnaire once), open ${OPEN_DAYS} days with one dashboard tab visible the whole time (a hidden tab does not poll) polling participation every ${poll / 1000} s ` +
         `(server refresh every ${DEFAULT_TIMING.participationRefreshMs / 1000} s; answers arrive in ${ANSWERING_HOURS} working hours, so ${Math.round(refreshesWithNews)} refreshes find new answers and the rest reuse the last), ` +
         `the directory is uploaded again before the wave with ${CHANGED_SHARE * 100}% of people changed (the first upload, once per organization, is not billed to a wave), ${Object.values(VIEWS).reduce((a, b) => a + b, 0)} views in the following year ` +
         `(${Object.entries(VIEWS)

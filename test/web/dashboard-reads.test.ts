@@ -42,4 +42,45 @@ describe('participation while a wave is open', () => {
     expect(polls()).toBe(2);
     expect(PARTICIPATION_REFRESH_MS).toBeGreaterThanOrEqual(3 * 60_000);
   });
+
+  it('does not poll while the tab is hidden; back in view it asks at once if a poll fell due meanwhile, else when it falls due', async () => {
+    vi.useFakeTimers();
+    let visibility: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    const show = async (state: DocumentVisibilityState) => {
+      visibility = state;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await vi.advanceTimersByTimeAsync(0);
+    };
+    try {
+      const { calls } = renderPage(
+        Participation,
+        ({ path }) =>
+          path.endsWith('/participation') ? { status: 200, body: { status: 'open', invited: 40, responded: 12, rate: 0.3, segments: [] } } : undefined,
+        { waveId: 'w1' },
+      );
+      const polls = () => calls.filter((call) => call.path.endsWith('/participation')).length;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(polls()).toBe(1);
+      await show('hidden');
+      await vi.advanceTimersByTimeAsync(3 * PARTICIPATION_REFRESH_MS);
+      expect(polls()).toBe(1);
+      // Back after a poll fell due: at once, then every interval.
+      await show('visible');
+      expect(polls()).toBe(2);
+      await vi.advanceTimersByTimeAsync(PARTICIPATION_REFRESH_MS);
+      expect(polls()).toBe(3);
+      // Away for a minute: no poll on coming back, the next when it falls due.
+      await show('hidden');
+      await vi.advanceTimersByTimeAsync(60_000);
+      await show('visible');
+      expect(polls()).toBe(3);
+      await vi.advanceTimersByTimeAsync(PARTICIPATION_REFRESH_MS - 61_000);
+      expect(polls()).toBe(3);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(polls()).toBe(4);
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
 });
