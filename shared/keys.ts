@@ -7,7 +7,7 @@
  */
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
 export const INDEX = {
-  /** main table: waves of a survey, in creation order (the query reads whole waves: small, rarely written) */
+  /** main table: waves of a survey, in creation order, by a small listing item per wave that never changes (functions/store/waves.ts) */
   byParent: { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk', projection: 'ALL' },
   // The ephemeral table has no index. Its invitations were indexed by wave (keys only), which cost
   // a write unit per invitation at the open for the few jobs that enumerate a wave's invitations;

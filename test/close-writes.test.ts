@@ -79,6 +79,13 @@ describe('the close', { timeout: 180_000 }, () => {
     expect(units).toBeLessThanOrEqual(5 * SHARD_COUNT);
   });
 
+  it('records its stages and shards on the wave item without an index entry', () => {
+    // 57 writes of the wave item (a shard done in each of three stages, a stage entered): indexed, 2 units each more.
+    const wave = meter.breakdown('close').find((entry) => entry.kind === 'UpdateItem WAVE META')!;
+    expect(wave.requests).toBeGreaterThanOrEqual(3 * SHARD_COUNT);
+    expect(wave.indexWriteUnits).toBe(0);
+  });
+
   it('writes each invitation once at the open and once at the close, one unit each, and no index entry', async () => {
     // The open and close of the test above: 600 invited, 480 answered.
     const invitationUnits = (phase: string) => {

@@ -46,6 +46,7 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   // Batch by batch: write the invitations, mail them, then move the resume point past them. A run
   // that dies mid-batch leaves the point before that batch, so a re-run mails at most that batch again.
   let through = wave.openedThrough;
+  let reported = through?.invited ?? 0;
   for await (const page of rosterPages(store, snapshot.rosterVersion, through?.after)) {
     const people = page.filter((person) => inAudience(person.profile));
     for (let start = 0; start < people.length; start += MAIL_BATCH) {
@@ -70,7 +71,11 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
       const next = { invited: (through?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
       if (!(await advanceOpenedThrough(store, waveId, through, next))) return followOtherRun(deps, waveId, context);
       through = next;
-      await updateJob(store, context.jobId, { progress: { done: through.invited, total } });
+      // The job's progress is for the screen, not for resuming: a write per PROGRESS_STEPS-th of the way, not per batch.
+      if (through.invited - reported >= total / PROGRESS_STEPS) {
+        reported = through.invited;
+        await updateJob(store, context.jobId, { progress: { done: through.invited, total } });
+      }
       if (deps.shouldYield?.()) return { done: false };
     }
   }
@@ -98,6 +103,9 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
   return { done: true, result: { invited: total } };
 }
+
+/** How many times at most the open reports its progress on the job (a 10,000-person open has 200 batches). */
+const PROGRESS_STEPS = 20;
 
 /** How long another run's resume point may stand still before this run takes over its open. */
 const STALLED_RUN_MS = 60_000;
