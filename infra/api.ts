@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROLES_CLAIM, type Auth } from './auth.ts';
 import { BaselineFunction } from './baseline-function.ts';
+import { FUNCTION_MEMORY_MB } from './function-memory.ts';
 import type { Data } from './data.ts';
 import type { Jobs } from './jobs.ts';
 import type { Mail } from './mail.ts';
@@ -78,7 +79,7 @@ export class Api extends Construct {
       entry: 'functions/lambda/respond.ts',
       description: 'Public routes: questionnaire, submission, health, sign-in configuration',
       timeout: RESPOND_TIMEOUT,
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.respond,
       environment,
       // A public URL has no API Gateway throttle: reserved concurrency caps it (in flight, and ten times that per second).
       reservedConcurrentExecutions: props.respondConcurrency,
@@ -103,7 +104,7 @@ export class Api extends Construct {
       entry: 'functions/lambda/staff.ts',
       description: 'Staff API: surveys, waves, directory, results, initiatives',
       timeout: Duration.seconds(29),
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.staff,
       environment: { ...environment, [FUNCTION_ENV.uploadsBucket]: data.uploads.bucketName },
     })
       .bindTable(data.tables.main, FUNCTION_ENV.mainTable, ['read', 'write', 'delete'])

@@ -6,6 +6,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BaselineFunction } from './baseline-function.ts';
+import { FUNCTION_MEMORY_MB } from './function-memory.ts';
 
 /** Job-runner environment the staff function needs to start jobs. */
 export const JOB_ENV = { functionName: 'JOBS_FUNCTION_NAME' } as const;
@@ -56,7 +57,7 @@ export class Jobs extends Construct {
       description: 'Runs open-wave and close-wave jobs in resumable slices, and starts due transitions',
       functionName,
       timeout: Duration.minutes(15),
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.jobs,
       // The mailer paces itself to the account's SES rate within one process: one job at a time keeps
       // two waves opening together from sending at twice the rate. More jobs queue (Lambda's async
       // queue keeps them up to six hours) and a slice ends within 15 minutes.

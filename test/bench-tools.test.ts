@@ -10,8 +10,9 @@ import { CapacityMeter } from './bench/capacity-meter.ts';
 import { startTestRuntime } from './helpers/embedded.ts';
 import { parseRoster } from '../shared/roster.ts';
 import { createHttpClient, quantile, runPaced } from './bench/load.ts';
-import { estimateCloudSeconds } from './bench/cloud-estimate.ts';
-import { measureFolderBytes, readCpuSeconds, readParentPid, readStatusKb } from './bench/process-memory.ts';
+import { CLOUD, estimateCloudSeconds } from './bench/cloud-estimate.ts';
+import { Worker } from 'node:worker_threads';
+import { mainThreadCpuMs, measureFolderBytes, readCpuSeconds, readParentPid, readStatusKb } from './bench/process-memory.ts';
 import { scaleDirectoryCsv } from './bench/scale.ts';
 
 describe('paced arrivals', () => {
@@ -80,6 +81,53 @@ describe('server CPU', () => {
   });
 });
 
+describe("the app's CPU, apart from the engine's thread", () => {
+  it("counts this thread's CPU and not a busy worker thread's (process.cpuUsage() would count both)", async () => {
+    const before = mainThreadCpuMs();
+    const processBefore = process.cpuUsage();
+    // A worker burns 300 ms of CPU while this thread mostly waits for it.
+    await new Promise<void>((resolve, reject) => {
+      const worker = new Worker('const end = process.cpuUsage().user + 300000; while (process.cpuUsage().user < end);', { eval: true });
+      worker.once('exit', () => resolve());
+      worker.once('error', reject);
+    });
+    const waited = mainThreadCpuMs() - before;
+    const processUsed = process.cpuUsage(processBefore);
+    expect((processUsed.user + processUsed.system) / 1000).toBeGreaterThanOrEqual(250);
+    expect(waited).toBeLessThan(150);
+    // And 100 ms burned here shows, to within a few ms.
+    const spinFrom = mainThreadCpuMs();
+    while (mainThreadCpuMs() - spinFrom < 100);
+    expect(mainThreadCpuMs() - spinFrom).toBeLessThan(110);
+  });
+});
+
+describe('DynamoDB requests in sequence', () => {
+  it('counts requests awaited one after another as in sequence, and requests sent at once as one round', async () => {
+    const rt = await startTestRuntime();
+    const meter = await CapacityMeter.attach(rt.engine.client);
+    const get = () => rt.engine.client.send(new GetItemCommand({ TableName: DEFAULT_TABLE_NAMES.main, Key: { pk: { S: 'P' }, sk: { S: 'S' } } }));
+    try {
+      const oneByOne = await meter.run('one by one', async () => {
+        for (let i = 0; i < 6; i++) await get();
+        return meter.runSoFar();
+      });
+      const atOnce = await meter.run('at once', async () => {
+        for (let round = 0; round < 2; round++) await Promise.all(Array.from({ length: 8 }, get));
+        return meter.runSoFar();
+      });
+      expect(oneByOne).toMatchObject({ requests: 6, sequentialRequests: 6 });
+      expect(atOnce.requests).toBe(16);
+      // Two rounds of 8 in flight: about 2 in sequence (the engine answers them one by one, so a few more).
+      expect(atOnce.sequentialRequests).toBeGreaterThanOrEqual(2);
+      expect(atOnce.sequentialRequests).toBeLessThan(8);
+    } finally {
+      meter.stop();
+      await rt.stop();
+    }
+  });
+});
+
 describe('the capacity meter by partition key', () => {
   it('counts units per partition key value, index entries under their own key, and starts afresh after each take', async () => {
     const rt = await startTestRuntime();
@@ -121,9 +169,10 @@ describe("the cloud's time, extrapolated", () => {
   it("adds a job's CPU up (one process) but spreads separate invocations' CPU over their concurrency", () => {
     const job = estimateCloudSeconds({ ...stage, hottestWriteUnits: 0, writeUnits: 0 }, 1, 4);
     const separate = estimateCloudSeconds({ ...stage, hottestWriteUnits: 0, writeUnits: 0 }, 1, 4, true);
-    // 1 s of CPU at a 1,024 MB Lambda's share of a vCPU (× 1,769 / 1,024), plus 1,000 requests of 10 ms over 4 in flight.
-    expect(job.seconds).toBeCloseTo(1769 / 1024 + 2.5, 5);
-    expect(separate.seconds).toBeCloseTo(1769 / 1024 / 4 + 2.5, 5);
+    // 1 s of CPU at the job function's share of a vCPU (× 1,769 / its memory), plus 1,000 requests of 10 ms over 4 in flight.
+    const stretch = Math.max(1, 1769 / CLOUD.functionMb);
+    expect(job.seconds).toBeCloseTo(stretch + 2.5, 5);
+    expect(separate.seconds).toBeCloseTo(stretch / 4 + 2.5, 5);
   });
 });
 

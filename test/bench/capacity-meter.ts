@@ -95,7 +95,14 @@ export class CapacityMeter {
   private readonly phases = new Map<string, Usage>();
   /** Per phase, units by request kind and item kind ("UpdateItem INV"), to say where an operation's units go. */
   private readonly kinds = new Map<string, Map<string, Usage>>();
-  private readonly storage = new AsyncLocalStorage<{ phase: string; usage: Usage; own: Usage; shadow: Intervals }>();
+  private readonly storage = new AsyncLocalStorage<{
+    phase: string;
+    usage: Usage;
+    own: Usage;
+    shadow: Intervals;
+    sent: RequestSpans;
+    shadowRequests: number;
+  }>();
   private readonly indexes = new Map<string, Promise<IndexShape[]>>();
   /**
    * Units per partition key value ("table|pk", "table:index|value") since the last takePartitions():
@@ -134,7 +141,19 @@ export class CapacityMeter {
   run<T>(phase: string, work: () => Promise<T>): Promise<T> {
     let usage = this.phases.get(phase);
     if (!usage) this.phases.set(phase, (usage = emptyUsage()));
-    return this.storage.run({ phase, usage, own: emptyUsage(), shadow: new Intervals() }, work);
+    return this.storage.run({ phase, usage, own: emptyUsage(), shadow: new Intervals(), sent: new RequestSpans(), shadowRequests: 0 }, work);
+  }
+
+  /**
+   * The current `run`'s app requests so far, the meter's shadow requests made for them, and how
+   * many of the app's requests it waited on one after another: requests ÷ the mean number in flight
+   * (their summed durations over the time any was in flight). A handler that awaits each request in
+   * turn has as many in sequence as requests; a close running four shards at once about a quarter.
+   */
+  runSoFar(): { requests: number; shadowRequests: number; sequentialRequests: number } {
+    const context = this.storage.getStore();
+    if (!context) return { requests: 0, shadowRequests: 0, sequentialRequests: 0 };
+    return { requests: context.own.requests, shadowRequests: context.shadowRequests, sequentialRequests: context.sent.sequential() };
   }
 
   phase(name: string): Usage {
@@ -255,6 +274,8 @@ export class CapacityMeter {
 
   private sendShadow: DynamoDBClient['send'] = ((command: Parameters<DynamoDBClient['send']>[0]) => {
     this.shadowRequests++;
+    const context = this.storage.getStore();
+    if (context) context.shadowRequests += 1;
     return this.shadow.send(command);
   }) as DynamoDBClient['send'];
 
@@ -283,6 +304,17 @@ export class CapacityMeter {
   }
 
   private async meter(command: string, input: Record<string, unknown>, send: () => Promise<{ output: Record<string, unknown> }>) {
+    const context = this.storage.getStore();
+    if (!context) return this.price(command, input, send);
+    const started = performance.now();
+    try {
+      return await this.price(command, input, send);
+    } finally {
+      context.sent.add(started, performance.now());
+    }
+  }
+
+  private async price(command: string, input: Record<string, unknown>, send: () => Promise<{ output: Record<string, unknown> }>) {
     const kind = `${command.replace(/Command$/, '')} ${kindOf(input)}`;
     this.add({ requests: 1 }, kind);
     switch (command) {
@@ -483,6 +515,22 @@ function toAttribute(value: unknown): AttributeValue {
         .map(([name, member]) => [name, toAttribute(member)]),
     ),
   };
+}
+
+/** The app's requests of one run as time spans: how many, and how many of them one after another. */
+class RequestSpans {
+  private readonly spans = new Intervals();
+  private count = 0;
+  private summed = 0;
+  add(start: number, end: number): void {
+    this.spans.add(start, end);
+    this.count += 1;
+    this.summed += end - start;
+  }
+  sequential(): number {
+    const covered = this.spans.covered();
+    return this.summed > 0 && covered > 0 ? this.count * (covered / this.summed) : this.count;
+  }
 }
 
 /** A set of time intervals and the length of their union. */

@@ -11,24 +11,27 @@
  * - the table: an on-demand table takes 4,000 writes and 12,000 reads a second when new, up to
  *   double its previous peak after that (the 4,000 / 12,000 are used: a first large wave);
  * - the work in Lambda: the app's CPU seconds stretched to the function's share of a vCPU
- *   (1,769 MB is one vCPU; the functions here have 1,024 MB) plus one round trip per request at
+ *   (1,769 MB is one vCPU; the job function's deployed memory, infra/function-memory.ts, as the cost
+ *   bench's sizing model does: lambda-sizing.ts) plus one round trip per request at
  *   ROUND_TRIP_MS, over the requests it keeps in flight at once (the open sends its batches one
  *   after another; the close runs 4 shards at once; each submission is its own invocation, so
  *   submissions run as many at once as Lambda concurrency allows).
  * The machine's core and Lambda's vCPU are assumed equal; what the embedded engine spends (its
  * thread) is left out, since DynamoDB does that work.
  */
+import { FUNCTION_MEMORY_MB } from '../../infra/function-memory.ts';
+import { cpuStretch, LAMBDA_MODEL } from './lambda-sizing.ts';
 
 export const CLOUD = {
   partitionWriteUnitsPerSecond: 1_000,
   partitionReadUnitsPerSecond: 3_000,
   tableWriteUnitsPerSecond: 4_000,
   tableReadUnitsPerSecond: 12_000,
-  /** One DynamoDB request from Lambda in the same region, SDK included (single-digit ms for the service; a 25-item batch is slower). */
-  roundTripMs: 10,
+  /** One DynamoDB request from Lambda in the same region (single-digit ms for the service; a 25-item batch is slower). */
+  roundTripMs: LAMBDA_MODEL.roundTripMs,
   /** Lambda's CPU share grows with memory: 1,769 MB is one full vCPU. */
-  fullVcpuMb: 1_769,
-  functionMb: 1_024,
+  fullVcpuMb: LAMBDA_MODEL.fullVcpuMb,
+  functionMb: FUNCTION_MEMORY_MB.jobs,
   /** A job's slice ends before Lambda's 15 minutes and hands over to a fresh invocation. */
   jobSliceSeconds: 15 * 60,
   /** The account's default concurrent executions (shared by every function in the region). */
@@ -59,7 +62,7 @@ export interface CloudEstimate {
  * concurrency for submissions (`separateInvocations`: each its own Lambda, CPU in parallel too).
  */
 export function estimateCloudSeconds(measured: StageMeasure, scale: number, inFlight: number, separateInvocations = false): CloudEstimate {
-  const cpuStretch = CLOUD.fullVcpuMb / CLOUD.functionMb;
+  const stretch = cpuStretch(CLOUD.functionMb);
   const bounds: Record<string, number> = {
     'hottest partition': Math.max(
       (measured.hottestWriteUnits * scale) / CLOUD.partitionWriteUnitsPerSecond,
@@ -67,7 +70,7 @@ export function estimateCloudSeconds(measured: StageMeasure, scale: number, inFl
     ),
     table: Math.max((measured.writeUnits * scale) / CLOUD.tableWriteUnitsPerSecond, (measured.readUnits * scale) / CLOUD.tableReadUnitsPerSecond),
     'Lambda CPU + round trips':
-      (measured.appCpuSeconds * scale * cpuStretch) / (separateInvocations ? inFlight : 1) + (measured.requests * scale * CLOUD.roundTripMs) / 1000 / inFlight,
+      (measured.appCpuSeconds * scale * stretch) / (separateInvocations ? inFlight : 1) + (measured.requests * scale * CLOUD.roundTripMs) / 1000 / inFlight,
   };
   const [boundBy, seconds] = Object.entries(bounds).sort((a, b) => b[1] - a[1])[0];
   return { seconds, boundBy, bounds };

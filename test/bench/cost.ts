@@ -4,8 +4,10 @@
  * its mail), 8,000 respondents each loading the questionnaire and submitting, two reminders, live
  * participation polled as the dashboard polls it, the close, and results views. A capacity meter
  * on the DynamoDB client's stack prices every request by DynamoDB's billing rules
- * (capacity-meter.ts); Lambda time comes from the measured handler times (minus the meter's own
- * shadow reads) at the deployed memory sizes; prices from the one dated table in prices.ts.
+ * (capacity-meter.ts); Lambda time is MODELLED from each request's measured app CPU and the
+ * DynamoDB requests it waited on in sequence (lambda-sizing.ts), at the memory sizes infra deploys
+ * (infra/function-memory.ts), and the bench prints per function which size that model would choose;
+ * prices from the one dated table in prices.ts.
  *
  *   npm run bench -- cost [-- people]        (default 10,000)
  *
@@ -13,8 +15,9 @@
  * tab showing participation the whole time; 300 results page views over the following year;
  * reminders after 50% and 70% have answered. Not counted: storage (a few MB), CloudFront and S3
  * (the respondent page is ~22 KB: 8,000 loads are ~0.2 GB, inside CloudFront's free 1 TB), Cognito,
- * CloudWatch logs, Lambda cold-start init time. Handler times are measured on this machine against
- * the embedded engine, not on Lambda against DynamoDB: the Lambda line is an estimate.
+ * CloudWatch logs, Lambda cold-start init time. The CPU is measured on this machine (its main
+ * thread: the app; the embedded engine's thread is what DynamoDB would do) and the round trips are
+ * an assumption: the Lambda line is a model, not a measurement on Lambda.
  */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TIMING } from '../../functions/deps.ts';
@@ -22,15 +25,28 @@ import { PARTICIPATION_REFRESH_MS } from '../../shared/participation.ts';
 import { startTestRuntime, type TestRuntime } from '../helpers/embedded.ts';
 import { CapacityMeter } from './capacity-meter.ts';
 import { MAIL_BATCH } from '../../functions/mailer.ts';
-import { FUNCTION_MEMORY_MB, PRICES, SES_SEND_MS, SES_SENDING_RATE } from './prices.ts';
+import { FUNCTION_MEMORY_MB, type FunctionName } from '../../infra/function-memory.ts';
+import { PRICES, SES_SEND_MS, SES_SENDING_RATE } from './prices.ts';
 import { inParallel } from './load.ts';
 import { servedByApiGateway } from '../../infra/routes.ts';
+import { mainThreadCpuMs } from './process-memory.ts';
+import {
+  chooseMemoryMb,
+  COLD_START_CPU_MS,
+  LAMBDA_MODEL,
+  modelledMs,
+  SIZING_BOUNDS,
+  sizeRows,
+  type FunctionMeasure,
+  type RequestSample,
+} from './lambda-sizing.ts';
 
 const RESPONSE_RATE = 0.8;
 const OPEN_DAYS = 14;
 const VIEWS = { results: 180, heatmap: 60, trend: 40, csv: 20 } as const;
 const SAMPLES_PER_VIEW = 20;
-const CONCURRENCY = 4;
+/** Respondents one at a time: each request's CPU is read from the thread's clock around it, so nothing else may run meanwhile. */
+const CONCURRENCY = 1;
 /**
  * Milliseconds of job time per message: the SES mailer keeps a whole batch in flight
  * (functions/adapters/ses-mailer.ts), each send waiting for its slot at the account's rate.
@@ -66,18 +82,36 @@ function directoryCsv(people: number, changed = 0): string {
   return lines.join('\n');
 }
 
+/** One request's (or job's) measure: the app's CPU (the meter's share taken out) and its DynamoDB requests. */
+interface Measured {
+  fn: FunctionName;
+  cpuMs: number;
+  dynamoRequests: number;
+  sequentialRequests: number;
+}
+
 interface Timed {
   /** API requests made (each is a Lambda invocation; an API Gateway request unless the Respond function's URL serves it). */
   requests: number;
-  /** Handler time of those requests, meter time subtracted, by function. */
-  ms: { respond: number; staff: number; jobs: number };
+  /** Each request, and each job it started, as the sizing model needs it. */
+  measured: Measured[];
+  /** Wall time here, in-process against the embedded engine (for comparison only; not billed). */
+  wallMs: number;
   /** API Gateway requests: the deployed routes say which requests go through it (infra/routes.ts); over 512 KB counts more than one. */
   apiUnits: number;
-  /** For a job: the most the main thread's heap grew while it ran, in MB (the engine has its own thread and heap). */
-  heapGrowthMb: number;
+  /** The most the main thread's heap grew while one request or job ran, in MB, by function (the engine has its own thread and heap). */
+  heapGrowthMb: Record<FunctionName, number>;
+  /** For a job: the longest the main thread was blocked while it ran, ms. */
+  longestBlockMs: number;
 }
 
-const emptyTimed = (): Timed => ({ requests: 0, ms: { respond: 0, staff: 0, jobs: 0 }, apiUnits: 0, heapGrowthMb: 0 });
+const emptyTimed = (): Timed => ({ requests: 0, measured: [], wallMs: 0, apiUnits: 0, heapGrowthMb: { respond: 0, staff: 0, jobs: 0 }, longestBlockMs: 0 });
+
+/** Modelled Lambda milliseconds of a phase's requests at the deployed sizes. */
+const modelledPhaseMs = (timed: Timed) => timed.measured.reduce((sum, m) => sum + modelledMs(m, FUNCTION_MEMORY_MB[m.fn]), 0);
+/** GB-s of a phase at the deployed sizes. */
+const phaseGbSeconds = (timed: Timed) =>
+  timed.measured.reduce((sum, m) => sum + (modelledMs(m, FUNCTION_MEMORY_MB[m.fn]) * FUNCTION_MEMORY_MB[m.fn]) / 1024 / 1000, 0);
 
 class Driver {
   readonly timed = new Map<string, Timed>();
@@ -93,44 +127,99 @@ class Driver {
     return entry;
   }
 
-  /** One API request in `phase`, timed; `job` also waits for the jobs it started and bills their time to the job function. */
+  /**
+   * One API request in `phase`, measured; `job` also waits for the jobs it started and bills them
+   * to the job function. The app's CPU is the main thread's clock around the request (nothing else
+   * runs meanwhile: requests go one at a time), less the meter's shadow requests' share (they run
+   * on the same thread and cost about what the app's own requests do: the SDK's request path is
+   * most of the app's CPU).
+   */
   async request(phase: string, fn: 'respond' | 'staff', path: string, init: RequestInit = {}, job = false): Promise<Response> {
     return this.meter.run(phase, async () => {
       const headers = new Headers(init.headers);
       if (fn === 'staff') headers.set('authorization', `Bearer ${this.adminToken}`);
       if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      const meterBefore = this.meter.meterMsHere();
-      const started = performance.now();
+      const entry = this.entry(phase);
+      const heap = new HeapWatch();
+      const started = { cpu: mainThreadCpuMs(), run: this.meter.runSoFar(), wall: performance.now() };
       const response = await this.rt.app.request(path, { ...init, headers });
       const body = await response.arrayBuffer();
-      const handlerMs = performance.now() - started;
-      const meterAfterRequest = this.meter.meterMsHere();
+      const answered = { cpu: mainThreadCpuMs(), run: this.meter.runSoFar(), wall: performance.now() };
+      entry.heapGrowthMb[fn] = Math.max(entry.heapGrowthMb[fn], heap.stop());
       if (response.status >= 400) throw new Error(`${path}: ${response.status} ${Buffer.from(body).toString()}`);
-      const entry = this.entry(phase);
       entry.requests += 1;
       if (servedByApiGateway(path)) entry.apiUnits += Math.max(1, Math.ceil(body.byteLength / (512 * 1024)));
+      entry.measured.push(measuredBetween(fn, started, answered));
+      entry.wallMs += answered.wall - started.wall;
       if (job) {
-        const jobStarted = performance.now();
-        // What a job holds in memory (the jobs function's size is chosen by it): the heap sampled while it runs.
-        const heapBefore = process.memoryUsage().heapUsed;
-        let heapPeak = heapBefore;
-        const sampler = setInterval(() => {
-          heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-        }, 50);
+        // What a job holds in memory (the jobs function's size is held to it): the heap sampled while it runs.
+        const jobHeap = new HeapWatch();
+        const blocked = new BlockWatch();
         try {
           await this.rt.jobsIdle();
         } finally {
-          clearInterval(sampler);
+          blocked.stop();
         }
-        entry.heapGrowthMb = Math.max(entry.heapGrowthMb, (heapPeak - heapBefore) / 2 ** 20);
-        entry.ms.jobs += performance.now() - jobStarted - (this.meter.meterMsHere() - meterAfterRequest);
+        const ended = { cpu: mainThreadCpuMs(), run: this.meter.runSoFar(), wall: performance.now() };
+        entry.heapGrowthMb.jobs = Math.max(entry.heapGrowthMb.jobs, jobHeap.stop());
+        entry.longestBlockMs = Math.max(entry.longestBlockMs, blocked.longestMs);
+        entry.measured.push(measuredBetween('jobs', answered, ended));
+        entry.wallMs += ended.wall - answered.wall;
       }
-      entry.ms[fn] += Math.max(1, handlerMs - (meterAfterRequest - meterBefore));
       return new Response(body, { status: response.status, headers: response.headers });
     });
   }
 
   json = async <T>(response: Promise<Response>): Promise<T> => (await (await response).json()) as T;
+}
+
+type Reading = { cpu: number; run: ReturnType<CapacityMeter['runSoFar']> };
+
+function measuredBetween(fn: FunctionName, from: Reading, to: Reading): Measured {
+  const requests = to.run.requests - from.run.requests;
+  const shadow = to.run.shadowRequests - from.run.shadowRequests;
+  const cpu = to.cpu - from.cpu;
+  return {
+    fn,
+    cpuMs: requests + shadow > 0 ? (cpu * requests) / (requests + shadow) : cpu,
+    dynamoRequests: requests,
+    sequentialRequests: to.run.sequentialRequests - from.run.sequentialRequests,
+  };
+}
+
+/** The most the main thread's heap grew from now until stop(), sampled every 20 ms and at both ends. */
+class HeapWatch {
+  private readonly before = process.memoryUsage().heapUsed;
+  private peak = this.before;
+  private readonly timer = setInterval(() => this.sample(), 20);
+  private sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().heapUsed);
+  }
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    return (this.peak - this.before) / 2 ** 20;
+  }
+}
+
+/**
+ * The longest the main thread ran without returning to its event loop (a synchronous stretch such
+ * as the close's confidentiality audit, during which the lease's heartbeat cannot run), in CPU ms:
+ * the thread's CPU between two ticks of a 10 ms timer, so a busy machine's descheduling does not count.
+ */
+class BlockWatch {
+  longestMs = 0;
+  private last = mainThreadCpuMs();
+  private readonly timer = setInterval(() => this.tick(), 10);
+  private tick(): void {
+    const now = mainThreadCpuMs();
+    this.longestMs = Math.max(this.longestMs, now - this.last);
+    this.last = now;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+    this.tick();
+  }
 }
 
 function answersFor(index: number): Record<string, number | string> {
@@ -260,8 +349,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     const dollarsOf = (phase: string, ran: number, billed: number) => {
       const usage = meter.phase(phase);
       const timed = d.timed.get(phase) ?? emptyTimed();
-      const gbSeconds =
-        (timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) / 1024 / 1000;
+      const gbSeconds = phaseGbSeconds(timed);
       const dollars =
         usage.readUnits * PRICES.dynamoReadUnit +
         usage.writeUnits * PRICES.dynamoWriteUnit +
@@ -279,9 +367,12 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         'write units': round(usage.writeUnits / ran),
         'of which index': round(usage.indexWriteUnits / ran),
         'DynamoDB requests': round(usage.requests / ran),
-        'handler ms': Math.round((timed.ms.respond + timed.ms.staff + timed.ms.jobs) / ran),
+        'app CPU ms': round(timed.measured.reduce((sum, m) => sum + m.cpuMs, 0) / ran),
+        'in sequence': round(timed.measured.reduce((sum, m) => sum + m.sequentialRequests, 0) / ran),
+        'Lambda ms (model)': Math.round(modelledPhaseMs(timed) / ran),
+        'wall ms here': Math.round(timed.wallMs / ran),
         'KB returned': round(usage.bytesReturned / 1024 / ran),
-        'job heap growth MB': timed.heapGrowthMb > 0 ? Math.round(timed.heapGrowthMb) : '',
+        'heap growth MB': round(Math.max(...Object.values(timed.heapGrowthMb))),
         'times in the wave': Math.round(billed),
         'AWS $ in the wave': `$${dollarsOf(phase, ran, billed).toFixed(4)}`,
       };
@@ -304,6 +395,8 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
       );
     }
 
+    printSizing(d, operations);
+
     const bill = (withMail: boolean) => {
       let reads = 0;
       let writes = 0;
@@ -317,11 +410,7 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
         const timed = d.timed.get(phase) ?? emptyTimed();
         reads += usage.readUnits * share;
         writes += usage.writeUnits * share;
-        gbSeconds +=
-          ((timed.ms.respond * FUNCTION_MEMORY_MB.respond + timed.ms.staff * FUNCTION_MEMORY_MB.staff + timed.ms.jobs * FUNCTION_MEMORY_MB.jobs) /
-            1024 /
-            1000) *
-          share;
+        gbSeconds += phaseGbSeconds(timed) * share;
         lambdaRequests += timed.requests * share;
         apiRequests += timed.apiUnits * share;
       }
@@ -369,6 +458,69 @@ export async function benchCost(people = 10_000): Promise<CostFigures> {
     meter.stop();
     await rt.stop();
   }
+}
+
+/**
+ * Per function, what its requests in this wave would take on Lambda at each memory size (the model
+ * in lambda-sizing.ts), and the smallest size that keeps the function's bounds; the bill uses the
+ * deployed sizes (infra/function-memory.ts), and says so when the measurement would choose another.
+ */
+function printSizing(d: Driver, operations: { phase: string; ran: number; billed: number }[]): Record<FunctionName, number> {
+  const measures: Record<FunctionName, FunctionMeasure> = {
+    respond: { samples: [], heapGrowthMb: 0, coldStartCpuMs: COLD_START_CPU_MS.respond },
+    staff: { samples: [], heapGrowthMb: 0, coldStartCpuMs: COLD_START_CPU_MS.staff },
+    jobs: { samples: [], heapGrowthMb: 0, coldStartCpuMs: COLD_START_CPU_MS.jobs, longestBlockMs: 0 },
+  };
+  for (const [phase, timed] of d.timed) {
+    const operation = operations.find((o) => o.phase === phase);
+    // Setup requests are not billed, but must fit their function's bounds like any other.
+    const weight = operation ? operation.billed / operation.ran : 0;
+    for (const m of timed.measured)
+      measures[m.fn].samples.push({
+        operation: phase,
+        cpuMs: m.cpuMs,
+        dynamoRequests: m.dynamoRequests,
+        sequentialRequests: m.sequentialRequests,
+        weight,
+      } satisfies RequestSample);
+    for (const fn of Object.keys(measures) as FunctionName[]) measures[fn].heapGrowthMb = Math.max(measures[fn].heapGrowthMb, timed.heapGrowthMb[fn]);
+    measures.jobs.longestBlockMs = Math.max(measures.jobs.longestBlockMs ?? 0, timed.longestBlockMs);
+  }
+  console.log(
+    `\nLambda sizing, MODELLED (test/bench/lambda-sizing.ts): billed ms = app CPU × max(1, ${LAMBDA_MODEL.fullVcpuMb} / memory) + ${LAMBDA_MODEL.roundTripMs} ms per DynamoDB request in sequence; ` +
+      `memory ≥ ${LAMBDA_MODEL.runtimeMb} MB + ${LAMBDA_MODEL.heapHeadroom} × the heap's growth; cold start = ${Object.entries(COLD_START_CPU_MS)
+        .map(([fn, ms]) => `${fn} ${ms} ms`)
+        .join(', ')} of CPU stretched alike. ` +
+      `Bounds: ${Object.entries(SIZING_BOUNDS)
+        .map(([fn, b]) => `${fn} p95 ≤ ${b.p95Ms} ms, max ≤ ${b.maxMs} ms, cold ≤ ${b.coldStartMs} ms${b.blockedMs ? `, blocked ≤ ${b.blockedMs} ms` : ''}`)
+        .join('; ')}.`,
+  );
+  const chosen = {} as Record<FunctionName, number>;
+  for (const fn of Object.keys(measures) as FunctionName[]) {
+    const measure = measures[fn];
+    const billed = measure.samples.filter((sample) => sample.weight > 0);
+    const total = billed.reduce((sum, sample) => sum + sample.weight, 0) || 1;
+    const mean = (key: 'cpuMs' | 'dynamoRequests' | 'sequentialRequests') => billed.reduce((sum, sample) => sum + sample[key] * sample.weight, 0) / total;
+    chosen[fn] = chooseMemoryMb(measure, SIZING_BOUNDS[fn]);
+    console.log(
+      `\n${fn}: ${measure.samples.length} requests measured (${Math.round(total).toLocaleString('en')} in the wave); per request in the wave, mean app CPU ${mean('cpuMs').toFixed(1)} ms, ` +
+        `${mean('dynamoRequests').toFixed(1)} DynamoDB requests, ${mean('sequentialRequests').toFixed(1)} in sequence; heap growth ≤ ${Math.round(measure.heapGrowthMb)} MB` +
+        `${fn === 'jobs' ? `; main thread blocked ≤ ${Math.round(measure.longestBlockMs ?? 0)} ms` : ''}. Chosen: ${chosen[fn]} MB; deployed: ${FUNCTION_MEMORY_MB[fn]} MB` +
+        `${chosen[fn] === FUNCTION_MEMORY_MB[fn] ? '' : ' (DIFFERENT: infra/function-memory.ts is not what this measurement chooses)'}`,
+    );
+    console.table(
+      sizeRows(measure, SIZING_BOUNDS[fn]).map((row) => ({
+        'memory MB': row.memoryMb,
+        'p95 ms': row.p95Ms,
+        'max ms': row.maxMs,
+        'cold start ms': row.coldStartMs,
+        ...(fn === 'jobs' ? { 'blocked ms': row.blockedMs } : {}),
+        'GB-s in the wave': Math.round(row.gbSeconds * 10) / 10,
+        fits: row.fails.length === 0 ? (row.memoryMb === chosen[fn] ? 'yes (chosen)' : 'yes') : row.fails.join('; '),
+      })),
+    );
+  }
+  return chosen;
 }
 
 async function expectJobDone(d: Driver, jobId: string): Promise<void> {

@@ -17,9 +17,6 @@ export const PRICES = {
   sesMessage: 0.1 / 1000,
 } as const;
 
-/** Memory of each deployed function (infra/api.ts, infra/jobs.ts), in MB: Lambda bills GB-s of what is configured, not used. */
-export const FUNCTION_MEMORY_MB = { respond: 1024, staff: 1024, jobs: 1024 } as const;
-
 /**
  * Sending one message through SES's API from Lambda takes ~71 ms (issue 12 measured 714 s of the
  * open job per 10,000 invitees, one at a time); the embedded mailer writes to memory, so the bench

@@ -4,6 +4,7 @@
  * The kernel's own high-water mark (VmHWM) is read too: it catches a peak between two samples, but
  * only per process.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -113,6 +114,15 @@ export async function readCpuSeconds(pid: number): Promise<{ process: number; ma
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   };
   return { process: await times(`/proc/${pid}/stat`), mainThread: await times(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/**
+ * Milliseconds this process's main thread has been on a CPU, to the nanosecond (the scheduler's
+ * own account, /proc/self/task/<pid>/schedstat): the app's CPU, without the embedded engine's
+ * worker thread, which process.cpuUsage() would add in. Linux only, as the benches are.
+ */
+export function mainThreadCpuMs(): number {
+  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 }
 
 /** Bytes of every file under `folder`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_ENV, JOBS_ENV, STAFF_ENV } from '../../functions/lambda/cloud.ts';
 import { FUNCTION_URL_PATHS, PUBLIC_API_PATHS, servedByApiGateway } from '../../infra/routes.ts';
+import { FUNCTION_MEMORY_MB } from '../../infra/function-memory.ts';
 import { logicalIdAt, synthStack } from './synth.ts';
 
 const { stack, template } = synthStack({ publicRateLimit: '300', publicBurstLimit: '600', respondConcurrency: '120' });
@@ -27,6 +28,10 @@ function tableActions(fn: keyof typeof functionIds): Record<string, string[]> {
 describe('api', () => {
   it.each(Object.entries(functionIds))('runs the %s function on Node.js 22, arm64, as an ES module bundle', (_name, id) => {
     expect(resources[id]!.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  it.each(Object.entries(functionIds))('gives the %s function the memory the cost bench sized it to (infra/function-memory.ts)', (name, id) => {
+    expect(resources[id]!.Properties.MemorySize).toBe(FUNCTION_MEMORY_MB[name as keyof typeof FUNCTION_MEMORY_MB]);
   });
 
   it.each(PUBLIC_API_PATHS)('serves %s without an authorizer, from the respondent function', (path) => {
