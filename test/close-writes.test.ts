@@ -79,11 +79,14 @@ describe('the close', { timeout: 180_000 }, () => {
     expect(units).toBeLessThanOrEqual(5 * SHARD_COUNT);
   });
 
-  it('records its stages and shards on the wave item without an index entry', () => {
+  it('records its stages and shards on the wave item without an index entry, and its progress on the job a dozen times', () => {
     // 57 writes of the wave item (a shard done in each of three stages, a stage entered): indexed, 2 units each more.
     const wave = meter.breakdown('close').find((entry) => entry.kind === 'UpdateItem WAVE META')!;
     expect(wave.requests).toBeGreaterThanOrEqual(3 * SHARD_COUNT);
     expect(wave.indexWriteUnits).toBe(0);
+    // Its job hears of it every fourth shard: once per shard and stage, that was 49 writes.
+    const job = meter.breakdown('close').find((entry) => entry.kind === 'UpdateItem JOB')!;
+    expect(job.requests).toBeLessThanOrEqual(3 * (SHARD_COUNT / 4) + 1);
   });
 
   it('writes each invitation once at the open and once at the close, one unit each, and no index entry', async () => {
