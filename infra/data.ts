@@ -38,6 +38,10 @@ export class Data extends Construct {
     this.main = new TableV2(this, 'Main', {
       ...keys,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Sealed responses expire after their wave's latest close (shared/open-period.ts): a TTL delete
+      // costs no write unit, where the close deleted each one. What protects them after the close is
+      // that the wave secret is gone (ephemeral, no backups); a deleted item stayed in these backups anyway.
+      timeToLiveAttribute: EXPIRY_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: [
         {

@@ -15,9 +15,11 @@ export const INDEX = {
 } as const;
 
 /**
- * ephemeral table: the attribute DynamoDB's TTL reads (epoch seconds). A closed wave's invitation
- * markers carry it, so they are deleted a few months after the close instead of kept for ever; a
- * close's partial counts carry it too, in case a close is abandoned (a finished one deletes them).
+ * The attribute DynamoDB's TTL reads (epoch seconds), on both tables. Ephemeral: a closed wave's
+ * invitation markers carry it, so they are deleted a few months after the close instead of kept for
+ * ever; a close's partial counts carry it too, in case a close is abandoned (a finished one deletes
+ * them). Main: sealed responses carry their wave's one expiry, after its latest close
+ * (shared/open-period.ts), so the close need not delete them one by one.
  */
 export const EXPIRY_ATTRIBUTE = 'expiresAt';
 

@@ -1,5 +1,6 @@
 /** Request and response schemas of the API: every body and query is parsed by one of these. */
 import { publishedCertificateSchema } from './published-wave.ts';
+import { latestClosesAtFor, MAX_OPEN_DAYS } from './open-period.ts';
 import * as z from 'zod';
 import { SCALE_KINDS } from './scales.ts';
 import { STATEMENT_ID_PATTERN, STATEMENT_ID_RULE } from './respondent-schemas.ts';
@@ -65,6 +66,11 @@ export const waveCreateSchema = z
     message: 'must be after opensAt',
     path: ['closesAt'],
   })
+  // A wave closes by itself MAX_OPEN_DAYS after it opens (shared/open-period.ts): a later closesAt would be a promise the schedule breaks.
+  .refine((w) => !w.closesAt || Date.parse(w.closesAt) <= latestClosesAtFor(w.opensAt), {
+    message: `must be at most ${MAX_OPEN_DAYS} days after the wave opens (opensAt, or now when it has none): a wave closes by itself then`,
+    path: ['closesAt'],
+  })
   .refine(
     (w) => !w.remindAt || ((!w.opensAt || Date.parse(w.opensAt) < Date.parse(w.remindAt)) && (!w.closesAt || Date.parse(w.remindAt) < Date.parse(w.closesAt))),
     {
@@ -114,6 +120,9 @@ export const waveViewSchema = z
     opensAt: z.string().optional(),
     closesAt: z.string().optional(),
     remindAt: z.string().optional(),
+    /** When the wave actually opened; it closes by itself MAX_OPEN_DAYS later at the latest (closesAtLatest). */
+    openedAt: z.string().optional(),
+    closesAtLatest: z.string().optional(),
     status: z.enum(WAVE_STATUSES),
     createdAt: z.string(),
     demo: z.boolean().optional(),

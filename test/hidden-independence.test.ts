@@ -102,6 +102,7 @@ const VOLATILE = new Set([
   'waveId',
   'createdAt',
   'opensAt',
+  'openedAt',
   'closesAt',
   'openJobId',
   'closeJobId',

@@ -5,6 +5,7 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILLED } from '../functions/store/due.ts';
 import { putWave, type Wave } from '../functions/store/waves.ts';
 import { runDueTransitions } from '../functions/waves/schedule.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
@@ -107,7 +108,7 @@ describe('the schedule check', () => {
     await putWave(store, wave);
     // As stored by an earlier version: no marker, and the backfill not yet run.
     await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk: 'DUE', sk: `${new Date(wave.opensAt!).toISOString()}#${wave.id}` } }));
-    await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: { pk: 'DUE', sk: '~backfilled' } }));
+    await store.doc.send(new DeleteCommand({ TableName: store.tables.main, Key: BACKFILLED }));
     expect(await runDueTransitions(rt.deps)).toBe(1);
     await rt.jobsIdle();
     expect(await status(wave.id)).toBe('open');

@@ -74,7 +74,7 @@ async function main() {
     void announce();
   });
   const stopTimer = startDueTransitionTimer(runtime.deps);
-  // dynalite has no TTL: expired invitation markers and abandoned close counts are swept at start and hourly.
+  // dynalite has no TTL: expired invitation markers, abandoned close counts and closed waves' sealed responses are swept at start and hourly.
   const sweep = () =>
     sweepExpiredItems(runtime.deps.store).catch((error) => runtime.deps.logger.error('sweeping expired items failed', { error: String(error) }));
   void sweep();

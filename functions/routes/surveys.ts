@@ -17,6 +17,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import { getRosterPointer, listUnits, type RosterPointer } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
 import {
+  closesAtLatest,
   deleteDraftWave,
   getSurvey,
   getWave,
@@ -52,7 +53,14 @@ export function publicWave(wave: Wave) {
     ...shown
   } = wave;
   const total = publishedResponded(responded, wave.k);
-  return { ...shown, ...(total !== undefined ? { responded: total } : {}), ...(certificate ? { certificate: publishCertificate(certificate) } : {}) };
+  // An open wave closes by itself then at the latest, closesAt or not (shared/open-period.ts).
+  const latest = wave.status === 'opening' || wave.status === 'open' ? closesAtLatest(wave) : undefined;
+  return {
+    ...shown,
+    ...(latest ? { closesAtLatest: latest } : {}),
+    ...(total !== undefined ? { responded: total } : {}),
+    ...(certificate ? { certificate: publishCertificate(certificate) } : {}),
+  };
 }
 
 async function withWaves(deps: AppDeps, survey: Survey) {

@@ -14,8 +14,12 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll, type Store } from './client.ts';
 
 const DUE_PK = 'DUE';
-/** Set once every wave stored before markers existed has one. */
-const BACKFILLED = { pk: DUE_PK, sk: '~backfilled' };
+/**
+ * Set once every wave stored before markers existed has one. Renamed when open waves gained a
+ * latest close (shared/open-period.ts): a wave open without a closesAt had no marker, so the
+ * backfill runs once more to give it one.
+ */
+export const BACKFILLED = { pk: DUE_PK, sk: '~backfilled-open-period' };
 
 export interface DueMarker {
   waveId: string;

@@ -1,4 +1,5 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { EXPIRY_ATTRIBUTE } from '../../shared/keys.ts';
 import type { Profile } from '../../shared/org.ts';
 import { batchWrite, deleteRequest, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
 
@@ -6,6 +7,12 @@ export interface SealedResponse {
   shard: number;
   key: string;
   sealed: string;
+  /**
+   * When DynamoDB's TTL deletes it (epoch seconds): the same for every response of the wave
+   * (store/waves.ts sealedExpiryOf), so it carries no time of the submission. Absent on the
+   * responses of a wave opened before expiries were kept: its close deletes those.
+   */
+  expiresAt?: number;
 }
 
 /** A response after close: k-anonymized segments and answers under a random id; nothing else. */
@@ -27,6 +34,12 @@ const sealedPk = (waveId: string, shard: number) => `RESP#${waveId}#${shard}`;
 const anonymousPk = (waveId: string, shard: number) => `ANON#${waveId}#${shard}`;
 const commentPk = (waveId: string) => `COMMENT#${waveId}`;
 
+/** The wave a main-table item's partition key holds a sealed response of, or undefined when it holds none (the embedded sweep asks). */
+export function waveOfSealedResponse(pk: string): string | undefined {
+  const match = /^RESP#(.+)#\d+$/.exec(pk);
+  return match ? match[1] : undefined;
+}
+
 /** The item key a sealed response is bound to (also the associated data of its encryption). */
 export const sealedItemKey = (waveId: string, shard: number, key: string) => `${sealedPk(waveId, shard)}/${key}`;
 
@@ -36,7 +49,12 @@ export async function putSealedResponse(store: Store, waveId: string, response: 
     await store.doc.send(
       new PutCommand({
         TableName: store.tables.main,
-        Item: { pk: sealedPk(waveId, response.shard), sk: response.key, sealed: response.sealed },
+        Item: {
+          pk: sealedPk(waveId, response.shard),
+          sk: response.key,
+          sealed: response.sealed,
+          ...(response.expiresAt === undefined ? {} : { [EXPIRY_ATTRIBUTE]: response.expiresAt }),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -82,11 +100,16 @@ export async function* sealedResponsePages(store: Store, waveId: string, shard: 
     ExpressionAttributeValues: { ':pk': sealedPk(waveId, shard) },
     ConsistentRead: true,
   })) {
-    yield page.map((item) => ({ shard, key: item.sk as string, sealed: item.sealed as string }));
+    yield page.map((item) => ({
+      shard,
+      key: item.sk as string,
+      sealed: item.sealed as string,
+      ...(typeof item[EXPIRY_ATTRIBUTE] === 'number' ? { expiresAt: item[EXPIRY_ATTRIBUTE] } : {}),
+    }));
   }
 }
 
-/** Delete sealed responses once their rewrite is stored. */
+/** Delete sealed responses the close did not count, or that carry no expiry, once the shard's rewrite is stored. */
 export async function deleteSealedResponses(store: Store, waveId: string, responses: SealedResponse[]): Promise<void> {
   await batchWrite(
     store,

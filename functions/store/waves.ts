@@ -1,6 +1,7 @@
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Certificate } from '../../shared/certify-certificate.ts';
 import { INDEX } from '../../shared/keys.ts';
+import { latestCloseAt, sealedResponsesExpireAt } from '../../shared/open-period.ts';
 import type { WaveStatus } from '../../shared/schemas.ts';
 import type { StoredStatement } from './statements.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -25,6 +26,12 @@ export interface Wave {
   audience?: string[];
   opensAt?: string;
   closesAt?: string;
+  /**
+   * When the open job actually opened the wave (opensAt may be a schedule it was opened before):
+   * it closes by itself MAX_OPEN_DAYS later at the latest, and its sealed responses expire from it.
+   * Waves opened before this was kept have none.
+   */
+  openedAt?: string;
   /** When the scheduler sends one reminder round by itself. */
   remindAt?: string;
   /** Set when the scheduler claimed that reminder, so two checks never send it twice. */
@@ -163,7 +170,7 @@ export async function getSurvey(store: Store, id: string): Promise<Survey> {
  * When the schedule next has something to do for this wave (open, close or its reminder), or
  * undefined. A time at or before the real one is enough: the check reads the wave before acting.
  */
-export function nextDueAt(wave: Pick<Wave, 'status' | 'opensAt' | 'closesAt' | 'remindAt' | 'remindedAutomatically'>): string | undefined {
+export function nextDueAt(wave: Pick<Wave, 'status' | 'opensAt' | 'openedAt' | 'closesAt' | 'remindAt' | 'remindedAutomatically'>): string | undefined {
   const reminder = wave.remindedAutomatically ? undefined : wave.remindAt;
   const pending =
     wave.status === 'draft'
@@ -171,9 +178,26 @@ export function nextDueAt(wave: Pick<Wave, 'status' | 'opensAt' | 'closesAt' | '
         ? [wave.opensAt]
         : [wave.closesAt, reminder]
       : wave.status === 'opening' || wave.status === 'open'
-        ? [wave.closesAt, reminder]
+        ? [wave.closesAt, closesAtLatest(wave), reminder]
         : [];
   return earliest(pending);
+}
+
+/**
+ * When an opening or open wave closes by itself at the latest, closesAt or not (shared/open-period.ts).
+ * A wave opened before openedAt was kept counts from its opensAt, which its open job always set.
+ */
+export function closesAtLatest(wave: Pick<Wave, 'opensAt' | 'openedAt'>): string | undefined {
+  const opened = wave.openedAt ?? wave.opensAt;
+  return opened ? latestCloseAt(opened) : undefined;
+}
+
+/**
+ * The expiry every sealed response of this wave carries (epoch seconds), or undefined for a wave
+ * opened before openedAt was kept: its responses carry none and its close deletes them as before.
+ */
+export function sealedExpiryOf(wave: Pick<Wave, 'openedAt'>): number | undefined {
+  return wave.openedAt ? sealedResponsesExpireAt(wave.openedAt) : undefined;
 }
 
 function earliest(times: Array<string | undefined>): string | undefined {
@@ -269,7 +293,7 @@ export async function transitionWave(
   from.forEach((status, index) => (values[`:from${index}`] = status));
   remove.forEach((name, index) => (names[`#r${index}`] = name));
   // A write that sets schedule times (a draft's edit sets all it has) gets a due marker at the earliest.
-  const dueAt = to === 'closed' ? undefined : earliest([fields.opensAt, fields.closesAt, fields.remindAt]);
+  const dueAt = to === 'closed' ? undefined : earliest([fields.opensAt, fields.closesAt, fields.remindAt, fields.openedAt && latestCloseAt(fields.openedAt)]);
   try {
     const result = await withDueMarker(store, id, dueAt, () =>
       store.doc.send(

@@ -14,7 +14,7 @@ import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type
 import { countAnswered, liveLayoutOf } from '../store/live-counts.ts';
 import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
-import { getSurvey, getWave, type Wave } from '../store/waves.ts';
+import { getSurvey, getWave, sealedExpiryOf, type Wave } from '../store/waves.ts';
 import { profileKey } from '../../shared/org.ts';
 
 const alreadyAnswered = () => new ConflictError('already-answered', 'this link has already been used to answer; each link counts once');
@@ -120,7 +120,9 @@ export function createCollector(deps: AppDeps) {
       const itemKey = sealedItemKey(wave.id, shard, key);
       // No wait makes this safe against the close: the mark below does (it needs an unsealed invitation).
       let wrote = false;
-      if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, payload, itemKey) });
+      // It expires with every other response of the wave, after the wave's latest close (README "Closing").
+      const expiresAt = sealedExpiryOf(wave);
+      if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, payload, itemKey), expiresAt });
       if (!wrote) {
         // A response is stored already: this is a retry of a try that crashed before its mark (same
         // submission), or another submission racing (other answers or id: those were stored, so the 201 is theirs).

@@ -79,6 +79,7 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
       if (deps.shouldYield?.()) return { done: false };
     }
   }
+  const now = new Date().toISOString();
   try {
     await transitionWave(
       store,
@@ -89,7 +90,9 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
         invited: total,
         statements: wave.statementIds.map((id) => statements.get(id)!),
         surveyName: survey.name,
-        opensAt: wave.opensAt ?? new Date().toISOString(),
+        opensAt: wave.opensAt ?? now,
+        // When it opened in fact: its latest close and its sealed responses' expiry count from here.
+        openedAt: now,
         // Every run computes the same layout from the same snapshot.
         liveCounts: chooseLiveLayout(waveId, snapshot.invitees),
       },

@@ -1,6 +1,7 @@
 /**
- * Waves open and close at their opensAt / closesAt, and send one reminder round at remindAt. The cloud fires this from EventBridge
- * Scheduler; embedded mode from a timer. Launching a job twice is harmless: the status
+ * Waves open and close at their opensAt / closesAt, and send one reminder round at remindAt; an
+ * open wave also closes MAX_OPEN_DAYS after it opened at the latest (shared/open-period.ts). The
+ * cloud fires this from EventBridge Scheduler; embedded mode from a timer. Launching a job twice is harmless: the status
  * transitions are conditional, so only one open or close wins.
  *
  * A check reads only the waves whose due marker has come (store/due.ts), not every wave ever
@@ -10,7 +11,7 @@ import type { AppDeps } from '../deps.ts';
 import { NotFoundError } from '../errors.ts';
 import { launchJob } from '../jobs/run-job.ts';
 import { deleteDueMarker, isDueBackfilled, listDueMarkers, markDueBackfilled, putDueMarker, type DueMarker } from '../store/due.ts';
-import { claimScheduledReminder, countReminderRound, getWave, listSurveys, listWavesOfSurvey, nextDueAt, type Wave } from '../store/waves.ts';
+import { claimScheduledReminder, closesAtLatest, countReminderRound, getWave, listSurveys, listWavesOfSurvey, nextDueAt, type Wave } from '../store/waves.ts';
 
 /** Start the open, close or scheduled reminder job of every wave whose time has come; answers how many were started. */
 export async function runDueTransitions(deps: AppDeps, now = Date.now()): Promise<number> {
@@ -42,7 +43,9 @@ async function startDue(deps: AppDeps, wave: Wave, now: number): Promise<boolean
     await launchJob(deps, 'open-wave', wave.id);
     return true;
   }
-  if (wave.status === 'open' && wave.closesAt && Date.parse(wave.closesAt) <= now) {
+  // Closed at its closesAt, or at the latest MAX_OPEN_DAYS after it opened (its sealed responses expire from then on).
+  const closeAt = nextClose(wave);
+  if (wave.status === 'open' && closeAt && Date.parse(closeAt) <= now) {
     await launchJob(deps, 'close-wave', wave.id);
     return true;
   }
@@ -53,6 +56,11 @@ async function startDue(deps: AppDeps, wave: Wave, now: number): Promise<boolean
     return true;
   }
   return false;
+}
+
+function nextClose(wave: Wave): string | undefined {
+  const times = [wave.closesAt, closesAtLatest(wave)].filter((time): time is string => time !== undefined);
+  return times.length > 0 ? new Date(Math.min(...times.map((time) => Date.parse(time)))).toISOString() : undefined;
 }
 
 /** Waves stored before due markers existed get theirs, once: the one check that still reads every wave. */

@@ -41,6 +41,10 @@ describe('data', () => {
     expect(table('Data/Ephemeral').Properties.TimeToLiveSpecification).toEqual({ AttributeName: EXPIRY_ATTRIBUTE, Enabled: true });
   });
 
+  it('lets DynamoDB delete sealed responses when they expire, after their wave has closed', () => {
+    expect(table('Data/Main').Properties.TimeToLiveSpecification).toEqual({ AttributeName: EXPIRY_ATTRIBUTE, Enabled: true });
+  });
+
   it('lets the main table be restored to any point in time', () => {
     expect(table('Data/Main').Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });

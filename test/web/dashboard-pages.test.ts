@@ -4,6 +4,7 @@ import Directory from '../../web/dashboard/admin/Directory.svelte';
 import Compare from '../../web/dashboard/pages/Compare.svelte';
 import Planner from '../../web/dashboard/pages/Planner.svelte';
 import Manage from '../../web/dashboard/admin/Manage.svelte';
+import WavePage from '../../web/dashboard/pages/Wave.svelte';
 import { matchRoute } from '../../web/dashboard/lib/router.svelte.ts';
 import { toCsv } from '../../web/dashboard/lib/csv.ts';
 import { renderPage } from './dashboard-harness.ts';
@@ -143,6 +144,20 @@ describe('opening a wave for mail merge', () => {
     await screen.findByText(/Open: done\./, {}, { timeout: 3000 });
     expect(calls.find((call) => call.method === 'POST')?.path).toBe('/api/waves/w1/open?delivery=mail-merge');
     expect(asked[0]).toContain('without mailing anyone');
+  });
+});
+
+describe('an open wave', () => {
+  it('says when it closes by itself at the latest, whatever its closing time', async () => {
+    const wave = { id: 'w1', name: 'Q4', status: 'open', k: 5, openedAt: '2031-01-01T00:00:00.000Z', closesAtLatest: '2031-06-30T00:00:00.000Z' };
+    renderPage(
+      WavePage,
+      ({ path }) => (path === '/api/surveys' ? { status: 200, body: { surveys: [{ id: 's1', name: 'Pulse', waves: [wave] }] } } : undefined),
+      {
+        id: 'w1',
+      },
+    );
+    expect((await screen.findByText(/Closes by itself .* at the latest \(180 days after it opened\)/)).textContent).toMatch(/2031/);
   });
 });
 

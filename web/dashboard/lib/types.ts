@@ -10,6 +10,9 @@ export interface WaveSummary {
   opensAt?: string;
   closesAt?: string;
   remindAt?: string;
+  /** When it opened in fact, and when it closes by itself at the latest (shared/open-period.ts). */
+  openedAt?: string;
+  closesAtLatest?: string;
   statementIds?: string[];
   audience?: string[];
   invited?: number;
