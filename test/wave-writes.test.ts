@@ -7,7 +7,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_BATCH } from '../functions/mailer.ts';
-import { listWavesOfSurvey } from '../functions/store/waves.ts';
+import { getWave, listWavesOfSurvey, setWaveDelivery } from '../functions/store/waves.ts';
+import { openWave } from '../functions/waves/open-wave.ts';
+import { parseCsv } from '../shared/csv.ts';
 import { INDEX } from '../shared/keys.ts';
 import { CapacityMeter } from './bench/capacity-meter.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
@@ -25,6 +27,22 @@ afterAll(async () => {
 });
 
 const INVITED = 2_000;
+
+/** An SDK middleware that fails the `nth` batch write of invitations, as a process killed there would. */
+function crashAtInvitationWrite(nth: number): () => void {
+  let seen = 0;
+  const name = `crash-${Math.random()}`;
+  rt.engine.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { RequestItems?: object };
+      const invitations = context.commandName?.startsWith('BatchWrite') && Object.keys(input.RequestItems ?? {}).includes(rt.deps.store.tables.ephemeral);
+      if (invitations && ++seen === nth) throw new Error('process killed at a write');
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => rt.engine.client.middlewareStack.remove(name);
+}
 
 describe('the wave item', { timeout: 180_000 }, () => {
   let opened: { surveyId: string; waveId: string };
@@ -79,5 +97,22 @@ describe('the wave item', { timeout: 180_000 }, () => {
     ]);
     expect(waves[0]).toEqual(legacy);
     expect(waves[1]).not.toHaveProperty(INDEX.byParent.partition);
+  });
+
+  it('moves a mail-merge open’s resume point every 20 batches, and a run that died between two leaves nobody out on resume', async () => {
+    const { waveId } = await aWave(rt).withRoster(INVITED).draft();
+    await setWaveDelivery(rt.deps.store, waveId, 'mail-merge');
+    const removeCrash = crashAtInvitationWrite(30 * 2);
+    const run = () => openWave(rt.deps, waveId, { jobId: `open-${waveId}` });
+    await expect(meter.run('mail-merge open', run)).rejects.toThrow(/process killed/);
+    removeCrash();
+    // Each batch of 50 is two requests of 25: the 30th batch died, the point stands after the 20th.
+    expect((await getWave(rt.deps.store, waveId)).openedThrough?.invited).toBe(20 * MAIL_BATCH);
+    expect(await meter.run('mail-merge open', run)).toMatchObject({ done: true });
+    // Opening, a point after 20 batches, the dead run; a point after 40, open. Once per batch, that was 52.
+    expect(meter.breakdown('mail-merge open').find((entry) => entry.kind === 'UpdateItem WAVE META')!.requests).toBeLessThanOrEqual(6);
+    const links = parseCsv(await (await rt.staff(`/api/waves/${waveId}/invitations.csv`)).text()).slice(1);
+    expect(new Set(links.map((row) => row.fields[0])).size).toBe(INVITED);
+    expect(await getWave(rt.deps.store, waveId)).toMatchObject({ status: 'open', invited: INVITED });
   });
 });

@@ -45,7 +45,12 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
 
   // Batch by batch: write the invitations, mail them, then move the resume point past them. A run
   // that dies mid-batch leaves the point before that batch, so a re-run mails at most that batch again.
+  // Without mail (mail merge) nothing is lost by redoing a few batches: invitations are written the
+  // same again (nobody can answer before the wave is open), so the point moves every few batches.
+  const checkpointEvery = wave.delivery === 'mail-merge' ? MERGE_CHECKPOINT_BATCHES : 1;
   let through = wave.openedThrough;
+  let position = through;
+  let unsaved = 0;
   let reported = through?.invited ?? 0;
   for await (const page of rosterPages(store, snapshot.rosterVersion, through?.after)) {
     const people = page.filter((person) => inAudience(person.profile));
@@ -68,9 +73,11 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
           surveyMessage('invitation', person.email, person.locale, survey.name, `${deps.publicBaseUrl}/r#${token}`),
         );
       }
-      const next = { invited: (through?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
-      if (!(await advanceOpenedThrough(store, waveId, through, next))) return followOtherRun(deps, waveId, context);
-      through = next;
+      position = { invited: (position?.invited ?? 0) + batch.length, after: batch[batch.length - 1].person.email };
+      if (++unsaved < checkpointEvery) continue;
+      if (!(await advanceOpenedThrough(store, waveId, through, position))) return followOtherRun(deps, waveId, context);
+      through = position;
+      unsaved = 0;
       // The job's progress is for the screen, not for resuming: a write per PROGRESS_STEPS-th of the way, not per batch.
       if (through.invited - reported >= total / PROGRESS_STEPS) {
         reported = through.invited;
@@ -106,6 +113,9 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   deps.logger.info('wave opened', { waveId, invited: total, segments: snapshot.segments.length });
   return { done: true, result: { invited: total } };
 }
+
+/** Batches of invitations between two resume points when nothing is mailed (a re-run writes at most these again). */
+const MERGE_CHECKPOINT_BATCHES = 20;
 
 /** How many times at most the open reports its progress on the job (a 10,000-person open has 200 batches). */
 const PROGRESS_STEPS = 20;
