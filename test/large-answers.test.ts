@@ -35,8 +35,9 @@ describe.each([
   { shape: 'nested' as const, dimension: '2', groups: 1_960 },
 ])('an organization of 2,000 units, $shape', ({ shape, dimension, groups }) => {
   let waveId: string;
+  let surveyId: string;
   beforeAll(async () => {
-    ({ waveId } = await aLargeClosedSurvey(rt, shape));
+    ({ waveId, surveyId } = await aLargeClosedSurvey(rt, shape));
   }, 120_000);
 
   it(`pages its heatmap of ${groups} groups: every page under ${JSON_BOUND / MB} MB, every group on exactly one page`, async () => {
@@ -80,9 +81,11 @@ describe.each([
     }
   });
 
-  it('answers one group’s results and comparison, JSON and CSV, in a few kilobytes whatever the organization’s size', async () => {
-    for (const path of ['results', 'results?format=csv', 'compare-previous', 'compare-previous?format=csv']) {
-      const { status, bytes } = await bytesOf(`/api/waves/${waveId}/${path}`);
+  it('answers one group’s results, comparison and trend, JSON and CSV, in a few kilobytes whatever the organization’s size', async () => {
+    const trend = `/api/surveys/${surveyId}/trend?statement=${LARGE_STATEMENTS[0].id}`;
+    const views = ['results', 'results?format=csv', 'compare-previous', 'compare-previous?format=csv'].map((view) => `/api/waves/${waveId}/${view}`);
+    for (const path of [...views, trend, `${trend}&format=csv`]) {
+      const { status, bytes } = await bytesOf(path);
       expect(status, path).toBe(200);
       expect(bytes.byteLength, path).toBeLessThan(ONE_GROUP_BOUND);
     }
