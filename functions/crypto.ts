@@ -59,6 +59,22 @@ export function rewriteId(keys: WaveKeys, sourceKey: string, purpose: string): s
   return createHmac('sha256', keys.rewrite).update(`${purpose}:${sourceKey}`).digest('base64url').slice(0, 22);
 }
 
+/**
+ * Sealed responses stay in the table until they expire, long after the secret is gone, and AES-GCM
+ * hides everything but length: a ciphertext a few bytes longer than the others could still tell a
+ * longer unit or attribute name, a skipped statement or an eNPS of 10. So the plaintext is padded
+ * with spaces (JSON ignores them) to a multiple of this many bytes: one block, sealed and
+ * base64-encoded with its keys and expiry, is ~0.95 KB, one write unit like most unpadded responses.
+ */
+export const SEAL_BLOCK_BYTES = 600;
+
+/** `text` padded with trailing spaces to the next multiple of SEAL_BLOCK_BYTES (UTF-8). */
+export function padToBlock(text: string): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const padded = Math.max(1, Math.ceil(bytes / SEAL_BLOCK_BYTES)) * SEAL_BLOCK_BYTES;
+  return text + ' '.repeat(padded - bytes);
+}
+
 /** AES-256-GCM; the item's key is bound as associated data so sealed blobs cannot be moved between items. */
 export function seal(keys: WaveKeys, plaintext: string, associated: string): string {
   const iv = randomBytes(12);

@@ -69,6 +69,18 @@ describe('sealed responses after the close', { timeout: 120_000 }, () => {
     expect(left.some((item) => opens(createWaveSecret(), waveId, item))).toBe(false);
   });
 
+  it('are all the same length, whatever was answered and by whom, so what stays tells no answer by its size', async () => {
+    const { waveId, tokens } = await aWave(rt).withRoster(24).open();
+    const answers = [anAnswer(0), anAnswer(10), { 'mgmt-expectations': 3 }, { enps: 10 }, anAnswer(7)];
+    for (const [index, answer] of answers.entries()) {
+      const submission = index % 2 === 0 ? { submission: `submission-of-person-${index}` } : {};
+      expect((await rt.post('/api/responses', { token: tokens[index * 4], answers: answer, ...submission })).status).toBe(201);
+    }
+    const lengths = (await sealedItems(waveId)).map((item) => String(item.sealed).length);
+    expect(lengths).toHaveLength(answers.length);
+    expect(new Set(lengths).size).toBe(1);
+  });
+
   it('are swept in embedded mode once expired, and only once their wave is closed', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(12).open();
     for (const [index, token] of tokens.slice(0, 6).entries()) expect((await rt.post('/api/responses', { token, answers: anAnswer(index) })).status).toBe(201);

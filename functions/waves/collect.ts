@@ -7,7 +7,7 @@
  */
 import { localize, localizeTheme, invalidAnswer, scalePoints } from '../../shared/scales.ts';
 import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
-import { deriveWaveKeys, hashToken, locateResponse, seal, submissionReceipt, unseal, type WaveKeys } from '../crypto.ts';
+import { deriveWaveKeys, hashToken, locateResponse, padToBlock, seal, submissionReceipt, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
 import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation } from '../store/invitations.ts';
@@ -122,7 +122,7 @@ export function createCollector(deps: AppDeps) {
       let wrote = false;
       // It expires with every other response of the wave, after the wave's latest close (README "Closing").
       const expiresAt = sealedExpiryOf(wave);
-      if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, payload, itemKey), expiresAt });
+      if (wave.status === 'open') wrote = await putSealedResponse(store, wave.id, { shard, key, sealed: seal(keys, padToBlock(payload), itemKey), expiresAt });
       if (!wrote) {
         // A response is stored already: this is a retry of a try that crashed before its mark (same
         // submission), or another submission racing (other answers or id: those were stored, so the 201 is theirs).
