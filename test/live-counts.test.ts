@@ -8,7 +8,15 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, randomId } from '../functions/crypto.ts';
 import { getInvitation } from '../functions/store/invitations.ts';
-import { chooseLiveLayout, countAnswered, deleteAnsweredCounts, listAnsweredCounts, liveLayoutOf, placeOf } from '../functions/store/live-counts.ts';
+import {
+  chooseLiveLayout,
+  countAnswered,
+  createAnsweredCounts,
+  deleteAnsweredCounts,
+  listAnsweredCounts,
+  liveLayoutOf,
+  placeOf,
+} from '../functions/store/live-counts.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { getWaveSnapshot } from '../functions/waves/snapshot.ts';
 import { profileKey, type ProfileCount } from '../shared/org.ts';
@@ -73,10 +81,12 @@ describe('answered counts', () => {
     const waveId = randomId();
     const layout = chooseLiveLayout(waveId, invitees);
     expect(layout.shards).toBeLessThanOrEqual(5);
+    await meter.run('create', () => createAnsweredCounts(rt.deps.store, waveId, layout));
+    expect(meter.phase('create').writeUnits).toBe(layout.shards);
     let writes = 0;
     await meter.run('counts', async () => {
       for (const { profile, count } of invitees) {
-        for (let n = 0; n < count; n++, writes++) await countAnswered(rt.deps.store, waveId, layout, profile);
+        for (let n = 0; n < count; n++, writes++) await countAnswered(rt.deps.store, waveId, { liveCounts: layout }, profile);
       }
     });
     expect(writes).toBe(995);
@@ -124,6 +134,18 @@ describe('answered counts', () => {
     expect(countOf(answeredNow)).toBeGreaterThanOrEqual(1);
 
     expect((await closeWave(rt, wave.waveId)).status).toBe('done');
+    expect(await liveItems(wave.waveId)).toEqual([]);
+  });
+
+  it('leave nothing behind when a count lands after the close deleted them', async () => {
+    const wave = await aWave(rt).withRoster(aRoster(40)).open();
+    const opened = await getWave(rt.deps.store, wave.waveId);
+    expect(await liveItems(wave.waveId)).toHaveLength(opened.liveCounts!.shards);
+    expect((await rt.post('/api/responses', { token: wave.tokens[0], answers: anAnswer(0) })).status).toBe(201);
+    const { profile } = (await getInvitation(rt.deps.store, hashToken(wave.tokens[0])))!;
+    expect((await closeWave(rt, wave.waveId)).status).toBe('done');
+    // A submission marked before the seal whose count comes late (its request slow, retried).
+    await countAnswered(rt.deps.store, wave.waveId, opened, profile!);
     expect(await liveItems(wave.waveId)).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parseProfileKey, profileKey, type Profile, type ProfileCount } from '../../shared/org.ts';
-import { batchGet, batchWrite, deleteRequest, queryPages, type Store } from './client.ts';
+import { batchGet, batchWrite, deleteRequest, isConditionFailure, queryPages, type Store } from './client.ts';
 
 const livePk = (waveId: string) => `LIVE#${waveId}`;
 // Count items sort after the hour buckets of waves opened before this layout (digits) and their folded total ('folded').
@@ -91,18 +91,46 @@ const legacyLayout = (invited: number | undefined): LiveCountLayout => ({ shards
 /** The layout of this wave's counts. */
 export const liveLayoutOf = (wave: { liveCounts?: LiveCountLayout; invited?: number }): LiveCountLayout => wave.liveCounts ?? legacyLayout(wave.invited);
 
+/**
+ * Create a wave's count items, empty, before it opens (S write units): a count then only ever
+ * updates an item that exists, so one that lands after the close deleted them (a submission marked
+ * before the seal, its count late) finds none and leaves nothing behind. Never over counts already there.
+ */
+export async function createAnsweredCounts(store: Store, waveId: string, layout: LiveCountLayout): Promise<void> {
+  for (let shard = 0; shard < layout.shards; shard++) {
+    try {
+      await store.doc.send(
+        new PutCommand({
+          TableName: store.tables.ephemeral,
+          Item: { pk: livePk(waveId), sk: shardSk(shard) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
 /** Count one answered invitation of this profile (after its mark): one write unit. */
-export async function countAnswered(store: Store, waveId: string, layout: LiveCountLayout, profile: Profile): Promise<void> {
-  const { shard, name } = placeOf(profileKey(profile), layout);
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tables.ephemeral,
-      Key: { pk: livePk(waveId), sk: shardSk(shard) },
-      UpdateExpression: 'ADD #p :one',
-      ExpressionAttributeNames: { '#p': name },
-      ExpressionAttributeValues: { ':one': 1 },
-    }),
-  );
+export async function countAnswered(store: Store, waveId: string, wave: { liveCounts?: LiveCountLayout; invited?: number }, profile: Profile): Promise<void> {
+  const { shard, name } = placeOf(profileKey(profile), liveLayoutOf(wave));
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.ephemeral,
+        Key: { pk: livePk(waveId), sk: shardSk(shard) },
+        UpdateExpression: 'ADD #p :one',
+        // The open created the items (a wave opened before layouts did not: its items come with its counts).
+        ...(wave.liveCounts ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
+        ExpressionAttributeNames: { '#p': name },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  } catch (error) {
+    // The close deleted the counts already: it counted this response from its mark.
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { deriveWaveKeys, hashToken, locateResponse, padToBlock, seal, submission
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
 import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation } from '../store/invitations.ts';
-import { countAnswered, liveLayoutOf } from '../store/live-counts.ts';
+import { countAnswered } from '../store/live-counts.ts';
 import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
 import { getSurvey, getWave, sealedExpiryOf, type Wave } from '../store/waves.ts';
@@ -146,7 +146,7 @@ export function createCollector(deps: AppDeps) {
       }
       // Live participation counts per profile, in one of the wave's few count items (its layout is on
       // the wave, so no other read); the close deletes these counts.
-      await countAnswered(store, wave.id, liveLayoutOf(wave), invitation.profile);
+      await countAnswered(store, wave.id, wave, invitation.profile);
     },
   };
 }

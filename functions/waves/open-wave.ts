@@ -12,7 +12,7 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
 import { putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
-import { chooseLiveLayout } from '../store/live-counts.ts';
+import { chooseLiveLayout, createAnsweredCounts } from '../store/live-counts.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
 import { getStatements } from '../store/statements.ts';
 import { advanceOpenedThrough, getSurvey, getWave, transitionWave, type Wave, type Fence } from '../store/waves.ts';
@@ -86,6 +86,9 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
       if (deps.shouldYield?.()) return { done: false };
     }
   }
+  // Every run computes the same layout from the same snapshot; its items exist before anyone can answer.
+  const liveCounts = chooseLiveLayout(waveId, snapshot.invitees);
+  await createAnsweredCounts(store, waveId, liveCounts);
   const now = new Date().toISOString();
   try {
     await transitionWave(
@@ -100,8 +103,7 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
         opensAt: wave.opensAt ?? now,
         // When it opened in fact: its latest close and its sealed responses' expiry count from here.
         openedAt: now,
-        // Every run computes the same layout from the same snapshot.
-        liveCounts: chooseLiveLayout(waveId, snapshot.invitees),
+        liveCounts,
       },
       ['openedThrough'],
     ); // the resume point names a person
