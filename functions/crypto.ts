@@ -43,15 +43,38 @@ export interface ResponseLocation {
   key: string;
 }
 
-/** Where a token's response lives: an HMAC under the wave secret, sharded by its first byte. */
-export function locateResponse(keys: WaveKeys, token: string): ResponseLocation {
-  const mac = createHmac('sha256', keys.responseKey).update(token).digest();
+/**
+ * Where a link's response lives: an HMAC under the wave secret, sharded by its first byte. Of the
+ * token's hash on waves whose marks shed the person (`shedsMarks`): the close finds the response
+ * from the invitation's key alone, once the mark has removed the email the token derives from. Of
+ * the token itself on waves opened before.
+ */
+export function locateResponse(keys: WaveKeys, token: string, shedsMarks: boolean): ResponseLocation {
+  return locateByHash(keys, shedsMarks ? hashToken(token) : token);
+}
+
+/** Where the response of the invitation stored under `tokenHash` lives, on a wave whose marks shed the person. */
+export function locateResponseOfInvitation(keys: WaveKeys, tokenHash: string): ResponseLocation {
+  return locateByHash(keys, tokenHash);
+}
+
+function locateByHash(keys: WaveKeys, input: string): ResponseLocation {
+  const mac = createHmac('sha256', keys.responseKey).update(input).digest();
   return { shard: mac[0] % SHARD_COUNT, key: mac.toString('base64url') };
 }
 
 /** A submission's receipt: a MAC of the canonical text it sealed (submission id, profile, answers); it reveals nothing without the secret. */
 export function submissionReceipt(keys: WaveKeys, payload: string): string {
   return createHmac('sha256', keys.receipt).update(payload).digest('base64url');
+}
+
+/**
+ * The receipt the close seals an unanswered invitation with: a MAC of its token hash, shaped like a
+ * submission's receipt. While the secret exists the close and the collector tell the two apart;
+ * once it is destroyed, an invitation sealed unanswered cannot be told from one marked answered.
+ */
+export function sealedReceipt(keys: WaveKeys, tokenHash: string): string {
+  return createHmac('sha256', keys.receipt).update(`sealed:${tokenHash}`).digest('base64url');
 }
 
 /** A stable, unlinkable id for a rewritten record (it means nothing once the secret is gone). */
@@ -90,6 +113,19 @@ export function unseal(keys: WaveKeys, sealed: string, associated: string): stri
   decipher.setAAD(Buffer.from(associated));
   decipher.setAuthTag(bytes.subarray(12, 28));
   return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+/**
+ * An invitee's email as a marked invitation keeps it (see store/invitations.ts markAnswered): the
+ * links export still lists every invitee, answered or not, while the wave is open, and once the
+ * secret is destroyed nothing reads it. Bound to the invitation, so it cannot be moved to another.
+ */
+export function sealEmail(keys: WaveKeys, tokenHash: string, email: string): string {
+  return seal(keys, email, `invitation:${tokenHash}`);
+}
+
+export function openEmail(keys: WaveKeys, tokenHash: string, sealedEmail: string): string {
+  return unseal(keys, sealedEmail, `invitation:${tokenHash}`);
 }
 
 export function randomId(bytes = 12): string {

@@ -19,6 +19,7 @@ import {
   jobOutcome,
   answerFirst,
   invitationsLeftWithData,
+  asOpenedBeforeShedding,
   launchOn,
   thawAfterTakeover,
   type RequestMatcher,
@@ -129,6 +130,8 @@ describe("the close's partial counts", () => {
 describe('stripping verified by key', () => {
   it('strips again what a first pass left holding data (the index saw the marker, the item did not), until none does', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+    // Only a wave opened before marks shed the person has answered invitations to strip.
+    await asOpenedBeforeShedding(rt, waveId);
     await answerFirst(rt, tokens, ANSWERED, anAnswer);
     // The engine writes an index entry before its item: a batch it acknowledged may leave items
     // unwritten when the process dies between the two. Here the first strip batch loses half its items.
@@ -157,7 +160,10 @@ describe('stripping verified by key', () => {
 
 describe('a run that lost its lease', () => {
   // Frozen at a fenced write, taken over by a duplicate that is then held while the wave is still closing: the thawed run's write must be refused.
-  const STALE_POINTS: Record<string, { frozen: (waveId: string) => RequestMatcher; ownerHeld: (waveId: string) => RequestMatcher }> = {
+  const STALE_POINTS: Record<
+    string,
+    { frozen: (waveId: string) => RequestMatcher; ownerHeld: (waveId: string) => RequestMatcher; openedBeforeShedding?: true }
+  > = {
     'recording its first sealed shard': {
       frozen:
         (waveId) =>
@@ -170,15 +176,18 @@ describe('a run that lost its lease', () => {
       frozen:
         () =>
         ({ command, input }) =>
-          command === 'UpdateCommand' && String(input.Key?.pk).startsWith('INV#') && /SET closed = :yes/.test(input.UpdateExpression ?? ''),
+          // A seal (a mark's condition also asks that the item exists).
+          command === 'UpdateCommand' && String(input.Key?.pk).startsWith('INV#') && /^answered = :no/.test(input.ConditionExpression ?? ''),
       ownerHeld: (waveId) => enteringCloseStage(waveId, 'storing'),
     },
+    // Only a wave opened before marks shed the person has answered invitations to strip.
     'stripping its first invitations': {
       frozen:
         () =>
         ({ command, input }) =>
           command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems ?? {}).includes('"closed":true'),
       ownerHeld: (waveId) => enteringCloseStage(waveId, 'closed'),
+      openedBeforeShedding: true,
     },
     ...Object.fromEntries(
       CLOSE_STAGES.slice(1, -1).map((stage, index) => [
@@ -191,6 +200,7 @@ describe('a run that lost its lease', () => {
     'frozen while %s and thawed after a duplicate took over: it writes nothing, the wave stays where the owner put it',
     async (point) => {
       const { waveId, tokens } = await aWave(rt).withRoster(roster).open();
+      if (STALE_POINTS[point].openedBeforeShedding) await asOpenedBeforeShedding(rt, waveId);
       await answerFirst(rt, tokens, ANSWERED, anAnswer);
       const frozen = await aRunThatDies(rt, STALE_POINTS[point].frozen(waveId), 'freezes');
       const first = await launchOn(frozen.deps, 'close-wave', waveId);

@@ -91,7 +91,8 @@ describe('a submission racing the close', () => {
     const sealGate = holdRequest(
       rt.engine.client,
       ({ command, input }) =>
-        command === 'UpdateCommand' && input.Key?.pk === `INV#${hashToken(late)}` && /SET closed = :yes/.test(input.UpdateExpression ?? ''),
+        // The seal (a mark's condition also asks that the item exists).
+        command === 'UpdateCommand' && input.Key?.pk === `INV#${hashToken(late)}` && /^answered = :no/.test(input.ConditionExpression ?? ''),
     );
     const { jobId } = (await (await rt.staff(`/api/waves/${waveId}/close`, { method: 'POST' })).json()) as { jobId: string };
     await sealGate.reached;
@@ -161,7 +162,7 @@ describe('the 201 goes to the answers stored', () => {
     expect(root.statements.training.counts).toEqual({ '2': 1 });
   });
 
-  it('a crash retry while the close runs (its invitation answered, not yet stripped) still gets 201; another submission 409; once closed, 410', async () => {
+  it('a crash retry while the close runs (its invitation answered) still gets 201; another submission 409; once closed, 410', async () => {
     const { waveId, tokens } = await aWave(rt).withRoster(12).open();
     const token = tokens[5];
     const submission = 'first-try-of-this-page2';
@@ -171,7 +172,7 @@ describe('the 201 goes to the answers stored', () => {
     const close = closeWave(rt, waveId);
     await gate.reached;
     expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission })).status).toBe(201);
-    // An answered invitation is final as it is, so the close leaves it unsealed until it strips it: another submission hears "already answered".
+    // An answered invitation is final as it is (its mark is its marker): another submission hears "already answered".
     expect((await rt.post('/api/responses', { token, answers: anAnswer(5), submission: 'another-device-submits2' })).status).toBe(409);
     gate.release();
     expect((await close).status).toBe('done');

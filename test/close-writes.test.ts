@@ -1,9 +1,9 @@
 /**
  * A close writes little: k-anonymized responses are packed (about a dozen to a write unit, where
- * each took its own), each invitation is written once by the open and once by the close (no index
- * entry, no seal and strip of the same invitation), counted sealed responses are left to expire
- * rather than deleted one by one, and a close cut short while writing the packs, then resumed,
- * keeps every counted response exactly once.
+ * each took its own), each invitation is written once by the open and, unless its mark already
+ * made it a marker, once by the close (no index entry, no seal and strip of the same invitation),
+ * counted sealed responses are left to expire rather than deleted one by one, and a close cut
+ * short while writing the packs, then resumed, keeps every counted response exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
@@ -100,8 +100,8 @@ describe('the close', { timeout: 180_000 }, () => {
       };
     };
     expect(invitationUnits('open')).toEqual({ writeUnits: INVITED, indexUnits: 0 });
-    // Unanswered ones sealed straight into their markers, answered ones stripped once counted: never both.
-    expect(invitationUnits('close')).toEqual({ writeUnits: INVITED, indexUnits: 0 });
+    // Unanswered ones sealed straight into their markers; answered ones not at all: their mark shed the person and is their marker.
+    expect(invitationUnits('close')).toEqual({ writeUnits: INVITED - ANSWERED, indexUnits: 0 });
   });
 
   it('deletes no counted sealed response: they expire with the wave (TTL), not one write unit each', () => {

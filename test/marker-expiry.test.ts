@@ -1,13 +1,16 @@
 /**
  * A closed wave's invitation markers expire (DESIGN.md "Close"; issue 12): every marker carries the
- * one expiry its close fixed, so an answered invitation's marker (stripped after counting) cannot
- * be told from an unanswered one's (sealed straight into it) by what it holds or when it expires.
+ * one expiry its wave fixed at open, so an answered invitation's marker (left by its mark) cannot be
+ * told from an unanswered one's (sealed by the close into the same shape) by what it holds or when
+ * it expires.
  * In the cloud DynamoDB's TTL deletes them (test/infra/data.test.ts); the embedded engine has no
  * TTL, so its runtime sweeps what expired.
  */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredItems } from '../functions/store/expiry.ts';
+import { MARKER_DAYS } from '../functions/store/invitations.ts';
+import { MAX_OPEN_DAYS } from '../shared/open-period.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
@@ -30,14 +33,17 @@ describe('closed-invitation markers', { timeout: 120_000 }, () => {
     for (const [index, token] of tokens.slice(0, 14).entries()) expect((await rt.post('/api/responses', { token, answers: anAnswer(index) })).status).toBe(201);
     expect((await closeWave(rt, waveId)).status).toBe('done');
 
-    const { markersExpireAt } = await getWave(rt.deps.store, waveId);
+    const { invitationsExpireAt: markersExpireAt } = await getWave(rt.deps.store, waveId);
     const markers = (await ephemeralItems()).filter((item) => item.waveId === waveId);
     expect(markers).toHaveLength(24);
-    expect(markersExpireAt).toBeGreaterThan(Date.now() / 1000 + 80 * 24 * 3600);
+    // Past the longest a wave stays open, and then long enough for a late click to hear "closed".
+    expect(markersExpireAt).toBeGreaterThan(Date.now() / 1000 + (MAX_OPEN_DAYS + MARKER_DAYS - 1) * 24 * 3600);
     expect(new Set(markers.map((item) => JSON.stringify(Object.keys(item).sort())))).toEqual(
-      new Set([JSON.stringify(['closed', 'expiresAt', 'pk', 'sk', 'waveId'])]),
+      new Set([JSON.stringify(['answered', 'expiresAt', 'pk', 'receipt', 'sealedEmail', 'sk', 'waveId'])]),
     );
     expect(new Set(markers.map((item) => item.expiresAt))).toEqual(new Set([markersExpireAt]));
+    // Receipts of marks and of seals alike: 32-byte MACs under the destroyed secret.
+    expect(markers.every((item) => item.answered === true && /^[\w-]{43}$/.test(String(item.receipt)))).toBe(true);
 
     // Something of another wave that expires later stays.
     await rt.deps.store.doc.send(

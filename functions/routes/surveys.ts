@@ -48,6 +48,7 @@ export function publicWave(wave: Wave) {
     markersExpireAt: _markersExpireAt,
     // How the live counts are stored: bookkeeping too.
     liveCounts: _liveCounts,
+    invitationsExpireAt: _invitationsExpireAt,
     responded,
     certificate,
     ...shown

@@ -5,7 +5,7 @@ import { participationSchema } from '../../shared/api-results.ts';
 import { jobStartedSchema, waveViewSchema } from '../../shared/schemas.ts';
 import { ADMIN, createContractApp, errorResponses, jsonContent, staffRoute, waveIdParams } from '../contract.ts';
 import { toCsv } from '../../shared/csv.ts';
-import { deriveWaveKeys, inviteeToken, randomId } from '../crypto.ts';
+import { deriveWaveKeys, inviteeToken, openEmail, randomId } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
 import { launchJob } from '../jobs/run-job.ts';
@@ -67,7 +67,10 @@ export function waveRoutes(deps: AppDeps) {
         const rows: string[][] = [['email', 'link']];
         for (let shard = 0; shard < SHARD_COUNT; shard++) {
           for await (const page of invitationPages(deps.store, wave.id, shard)) {
-            for (const invitation of page) rows.push([invitation.email, `${deps.publicBaseUrl}/r#${inviteeToken(keys, invitation.email)}`]);
+            for (const invitation of page) {
+              const email = invitation.email ?? openEmail(keys, invitation.tokenHash, invitation.sealedEmail!);
+              rows.push([email, `${deps.publicBaseUrl}/r#${inviteeToken(keys, email)}`]);
+            }
           }
         }
         await appendAudit(deps.store, { at: new Date().toISOString(), action: 'invitation-links-exported', actor: c.get('staff').subject, waveId: wave.id });

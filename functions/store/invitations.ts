@@ -1,5 +1,6 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EXPIRY_ATTRIBUTE, SHARD_COUNT } from '../../shared/keys.ts';
+import { MAX_OPEN_DAYS, RESPONSE_EXPIRY_GRACE_DAYS } from '../../shared/open-period.ts';
 import type { Profile } from '../../shared/org.ts';
 import { batchGet, batchWrite, isConditionFailure, putRequest, type Item, type Store } from './client.ts';
 
@@ -12,6 +13,21 @@ export interface Invitation {
   /** Set with the mark: a MAC of the submission that marked, so its crash retry is recognised (never the answers themselves). */
   receipt?: string;
   locale?: string;
+}
+
+/**
+ * An invitation marked on a wave whose marks shed the person (see markAnswered): nothing of them is
+ * left, only that it was answered and the receipt. A seal by the close looks the same (its receipt
+ * is `sealedReceipt`), so which one it is can be told only while the wave secret exists.
+ */
+export interface MarkedInvitation {
+  tokenHash: string;
+  waveId: string;
+  answered: true;
+  receipt: string;
+  marked: true;
+  /** The email sealed under the wave secret (crypto.ts sealEmail), for the links export while the wave is open. */
+  sealedEmail?: string;
 }
 
 /** What stays of an invitation after its wave closes: which wave the link belonged to, nothing about a person. */
@@ -55,12 +71,16 @@ export async function getInvitation(
   store: Store,
   tokenHash: string,
   options: { consistent?: boolean } = {},
-): Promise<Invitation | ClosedInvitation | undefined> {
+): Promise<Invitation | ClosedInvitation | MarkedInvitation | undefined> {
   const result = await store.doc.send(
     new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: options.consistent ?? true }),
   );
   if (!result.Item) return undefined;
   const receipt = result.Item.receipt as string | undefined;
+  if (result.Item.answered === true && result.Item.email === undefined && !result.Item.closed) {
+    const sealedEmail = result.Item.sealedEmail as string | undefined;
+    return { tokenHash, waveId: result.Item.waveId as string, answered: true, receipt: receipt ?? '', marked: true, ...(sealedEmail ? { sealedEmail } : {}) };
+  }
   if (result.Item.closed) {
     const profile = result.Item.profile as Profile | undefined;
     return { tokenHash, waveId: result.Item.waveId as string, closed: true, ...(profile ? { profile } : {}), ...(receipt ? { receipt } : {}) };
@@ -84,22 +104,45 @@ export async function getInvitation(
 export type MarkOutcome = 'marked' | 'marked-by-this-submission' | 'answered' | 'closed';
 
 /**
+ * How a mark sheds the person, on waves opened since marks do: the invitation keeps only that it was
+ * answered and the receipt, with the expiry every invitation of the wave shares, so it is already
+ * its final marker and the close never writes it again. `sealed` is the receipt a seal by the close
+ * would carry, so a mark refused by a seal is told from one refused by another submission.
+ */
+export interface SheddingMark {
+  expiresAt: number;
+  sealed: string;
+  /** The email sealed under the wave secret: the links export lists the answered like the unanswered. */
+  sealedEmail: string;
+}
+
+/**
  * Mark an invitation answered, once: of any number of racing callers exactly one gets 'marked'.
  * Only while the close has not sealed it (DESIGN.md "Close"): the close seals every invitation
  * before it counts, so every mark that succeeds happened before counting began and is counted.
  * The mark stores the submission's receipt (a MAC under the wave secret of what was sealed, never
  * the answers) so that a retry of that submission, and only of it, can be told it was recorded.
- * The mark holds no time.
+ * The mark holds no time. With `shedding` (waves opened since marks shed the person) the same write
+ * removes the email, profile, locale and reminder round, and sets the expiry every invitation of
+ * the wave shares: the invitation is its final marker at once, and the close does not rewrite it.
  */
-export async function markAnswered(store: Store, tokenHash: string, receipt: string): Promise<MarkOutcome> {
+export async function markAnswered(store: Store, tokenHash: string, receipt: string, shedding?: SheddingMark): Promise<MarkOutcome> {
   try {
     await store.doc.send(
       new UpdateCommand({
         TableName: store.tables.ephemeral,
         Key: invitationKey(tokenHash),
-        UpdateExpression: 'SET answered = :yes, receipt = :receipt',
+        UpdateExpression: shedding
+          ? `SET answered = :yes, receipt = :receipt, sealedEmail = :email, #expiry = :expiry REMOVE ${PERSON_DETAILS.join(', ')}`
+          : 'SET answered = :yes, receipt = :receipt',
         ConditionExpression: 'attribute_exists(pk) AND answered = :no AND attribute_not_exists(closed)',
-        ExpressionAttributeValues: { ':yes': true, ':no': false, ':receipt': receipt },
+        ...(shedding ? { ExpressionAttributeNames: { '#expiry': EXPIRY_ATTRIBUTE } } : {}),
+        ExpressionAttributeValues: {
+          ':yes': true,
+          ':no': false,
+          ':receipt': receipt,
+          ...(shedding ? { ':expiry': shedding.expiresAt, ':email': shedding.sealedEmail } : {}),
+        },
       }),
     );
     return 'marked';
@@ -107,7 +150,10 @@ export async function markAnswered(store: Store, tokenHash: string, receipt: str
     if (!isConditionFailure(error)) throw error;
     const now = await store.doc.send(new GetCommand({ TableName: store.tables.ephemeral, Key: invitationKey(tokenHash), ConsistentRead: true }));
     // Answered before it was sealed is answered (and counted): the seal keeps the mark and its receipt.
-    if (now.Item?.answered === true) return now.Item.receipt === receipt ? 'marked-by-this-submission' : 'answered';
+    if (now.Item?.answered === true) {
+      if (now.Item.receipt === receipt) return 'marked-by-this-submission';
+      return shedding && now.Item.receipt === shedding.sealed ? 'closed' : 'answered';
+    }
     return 'closed';
   }
 }
@@ -180,39 +226,53 @@ export async function getInvitationsByKey(store: Store, waveId: string, tokenHas
   return tokenHashes.flatMap((tokenHash) => found.get(tokenHash) ?? []);
 }
 
-/** The open invitations of a wave, one shard at a time (the export); markers left by a close are none. */
-export async function* invitationPages(store: Store, waveId: string, shard: number): AsyncGenerator<Invitation[]> {
+/**
+ * Who a wave's open invitations are for, one shard at a time (the links export): the email, or, once
+ * a mark shed it, the email sealed under the wave secret. Answered or not, every invitee is listed,
+ * so the export never says who answered. Markers left by a close are none.
+ */
+export async function* invitationPages(
+  store: Store,
+  waveId: string,
+  shard: number,
+): AsyncGenerator<Array<{ tokenHash: string; email?: string; sealedEmail?: string }>> {
   for await (const items of invitationScanPages(store, waveId, shard)) {
-    const invitations = items.filter((item) => !item.closed && item.email !== undefined).map((item) => toInvitation(waveId, item));
+    const invitations = items
+      .filter((item) => !item.closed && (item.email !== undefined || item.sealedEmail !== undefined))
+      .map((item) => ({ tokenHash: tokenHashOf(item), email: item.email as string | undefined, sealedEmail: item.sealedEmail as string | undefined }));
     if (invitations.length > 0) yield invitations;
   }
-}
-
-function toInvitation(waveId: string, item: Item): Invitation {
-  return {
-    tokenHash: tokenHashOf(item),
-    waveId,
-    email: item.email as string,
-    profile: item.profile as Profile,
-    answered: item.answered === true,
-    locale: item.locale as string | undefined,
-  };
 }
 
 /** How long a closed marker stays, so that a late click still hears "closed"; then TTL (or the embedded engine's sweep) removes it. */
 export const MARKER_DAYS = 90;
 
-/** What a marker may hold; anything else is a person's data left behind. */
-const MARKER_ATTRIBUTES = new Set(['pk', 'sk', 'waveId', 'closed', EXPIRY_ATTRIBUTE]);
-/** Everything an open invitation may hold beyond a marker (and the index keys invitations carried before they had none). */
-const PERSON_ATTRIBUTES = ['email', 'profile', 'locale', 'answered', 'receipt', 'remindedRound', 'gsi1pk', 'gsi1sk'];
+/**
+ * How long an invitation lives from its wave's open, on waves whose marks shed the person: the
+ * longest a wave stays open, the grace a failing close has to finish, then MARKER_DAYS. The
+ * schedule closes every wave by MAX_OPEN_DAYS, so no invitation expires before its close counted it.
+ */
+export const INVITATION_DAYS = MAX_OPEN_DAYS + RESPONSE_EXPIRY_GRACE_DAYS + MARKER_DAYS;
+
+/**
+ * What a marker may hold; anything else is a person's data left behind. A marker left by a mark that
+ * shed the person, or by a seal shaped like one, holds the answered flag and a receipt too: MACs
+ * under the destroyed secret, the same for the answered and the unanswered.
+ */
+const MARKER_ATTRIBUTES = new Set(['pk', 'sk', 'waveId', 'closed', 'answered', 'receipt', 'sealedEmail', EXPIRY_ATTRIBUTE]);
+/** What says who the person is or was asked (and the index keys invitations carried before they had none). */
+const PERSON_DETAILS = ['email', 'profile', 'locale', 'remindedRound', 'gsi1pk', 'gsi1sk'];
+/** Everything an open invitation may hold beyond a marker of the old shape. */
+const PERSON_ATTRIBUTES = [...PERSON_DETAILS, 'answered', 'receipt'];
 
 /** An invitation as the close reads it, from the base table (never an index). */
 export interface CloseInvitation {
   tokenHash: string;
-  /** Absent on a marker. */
+  /** Absent on a marker, and on an invitation whose mark shed the person. */
   email?: string;
   answered: boolean;
+  /** The mark's receipt, or the seal's (see sealedReceipt). */
+  receipt?: string;
   /** Sealed: no mark can land on it any more (a marker, or an invitation a close before this version sealed). */
   closed: boolean;
   /** Holds more than a marker may: the close must still strip it. */
@@ -224,8 +284,12 @@ function toCloseInvitation(item: Item): CloseInvitation {
     tokenHash: tokenHashOf(item),
     email: item.email as string | undefined,
     answered: item.answered === true,
+    ...(typeof item.receipt === 'string' ? { receipt: item.receipt } : {}),
     closed: item.closed === true,
-    unstripped: Object.keys(item).some((name) => !MARKER_ATTRIBUTES.has(name)),
+    // An old-shape marker never holds a mark: an answered flag or receipt beside `closed` is left over.
+    unstripped:
+      Object.keys(item).some((name) => !MARKER_ATTRIBUTES.has(name)) ||
+      (item.closed === true && (item.answered !== undefined || item.receipt !== undefined || item.sealedEmail !== undefined)),
   };
 }
 
@@ -249,25 +313,42 @@ const SEAL_CONCURRENCY = 25;
  * an unanswered one by its expiry). Only while still unanswered and unsealed: a mark that landed
  * since the close read the invitation refuses the seal, and the invitation is answered for good
  * (a mark is never undone). A sealed marker refuses every later mark (markAnswered). Answered
- * invitations are not sealed: their mark is final, and they are stripped once counted.
+ * invitations are not sealed: their mark is final, and they are stripped once counted, unless the
+ * mark shed the person already. On such a wave the seal leaves the same shape as a mark (answered,
+ * a receipt, the wave's one expiry), so once the secret is gone no marker says whether its person
+ * answered, and the close writes each invitation at most once (answered ones not at all).
  * Returns the token hashes whose seal was refused.
  */
-export async function sealUnansweredInvitations(store: Store, tokenHashes: string[], expiresAt: number): Promise<string[]> {
+export async function sealUnansweredInvitations(
+  store: Store,
+  tokenHashes: string[],
+  expiresAt: number,
+  /** On a wave whose marks shed the person: the receipt and sealed email each seal carries, so the marker looks like a mark's. */
+  markLike?: (tokenHash: string) => { receipt: string; sealedEmail: string },
+): Promise<string[]> {
   const refused: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(SEAL_CONCURRENCY, tokenHashes.length) }, async () => {
       while (next < tokenHashes.length) {
         const tokenHash = tokenHashes[next++];
+        const mark = markLike?.(tokenHash);
         try {
           await store.doc.send(
             new UpdateCommand({
               TableName: store.tables.ephemeral,
               Key: invitationKey(tokenHash),
-              UpdateExpression: `SET closed = :yes, #expiry = :expiry REMOVE ${PERSON_ATTRIBUTES.join(', ')}`,
+              UpdateExpression: mark
+                ? `SET answered = :yes, receipt = :receipt, sealedEmail = :email, #expiry = :expiry REMOVE ${PERSON_DETAILS.join(', ')}`
+                : `SET closed = :yes, #expiry = :expiry REMOVE ${PERSON_ATTRIBUTES.join(', ')}`,
               ConditionExpression: 'answered = :no AND attribute_not_exists(closed)',
               ExpressionAttributeNames: { '#expiry': EXPIRY_ATTRIBUTE },
-              ExpressionAttributeValues: { ':yes': true, ':no': false, ':expiry': expiresAt },
+              ExpressionAttributeValues: {
+                ':yes': true,
+                ':no': false,
+                ':expiry': expiresAt,
+                ...(mark ? { ':receipt': mark.receipt, ':email': mark.sealedEmail } : {}),
+              },
             }),
           );
         } catch (error) {

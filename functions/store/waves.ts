@@ -73,6 +73,12 @@ export interface Wave {
   markersExpireAt?: number;
   /** How the live answered counts are spread over items (store/live-counts.ts), chosen at open; absent on waves opened before. */
   liveCounts?: LiveCountLayout;
+  /**
+   * On waves opened since marks shed the person (store/invitations.ts markAnswered): when every
+   * invitation of the wave expires (epoch seconds), fixed at open, so a mark and the close's seal
+   * set the same. Absent on waves opened before, whose close strips answered invitations.
+   */
+  invitationsExpireAt?: number;
 }
 
 /** Which wave job a claim is for: the status it moves from and to, and where the job id is kept. */

@@ -32,7 +32,17 @@ import { publishedResponded } from '../../shared/published-wave.ts';
 import { addToTally, mergeTallies, type CountedStatement, type Tally } from '../../shared/tally.ts';
 import { CLOSE_AUDIT_BUDGET_MS, certifyWaveCells, type SegmentCell } from '../../shared/wave-cells.ts';
 import { loadMilpSolver } from '../certify-solver.ts';
-import { deriveWaveKeys, inviteeToken, locateResponse, rewriteId, unseal, type WaveKeys } from '../crypto.ts';
+import {
+  deriveWaveKeys,
+  inviteeToken,
+  locateResponse,
+  locateResponseOfInvitation,
+  rewriteId,
+  sealEmail,
+  sealedReceipt,
+  unseal,
+  type WaveKeys,
+} from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { deleteCloseShardTally, getCloseShardTally, putCloseShardTally } from '../store/blobs.ts';
@@ -186,19 +196,37 @@ class CloseRun {
     let invitations = 0;
     const tally: Tally = {};
     const counted: SealedResponse[] = [];
+    // Where marks shed the person, a seal leaves the mark's shape, with the expiry every invitation of the wave has had since the open.
+    const shedsMarks = this.wave.invitationsExpireAt !== undefined;
+    const sealedBy = shedsMarks ? (tokenHash: string) => sealedReceipt(keys, tokenHash) : undefined;
+    const emails = new Map<string, string>();
+    const markLike = shedsMarks
+      ? (tokenHash: string) => ({ receipt: sealedReceipt(keys, tokenHash), sealedEmail: sealEmail(keys, tokenHash, emails.get(tokenHash)!) })
+      : undefined;
+    // A marker sealed unanswered by an earlier run of this close looks answered there: told by its receipt.
+    const counts = (invitation: CloseInvitation) => invitation.answered && !(sealedBy && invitation.receipt === sealedBy(invitation.tokenHash));
     for await (const page of closeInvitationPages(this.store, this.wave.id, shard)) {
       invitations += page.length;
-      const answered: CloseInvitation[] = page.filter((invitation) => invitation.answered);
-      const open = page.filter((invitation) => !invitation.answered && !invitation.closed).map((invitation) => invitation.tokenHash);
-      const refused = await sealUnansweredInvitations(this.store, open, this.wave.markersExpireAt!);
+      const answered: CloseInvitation[] = page.filter(counts);
+      const open = page.filter((invitation) => !invitation.answered && !invitation.closed);
+      for (const invitation of open) emails.set(invitation.tokenHash, invitation.email!);
+      const refused = await sealUnansweredInvitations(
+        this.store,
+        open.map((invitation) => invitation.tokenHash),
+        this.wave.invitationsExpireAt ?? this.wave.markersExpireAt!,
+        markLike,
+      );
       for (const invitation of await getCloseInvitations(this.store, refused)) {
         // Refused means marked (answered) or sealed since the read; a seal by anyone but this close's runs is a broken invariant.
-        if (!invitation.answered) throw new CloseInvariantError(this.wave.id, 'an invitation refused its seal without being answered');
+        if (!counts(invitation)) throw new CloseInvariantError(this.wave.id, 'an invitation refused its seal without being answered');
         answered.push(invitation);
       }
-      if (answered.some((invitation) => invitation.email === undefined))
-        throw new CloseInvariantError(this.wave.id, 'an answered invitation was already stripped while sealing');
-      const locations = answered.map((invitation) => locateResponse(keys, inviteeToken(keys, invitation.email!)));
+      // A mark that shed the person is found by its key; one that did not, by the email its token derives from.
+      const locations = answered.map((invitation) => {
+        if (invitation.email !== undefined) return locateResponse(keys, inviteeToken(keys, invitation.email), false);
+        if (!shedsMarks) throw new CloseInvariantError(this.wave.id, 'an answered invitation was already stripped while sealing');
+        return locateResponseOfInvitation(keys, invitation.tokenHash);
+      });
       const responses = await getSealedResponses(this.store, this.wave.id, locations);
       // A mark is written only after its response, and responses are deleted only after counting.
       if (responses.length !== locations.length)

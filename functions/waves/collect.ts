@@ -7,10 +7,10 @@
  */
 import { localize, localizeTheme, invalidAnswer, scalePoints } from '../../shared/scales.ts';
 import type { ResponseRequest } from '../../shared/respondent-schemas.ts';
-import { deriveWaveKeys, hashToken, locateResponse, padToBlock, seal, submissionReceipt, unseal, type WaveKeys } from '../crypto.ts';
+import { deriveWaveKeys, hashToken, locateResponse, padToBlock, seal, sealEmail, sealedReceipt, submissionReceipt, unseal, type WaveKeys } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
-import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation } from '../store/invitations.ts';
+import { getInvitation, getWaveSecret, markAnswered, type ClosedInvitation, type Invitation, type MarkedInvitation } from '../store/invitations.ts';
 import { countAnswered } from '../store/live-counts.ts';
 import { deleteSealedResponse, getSealedResponse, putSealedResponse, sealedItemKey, type SealedResponse } from '../store/responses.ts';
 import type { StoredStatement } from '../store/statements.ts';
@@ -39,7 +39,7 @@ export function createCollector(deps: AppDeps) {
     return keys;
   };
 
-  async function invitationFor(token: string, consistent = true): Promise<{ invitation: Invitation | ClosedInvitation; wave: Wave }> {
+  async function invitationFor(token: string, consistent = true): Promise<{ invitation: Invitation | ClosedInvitation | MarkedInvitation; wave: Wave }> {
     // An eventually consistent read that finds nothing asks again consistently: a link is never "unknown" for being new.
     const found = (await getInvitation(store, hashToken(token), { consistent })) ?? (consistent ? undefined : await getInvitation(store, hashToken(token)));
     if (!found) throw new NotFoundError('this survey link', 'unknown-link');
@@ -85,6 +85,8 @@ export function createCollector(deps: AppDeps) {
      */
     async submit(request: ResponseRequest): Promise<void> {
       const { invitation, wave } = await invitationFor(request.token);
+      // Once the wave has closed every link hears "closed": its secret is gone, and a mark and a seal look alike.
+      if (wave.status === 'closed') throw waveClosed();
       const closed = 'closed' in invitation;
       if (!closed) {
         checkAnswers(request.answers, wave.statements ?? []);
@@ -94,16 +96,20 @@ export function createCollector(deps: AppDeps) {
           throw new ValidationError('answer at least one statement; a reply with every statement skipped is not counted', 'answers');
       }
       const keys = await waveKeys(wave.id);
-      const profile = invitation.profile;
-      const payload = profile && canonicalJson({ p: profileKey(profile), a: request.answers, ...(request.submission ? { s: request.submission } : {}) });
+      const shedsMarks = wave.invitationsExpireAt !== undefined;
+      const profile = 'profile' in invitation ? invitation.profile : undefined;
+      const submission = request.submission ? { s: request.submission } : {};
+      const payload = profile && canonicalJson({ p: profileKey(profile), a: request.answers, ...submission });
       // The receipt on the mark recognises a retry of the submission that marked, and only a request
       // carrying a submission id may be recognised: answers alone could be guessed by whoever holds the link.
+      // Where marks shed the person it leaves the profile out: the marked invitation no longer holds it.
+      const receiptText = shedsMarks ? canonicalJson({ a: request.answers, ...submission }) : payload;
       const isThisSubmission = (receipt: string | undefined) =>
         request.submission !== undefined &&
         keys !== undefined &&
         receipt !== undefined &&
-        payload !== undefined &&
-        receipt === submissionReceipt(keys, payload);
+        receiptText !== undefined &&
+        receipt === submissionReceipt(keys, receiptText);
       if (closed) {
         // Sealed by the close: one marked before the seal (counted) keeps its receipt until it is
         // stripped. A stripped marker no longer knows who answered, so a retry that late hears "closed".
@@ -112,11 +118,13 @@ export function createCollector(deps: AppDeps) {
       }
       if (invitation.answered) {
         if (isThisSubmission(invitation.receipt)) return;
+        // A seal shaped like a mark: told by its receipt while the secret exists; once it is gone the wave has closed.
+        if ('marked' in invitation && (!keys || invitation.receipt === sealedReceipt(keys, invitation.tokenHash))) throw waveClosed();
         throw alreadyAnswered();
       }
-      if (!keys || !payload || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
-      const receipt = submissionReceipt(keys, payload);
-      const { shard, key } = locateResponse(keys, request.token);
+      if (!keys || !payload || !receiptText || (wave.status !== 'open' && wave.status !== 'closing')) throw waveClosed();
+      const receipt = submissionReceipt(keys, receiptText);
+      const { shard, key } = locateResponse(keys, request.token, shedsMarks);
       const itemKey = sealedItemKey(wave.id, shard, key);
       // No wait makes this safe against the close: the mark below does (it needs an unsealed invitation).
       let wrote = false;
@@ -130,7 +138,18 @@ export function createCollector(deps: AppDeps) {
         if (!stored) throw wave.status === 'open' ? alreadyAnswered() : waveClosed();
         if (openPayload(keys, stored, itemKey) !== payload) throw alreadyAnswered();
       }
-      const mark = await markAnswered(store, invitation.tokenHash, receipt);
+      const mark = await markAnswered(
+        store,
+        invitation.tokenHash,
+        receipt,
+        shedsMarks
+          ? {
+              expiresAt: wave.invitationsExpireAt!,
+              sealed: sealedReceipt(keys, invitation.tokenHash),
+              sealedEmail: sealEmail(keys, invitation.tokenHash, invitation.email),
+            }
+          : undefined,
+      );
       // The same submission marked it in a request racing this one: these answers are the ones stored and counted.
       if (mark === 'marked-by-this-submission') {
         if (request.submission) return;

@@ -10,7 +10,7 @@ import { createWaveSecret, deriveWaveKeys, hashToken, inviteeToken } from '../cr
 import type { AppDeps } from '../deps.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
-import { putInvitations, putWaveSecret } from '../store/invitations.ts';
+import { INVITATION_DAYS, putInvitations, putWaveSecret } from '../store/invitations.ts';
 import { updateJob } from '../store/jobs.ts';
 import { chooseLiveLayout, createAnsweredCounts } from '../store/live-counts.ts';
 import { getRosterPointer, listUnits, rosterPages } from '../store/roster.ts';
@@ -33,6 +33,11 @@ export async function openWave(deps: AppDeps, waveId: string, context: JobContex
   if (wave.status === 'open') return { done: true, result: { invited: wave.invited } };
   if (wave.status === 'draft') wave = await transitionWave(store, waveId, ['draft'], 'opening');
   if (wave.status !== 'opening') throw new ValidationError(`wave ${waveId} is ${wave.status}; only a draft wave opens`);
+  // Every invitation of the wave expires at one time, fixed before any can be marked (marks land only once the wave is open).
+  if (wave.invitationsExpireAt === undefined) {
+    const invitationsExpireAt = Math.floor(Date.now() / 1000) + INVITATION_DAYS * 24 * 3600;
+    wave = await transitionWave(store, waveId, ['opening'], 'opening', { invitationsExpireAt }, [], context.fence);
+  }
 
   const secret = await putWaveSecret(store, waveId, createWaveSecret());
   const keys = deriveWaveKeys(secret, waveId);

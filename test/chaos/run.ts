@@ -413,7 +413,7 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
 
 /**
  * After the server stopped: open its data folder with the embedded engine and read the base table
- * (not an index) for invitations of the wave that still hold an email, a profile or an answered mark.
+ * (not an index) for invitations of the wave that still hold something of a person.
  */
 async function invitationsLeftOver(dataDir: string, waveId: string): Promise<number> {
   const engine = await startEngine(dataDir);
@@ -427,7 +427,9 @@ async function invitationsLeftOver(dataDir: string, waveId: string): Promise<num
         if (
           item.waveId === waveId &&
           String(item.pk).startsWith('INV#') &&
-          (item.email !== undefined || item.profile !== undefined || item.answered !== undefined)
+          // A person's details, or a mark beside an old-shape marker; a marker of the new shape keeps an answered flag and a receipt, as a seal's does.
+          (['email', 'profile', 'locale', 'remindedRound'].some((name) => item[name] !== undefined) ||
+            (item.closed !== undefined && (item.answered !== undefined || item.receipt !== undefined)))
         )
           left++;
       }

@@ -3,7 +3,7 @@
  * hoping): hold a matching request until released, or fail it as a crash would.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { AppDeps } from '../../functions/deps.ts';
 import { launchJob, runJob } from '../../functions/jobs/run-job.ts';
@@ -21,6 +21,7 @@ export interface SeenRequest {
     Key?: Record<string, unknown>;
     Item?: Record<string, unknown>;
     UpdateExpression?: string;
+    ConditionExpression?: string;
     ExpressionAttributeValues?: Record<string, unknown>;
     RequestItems?: Record<string, unknown>;
   };
@@ -255,11 +256,29 @@ export async function answerFirst(
 
 /**
  * Invitations of the wave still holding more than their marker, read item by item from the base
- * table (a scan reads items, not an index); every one of the `invited` must be there.
+ * table (a scan reads items, not an index); every one of the `invited` must be there. Where none
+ * does, every marker must also look alike: the same attributes and the same expiry, whether its
+ * person answered or not (what is left of a mark and of a seal differ only in MACs under the
+ * destroyed secret).
  */
 export async function invitationsLeftWithData(rt: TestRuntime, waveId: string, invited: number): Promise<number> {
   const items = (await rt.deps.store.doc.send(new ScanCommand({ TableName: rt.deps.store.tables.ephemeral }))).Items ?? [];
   const ofWave = items.filter((item) => item.waveId === waveId);
   expect(ofWave.length).toBe(invited);
-  return ofWave.filter((item) => 'email' in item || 'profile' in item || 'answered' in item || 'locale' in item).length;
+  // A marker of the old shape (`closed`) never holds a mark; one of the new shape holds nothing of a person.
+  const left = ofWave.filter(
+    (item) => ['email', 'profile', 'locale', 'remindedRound'].some((name) => name in item) || ('closed' in item && ('answered' in item || 'receipt' in item)),
+  ).length;
+  if (left === 0) {
+    const shapes = new Set(ofWave.map((item) => `${Object.keys(item).sort().join(',')} expiring ${item.expiresAt}`));
+    expect([...shapes]).toHaveLength(1);
+  }
+  return left;
+}
+
+/** Make an open wave look opened before marks shed the person: its close then strips answered invitations, as it did. */
+export async function asOpenedBeforeShedding(rt: TestRuntime, waveId: string): Promise<void> {
+  await rt.deps.store.doc.send(
+    new UpdateCommand({ TableName: rt.deps.store.tables.main, Key: { pk: `WAVE#${waveId}`, sk: 'META' }, UpdateExpression: 'REMOVE invitationsExpireAt' }),
+  );
 }
