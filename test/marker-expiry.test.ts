@@ -52,7 +52,8 @@ describe('closed-invitation markers', { timeout: 120_000 }, () => {
         Item: { pk: 'INV#later', sk: 'INV', waveId: 'other', closed: true, expiresAt: markersExpireAt! + 10 },
       }),
     );
-    expect(await sweepExpiredItems(rt.deps.store, markersExpireAt!)).toBe(0);
+    // Up to their expiry the markers stay (the wave's sealed responses expire earlier, and may go here).
+    await sweepExpiredItems(rt.deps.store, markersExpireAt!);
     expect((await ephemeralItems()).filter((item) => item.waveId === waveId)).toHaveLength(24);
     expect(await sweepExpiredItems(rt.deps.store, markersExpireAt! + 1)).toBeGreaterThanOrEqual(24);
     const left = await ephemeralItems();
