@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { attributeSegmentId, unitAttributeSegmentId, unitSegmentId } from '../../shared/segments.ts';
 import type { PointCounts } from '../../shared/tally.ts';
 import type { CellSegment, HiddenReason, SegmentCell, StatementCell } from '../../shared/wave-cells.ts';
 import { batchGet, batchWrite, isConditionFailure, putRequest, queryAll, type Store } from './client.ts';
@@ -13,20 +14,65 @@ const cellSk = (segmentId: string) => `CELL#${segmentId}`;
  * key and the reasons as one letter bring it to ~0.6 KB, one unit. `responded` stays an attribute
  * of its own: the close's condition (never fewer responses) reads it.
  *
- *   [1, segment without id, invited, responded, flags, responded reason, [[statement id, n, counts, visible, reason?, more?]…], more?]
+ *   [format, segment without id (or 0), invited, responded, flags, responded reason, [[statement id, n, counts, visible, reason?, more?]…], more?]
+ *
+ * Format 2 writes the segment as 0 when its id spells it out (a unit, an attribute value, or both:
+ * shared/segments.ts), as every segment but a complement does: ~40–80 bytes fewer, which keeps a
+ * 300,000-person wave's large unit × attribute cells at one unit. Format 1 cells still read.
  *
  * Counts over consecutive integer points (every scale but choice) are [first point, count, count …].
  * flags: 1 invited visible, 2 responded visible; reasons are one letter ('k' below k, 'd'
  * differencing, '' none). Fields a later version adds to a cell or a statement ride along in
  * `more`, so the encoding never drops what it does not know.
  */
-const CELL_FORMAT = 1;
+const CELL_FORMAT = 2;
 const REASON_LETTER: Record<HiddenReason, string> = { 'below-k': 'k', differencing: 'd' };
 const LETTER_REASON: Record<string, HiddenReason> = { k: 'below-k', d: 'differencing' };
 type Extra = Record<string, unknown>;
 type EncodedCounts = PointCounts | number[];
 type EncodedStatement = [string, number, EncodedCounts, 0 | 1, string?, Extra?];
-type EncodedCell = [number, Extra, number, number, number, string, EncodedStatement[], Extra?];
+type EncodedCell = [number, Extra | 0, number, number, number, string, EncodedStatement[], Extra?];
+
+/** The segment an id spells out (unit `u:`, attribute `a:`, unit × attribute `ua:`), or undefined. */
+function segmentOfId(id: string): CellSegment | undefined {
+  const colon = id.indexOf(':');
+  const kind = id.slice(0, colon);
+  const rest = id.slice(colon + 1);
+  // Each part is URI-encoded (shared/segments.ts), so ':' and '=' only ever separate parts.
+  const pair = (text: string) => (text.includes(':') || text.split('=').length !== 2 ? undefined : text.split('=').map(decodeURIComponent));
+  try {
+    if (kind === 'u') return /[:=]/.test(rest) ? undefined : { id, kind: 'unit', unitId: decodeURIComponent(rest) };
+    if (kind === 'a') {
+      const [attribute, value] = pair(rest) ?? [];
+      return attribute === undefined ? undefined : { id, kind: 'attribute', attribute, value };
+    }
+    if (kind === 'ua') {
+      const unit = rest.slice(0, rest.indexOf(':'));
+      const [attribute, value] = rest.includes(':') && !unit.includes('=') ? (pair(rest.slice(unit.length + 1)) ?? []) : [];
+      return attribute === undefined ? undefined : { id, kind: 'unitAttribute', unitId: decodeURIComponent(unit), attribute, value };
+    }
+  } catch {
+    // Not URI-encoded as segment ids are: not spelled out.
+  }
+  return undefined;
+}
+
+/** Whether the segment is exactly what its id spells out (then it is stored as 0). */
+function spelledById(segment: CellSegment): boolean {
+  const parsed = segmentOfId(segment.id);
+  if (!parsed || parsed.kind !== segment.kind) return false;
+  const rebuilt =
+    parsed.kind === 'unit'
+      ? unitSegmentId(parsed.unitId)
+      : parsed.kind === 'attribute'
+        ? attributeSegmentId(parsed.attribute, parsed.value)
+        : parsed.kind === 'unitAttribute'
+          ? unitAttributeSegmentId(parsed.unitId, parsed.attribute, parsed.value)
+          : undefined;
+  return rebuilt === segment.id && JSON.stringify(sortedEntries(parsed)) === JSON.stringify(sortedEntries(segment));
+}
+
+const sortedEntries = (value: object) => Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
 
 const letterOf = (reason: HiddenReason | undefined) => (reason ? REASON_LETTER[reason] : '');
 
@@ -55,17 +101,27 @@ function encodeCell(cell: SegmentCell): string {
     return entry;
   });
   const flags = (invitedVisible ? 1 : 0) | (respondedVisible ? 2 : 0);
-  const encoded: EncodedCell = [CELL_FORMAT, segmentWithoutId, invited, responded, flags, letterOf(respondedReason), encodedStatements];
+  const encoded: EncodedCell = [
+    CELL_FORMAT,
+    spelledById(segment) ? 0 : segmentWithoutId,
+    invited,
+    responded,
+    flags,
+    letterOf(respondedReason),
+    encodedStatements,
+  ];
   if (Object.keys(more).length > 0) encoded.push(more);
   return JSON.stringify(encoded);
 }
 
 function decodeCell(segmentId: string, text: string): SegmentCell {
   const [format, segment, invited, responded, flags, reason, statements, more] = JSON.parse(text) as EncodedCell;
-  if (format !== CELL_FORMAT) throw new Error(`cell ${segmentId}: unknown stored format ${format}`);
+  if (format !== 1 && format !== CELL_FORMAT) throw new Error(`cell ${segmentId}: unknown stored format ${format}`);
+  const spelled = segment === 0 ? segmentOfId(segmentId) : undefined;
+  if (segment === 0 && !spelled) throw new Error(`cell ${segmentId}: its segment is not spelled out by its id`);
   const cell: SegmentCell = {
     ...more,
-    segment: { id: segmentId, ...segment } as CellSegment,
+    segment: spelled ?? ({ id: segmentId, ...(segment as Extra) } as CellSegment),
     invited,
     responded,
     invitedVisible: (flags & 1) === 1,
