@@ -39,6 +39,15 @@ export interface LiveCountLayout {
  */
 export const LIVE_ITEM_BUDGET = 1_000;
 
+/**
+ * At least this many count items, however few profiles a wave has: every submission updates one,
+ * and an item takes its updates one at a time (the embedded engine locks it for each; DynamoDB
+ * allows an item ~1,000 writes a second). With one or two items a 2,000-person wave's submissions
+ * queued on them (142 responses/s where 249 without the count, `npm run bench -- submissions`).
+ * Empty items cost a refresh's query only their keys.
+ */
+export const MIN_LIVE_ITEMS = 32;
+
 /** Where a profile's count goes: its item, and its attribute there. */
 export function placeOf(key: string, layout: LiveCountLayout): { shard: number; name: string } {
   const { hash, name } = hashOf(key);
@@ -55,8 +64,9 @@ function hashOf(key: string): { hash: number; name: string } {
 const numberBytes = (n: number) => Math.ceil(String(n).length / 2) + 1;
 
 /**
- * The fewest count items (within 2%) that keep each under LIVE_ITEM_BUDGET with every profile in it
- * at its invitee count (the most it can reach), with names as short as keep them apart within an item.
+ * The fewest count items (within 2%, and at least MIN_LIVE_ITEMS) that keep each under
+ * LIVE_ITEM_BUDGET with every profile in it at its invitee count (the most it can reach), with names
+ * as short as keep them apart within an item.
  */
 export function chooseLiveLayout(waveId: string, invitees: ProfileCount[]): LiveCountLayout {
   const keyBytes = Buffer.byteLength(`pk${livePk(waveId)}sk${shardSk(invitees.length)}`);
@@ -67,7 +77,7 @@ export function chooseLiveLayout(waveId: string, invitees: ProfileCount[]): Live
     for (const { hash, bytes } of entries) sizes[hash % shards] += nameLength + bytes;
     return Math.max(...sizes) <= LIVE_ITEM_BUDGET;
   };
-  for (let shards = Math.max(1, Math.ceil(total / (LIVE_ITEM_BUDGET - keyBytes))); ; shards += Math.max(1, Math.floor(shards / 50))) {
+  for (let shards = Math.max(MIN_LIVE_ITEMS, Math.ceil(total / (LIVE_ITEM_BUDGET - keyBytes))); ; shards += Math.max(1, Math.floor(shards / 50))) {
     const nameLength = nameLengthFor(entries, shards);
     // One profile per item always fits: profile keys are not stored, only their short names.
     if (fits(shards, nameLength) || shards >= entries.length) return { shards, nameLength };
