@@ -1,10 +1,9 @@
 /**
  * Issue 9: the embedded data folder forgets. After a clean close, no byte of any file under the
- * data folder may hold what the close destroyed: the wave secret, an invitation's email or profile.
- * Every marker keeps an answered flag, a mark's and a seal's alike (test/marks-shed.test.ts), so the
- * flag says nothing. The sealed responses stay until their expiry (issue 12, README "Closing"): with
- * the secret gone they are ciphertext under no key and stored under an HMAC no one can recompute
- * (test/sealed-expiry.test.ts).
+ * data folder may hold what the close destroyed: the wave secret, a sealed response or the key it
+ * was stored under (an HMAC of the person's token hash), an invitation's email or profile. Every
+ * marker keeps an answered flag, a mark's and a seal's alike (test/marks-shed.test.ts), so the
+ * flag says nothing.
  * LevelDB keeps deleted values in its write-ahead log and older tables until a compaction; the
  * close compacts the engine's store (functions/local/engine-worker.js).
  */
@@ -45,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('the data folder after a close', () => {
-  it('holds no byte of the secret, an email or a profile', async () => {
+  it('holds no byte of the secret, a sealed response, an email or a profile', async () => {
     folder = await mkdtemp(join(tmpdir(), 'baseline-data-'));
     const rt = await startTestRuntime(FAST_TIMING, { dataDir: folder });
     const { waveId, tokens } = await aWave(rt).withRoster(24).open();
@@ -65,6 +64,13 @@ describe('the data folder after a close', () => {
       ['wave secret', Buffer.from(secret)],
       ['wave secret (hex)', Buffer.from(Buffer.from(secret, 'base64url').toString('hex'))],
       ['wave secret (base64)', Buffer.from(Buffer.from(secret, 'base64url').toString('base64'))],
+      ...sealed.flatMap(
+        (item): Array<[string, Buffer]> => [
+          // A distinctive stretch of each ciphertext, and the HMAC it was stored under.
+          [`sealed response ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sealed).slice(20, 60))],
+          [`sealed response key ${String(item.sk).slice(0, 8)}`, Buffer.from(String(item.sk))],
+        ],
+      ),
       // As an invitation holds it (the directory keeps each person's email as its own key, by design).
       ...invitations.map((item): [string, Buffer] => [`email ${String(item.email)}`, Buffer.from(`"email":{"S":"${String(item.email)}"}`)]),
       ['an email attribute', Buffer.from('"email":{"S":')],

@@ -10,8 +10,7 @@
  *   storing            the cells, only if they count exactly the acknowledged marks, never over
  *                      cells that count more; read back and compared
  *   rewriting          each counted response rewritten k-anonymized under a stable unlinkable id,
- *                      then the sealed items it did not count deleted; the counted ones are left
- *                      to expire (DynamoDB TTL, no write unit): the next stage makes them unreadable
+ *                      then every sealed item of the shard deleted
  *   destroying-secret  the wave secret and the live counts
  *   stripping          the answered invitations replaced by markers (the unanswered ones became
  *                      theirs when sealed), then read again until none holds more
@@ -285,15 +284,12 @@ class CloseRun {
     const finished = await this.forEachShardLeft(async (shard) => {
       // The whole shard is read before anything is written: its packs must each hold all their responses (see putAnonymousPacks).
       const pages: SealedResponse[][] = [];
-      /** The keys of the shard's counted responses (claim counts each once, so it is asked once). */
-      const kept = new Set<string>();
       const anonymous: Array<{ id: string; profile: Profile; answers: Record<string, number | string> }> = [];
       const comments = [];
       for await (const page of sealedResponsePages(this.store, this.wave.id, shard)) {
         pages.push(page);
         // Responses without a mark (a crash between write and mark, a write after sealing) were not counted: deleted, not kept.
         for (const response of page.filter((item) => counted.claim(item))) {
-          kept.add(response.key);
           const { profileKey: exactKey, answers } = openResponse(keys, this.wave.id, response);
           let anonymizedKey = generalized.get(exactKey);
           if (!anonymizedKey) {
@@ -314,15 +310,11 @@ class CloseRun {
       }
       await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, counted.inShard(shard)));
       await putComments(this.store, this.wave.id, comments);
-      // A counted response expires with the wave's others (README "Closing": after the secret is
-      // destroyed it is ciphertext under no key), so only the uncounted ones cost a delete here, and
-      // those of a wave opened before expiries were kept, which would otherwise stay for ever.
-      for (const page of pages)
-        await deleteSealedResponses(
-          this.store,
-          this.wave.id,
-          page.filter((response) => !kept.has(response.key) || response.expiresAt === undefined),
-        );
+      // Deleted, counted or not, once the shard's packs are stored. Leaving the counted ones to their
+      // expiry saved their deletes (one write unit each) but cost more in the main table's storage
+      // and its backups for the months until then (README "What a wave costs"); the expiry stays
+      // for a close that is abandoned.
+      for (const page of pages) await deleteSealedResponses(this.store, this.wave.id, page);
     });
     if (!finished) return false;
     const rewritten = await countAnonymousResponses(this.store, this.wave.id, SHARD_COUNT);
