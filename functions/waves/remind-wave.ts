@@ -11,7 +11,7 @@ import { deriveWaveKeys, inviteeToken } from '../crypto.ts';
 import type { AppDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
 import { MAIL_BATCH, sendBatch, surveyMessage } from '../mailer.ts';
-import { getInvitationsByKey, getWaveSecret, invitationKeyPages, type Invitation } from '../store/invitations.ts';
+import { getWaveSecret, type Invitation, unansweredInvitationPages } from '../store/invitations.ts';
 import { advanceReminderCursor, getReminderCursor, type ReminderCursor } from '../store/jobs.ts';
 import { getSurvey, getWave } from '../store/waves.ts';
 import type { JobContext, JobOutcome } from './open-wave.ts';
@@ -44,16 +44,13 @@ export async function remindWave(deps: AppDeps, waveId: string, round: number, c
     // Not yet mailed, in the fixed order of the invitation scan: a batch is cut at MAIL_BATCH people and the cursor moved to
     // its last; people who answered are read past without a write.
     let batch: Invitation[] = [];
-    for await (const tokenHashes of invitationKeyPages(store, waveId, shard, cursor.after)) {
-      for (let start = 0; start < tokenHashes.length; start += MAIL_BATCH) {
-        for (const invitation of await getInvitationsByKey(store, waveId, tokenHashes.slice(start, start + MAIL_BATCH))) {
-          if (invitation.answered) continue;
-          batch.push(invitation);
-          if (batch.length < MAIL_BATCH) continue;
-          await mail(batch);
-          if (!(await advance({ shard, after: invitation.tokenHash, reminded: cursor.reminded + batch.length }))) return overtaken(deps, waveId, round);
-          batch = [];
-        }
+    for await (const invitations of unansweredInvitationPages(store, waveId, shard, cursor.after)) {
+      for (const invitation of invitations) {
+        batch.push(invitation);
+        if (batch.length < MAIL_BATCH) continue;
+        await mail(batch);
+        if (!(await advance({ shard, after: invitation.tokenHash, reminded: cursor.reminded + batch.length }))) return overtaken(deps, waveId, round);
+        batch = [];
       }
     }
     await mail(batch);
