@@ -8,6 +8,11 @@ import type { Browser, Page } from 'playwright-core';
 import { parseCsv } from '../../shared/csv.ts';
 import { DESKTOP, expectNoAxeViolations, launchBrowser, PHONE, readInvitationLinks, saveScreenshot } from './harness.ts';
 
+const DAY_MS = 24 * 3600_000;
+const IN_A_MONTH = new Date(Date.now() + 30 * DAY_MS);
+/** As a datetime-local field takes it: the day, at 16:00 local time. */
+const localDateTime = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}T16:00`;
+
 const SURVEY = 'HR journey pulse';
 let browser: Browser;
 let page: Page;
@@ -84,12 +89,13 @@ describe('journey 4: HR runs a wave', () => {
     ]);
     await page.getByRole('button', { name: 'Move up: Where do you usually eat lunch?' }).click();
     await page.getByRole('button', { name: 'Move up: Where do you usually eat lunch?' }).click();
-    await page.getByLabel(/Closes at/).fill('2031-09-15T16:00');
+    // A wave without an opening time closes within 180 days of now (MAX_OPEN_DAYS): a month ahead.
+    await page.getByLabel(/Closes at/).fill(localDateTime(IN_A_MONTH));
     await page.getByLabel(/Automatic reminder/).fill('2');
     await saveScreenshot(page, 'journey-hr-wave-form');
     await page.getByRole('button', { name: 'Create draft wave' }).click();
     await page.getByText('Draft “Spring draft” saved.').waitFor();
-    await page.getByText(/reminder .*2031/).waitFor();
+    await page.getByText(new RegExp(`reminder .*${new Date(IN_A_MONTH.getTime() - 2 * DAY_MS).getFullYear()}`)).waitFor();
 
     await page.getByRole('button', { name: 'Edit Spring draft' }).click();
     expect(await order.getByRole('listitem').first().textContent()).toContain('Where do you usually eat lunch?');
