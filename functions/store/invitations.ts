@@ -26,8 +26,6 @@ export interface MarkedInvitation {
   answered: true;
   receipt: string;
   marked: true;
-  /** The email sealed under the wave secret (crypto.ts sealEmail), for the links export while the wave is open. */
-  sealedEmail?: string;
 }
 
 /** What stays of an invitation after its wave closes: which wave the link belonged to, nothing about a person. */
@@ -78,8 +76,7 @@ export async function getInvitation(
   if (!result.Item) return undefined;
   const receipt = result.Item.receipt as string | undefined;
   if (result.Item.answered === true && result.Item.email === undefined && !result.Item.closed) {
-    const sealedEmail = result.Item.sealedEmail as string | undefined;
-    return { tokenHash, waveId: result.Item.waveId as string, answered: true, receipt: receipt ?? '', marked: true, ...(sealedEmail ? { sealedEmail } : {}) };
+    return { tokenHash, waveId: result.Item.waveId as string, answered: true, receipt: receipt ?? '', marked: true };
   }
   if (result.Item.closed) {
     const profile = result.Item.profile as Profile | undefined;

@@ -12,8 +12,9 @@
  *   rewriting          each counted response rewritten k-anonymized under a stable unlinkable id,
  *                      then every sealed item of the shard deleted
  *   destroying-secret  the wave secret and the live counts
- *   stripping          the answered invitations replaced by markers (the unanswered ones became
- *                      theirs when sealed), then read again until none holds more
+ *   stripping          every invitation read again until none holds more than a marker: on a wave
+ *                      whose marks shed the person there is none (the mark and the seal made
+ *                      each its marker); on one opened before, the answered are replaced here
  *   closed
  *
  * Every stage change and every shard finished is a write fenced by the run's lease on the wave
