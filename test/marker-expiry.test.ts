@@ -9,7 +9,8 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredItems } from '../functions/store/expiry.ts';
-import { MAX_OPEN_DAYS, RESPONSE_EXPIRY_GRACE_DAYS } from '../shared/open-period.ts';
+import { MARKER_DAYS } from '../functions/store/invitations.ts';
+import { MAX_OPEN_DAYS } from '../shared/open-period.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
@@ -35,8 +36,8 @@ describe('closed-invitation markers', { timeout: 120_000 }, () => {
     const { invitationsExpireAt: markersExpireAt } = await getWave(rt.deps.store, waveId);
     const markers = (await ephemeralItems()).filter((item) => item.waveId === waveId);
     expect(markers).toHaveLength(24);
-    // Past the longest a wave stays open and the grace its close has: a late click hears "closed" until then.
-    expect(markersExpireAt).toBeGreaterThan(Date.now() / 1000 + (MAX_OPEN_DAYS + RESPONSE_EXPIRY_GRACE_DAYS - 1) * 24 * 3600);
+    // Past the longest a wave stays open, and then long enough for a late click to hear "closed".
+    expect(markersExpireAt).toBeGreaterThan(Date.now() / 1000 + (MAX_OPEN_DAYS + MARKER_DAYS - 1) * 24 * 3600);
     expect(new Set(markers.map((item) => JSON.stringify(Object.keys(item).sort())))).toEqual(
       new Set([JSON.stringify(['answered', 'expiresAt', 'pk', 'receipt', 'sealedEmail', 'sk', 'waveId'])]),
     );

@@ -238,13 +238,10 @@ export const MARKER_DAYS = 90;
 
 /**
  * How long an invitation lives from its wave's open, on waves whose marks shed the person: the
- * longest a wave stays open, then the grace a failing close has to finish (the sealed responses'
- * too). The schedule closes every wave by MAX_OPEN_DAYS, so no invitation expires before its close
- * counted it; after a two-week wave a marker then says "closed" for over seven months. Not longer:
- * a marker holds ~300 bytes, and kept longer, beyond DynamoDB's free storage, markers would cost
- * more than the close's strips of answered invitations they replace (README "What a wave costs").
+ * longest a wave stays open, the grace a failing close has to finish, then MARKER_DAYS. The
+ * schedule closes every wave by MAX_OPEN_DAYS, so no invitation expires before its close counted it.
  */
-export const INVITATION_DAYS = MAX_OPEN_DAYS + RESPONSE_EXPIRY_GRACE_DAYS;
+export const INVITATION_DAYS = MAX_OPEN_DAYS + RESPONSE_EXPIRY_GRACE_DAYS + MARKER_DAYS;
 
 /**
  * What a marker may hold; anything else is a person's data left behind. A marker left by a mark that
