@@ -1,13 +1,13 @@
 /**
- * A close writes little: k-anonymized responses are packed (about a dozen to a write unit, where
- * each took its own), each invitation is written once by the open and, unless its mark already
+ * A close writes little: k-anonymized responses and comments are packed (about a dozen to a write
+ * unit, where each took its own), each invitation is written once by the open and, unless its mark already
  * made it a marker, once by the close (no index entry, no seal and strip of the same invitation),
  * each sealed response is deleted once, and a close cut short while writing the packs, then
- * resumed, keeps every counted response exactly once.
+ * resumed, keeps every counted response and comment exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
-import { anonymousResponsePages } from '../functions/store/responses.ts';
+import { anonymousResponsePages, commentPages } from '../functions/store/responses.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { SHARD_COUNT } from '../shared/keys.ts';
 import { CapacityMeter } from './bench/capacity-meter.ts';
@@ -31,13 +31,17 @@ const ANSWERED = 480;
 
 const INVITED = 600;
 
+/** Every third respondent comments: 160 comments, about ten a shard. */
+const answersOf = (index: number) => ({ ...anAnswer(index), ...(index % 3 === 0 ? { comment: `Comment ${index}: clearer priorities, please.` } : {}) });
+const COMMENTED = Math.ceil(ANSWERED / 3);
+
 async function answeredWave(phase = 'open'): Promise<string> {
   const { waveId, tokens } = await meter.run(phase, () => aWave(rt).withRoster(aRoster(INVITED)).open());
   for (let start = 0; start < ANSWERED; start += 10) {
     const statuses = await Promise.all(
       tokens
         .slice(start, Math.min(start + 10, ANSWERED))
-        .map(async (token, offset) => (await rt.post('/api/responses', { token, answers: anAnswer(start + offset) })).status),
+        .map(async (token, offset) => (await rt.post('/api/responses', { token, answers: answersOf(start + offset) })).status),
     );
     expect(statuses.every((status) => status === 201)).toBe(true);
   }
@@ -52,14 +56,23 @@ async function anonymousResponses(waveId: string) {
   return found;
 }
 
-/** Answers in a canonical order, to compare two closes of the same answers. */
-const canonical = (responses: Array<{ profile: unknown; answers: unknown }>) => responses.map((response) => JSON.stringify(response)).sort();
+async function storedComments(waveId: string) {
+  const found: Array<{ statementId: string; unitId: string; text: string }> = [];
+  for await (const page of commentPages(rt.deps.store, waveId)) found.push(...page.map(({ statementId, unitId, text }) => ({ statementId, unitId, text })));
+  return found;
+}
 
+/** Answers or comments in a canonical order, to compare two closes of the same answers. */
+const canonical = (items: unknown[]) => items.map((item) => JSON.stringify(item)).sort();
+
+let firstWaveId: string;
 let reference: string[];
+let referenceComments: string[];
 
 describe('the close', { timeout: 180_000 }, () => {
   it('stores the k-anonymized responses packed: far fewer write units than responses', async () => {
     const waveId = await answeredWave();
+    firstWaveId = waveId;
     await meter.run('close', async () => expect((await closeWave(rt, waveId)).status).toBe('done'));
     const anonymousWrites = meter.breakdown('close').filter((entry) => entry.kind.endsWith(' ANON'));
     const units = anonymousWrites.reduce((sum, entry) => sum + entry.writeUnits, 0);
@@ -68,6 +81,18 @@ describe('the close', { timeout: 180_000 }, () => {
     const stored = await anonymousResponses(waveId);
     expect(stored).toHaveLength(ANSWERED);
     reference = canonical(stored);
+  });
+
+  it('stores the comments packed too, each once: a write unit per ten or so, where each took its own', async () => {
+    // The close above. One item a comment took 160 write units here.
+    const commentWrites = meter.breakdown('close').filter((entry) => entry.kind.endsWith(' COMMENT'));
+    const units = commentWrites.reduce((sum, entry) => sum + entry.writeUnits, 0);
+    expect(units).toBeGreaterThan(0);
+    expect(units).toBeLessThanOrEqual(COMMENTED / 4);
+    const comments = await storedComments(firstWaveId);
+    expect(comments).toHaveLength(COMMENTED);
+    expect(new Set(comments.map((comment) => comment.text)).size).toBe(COMMENTED);
+    referenceComments = canonical(comments);
   });
 
   it('keeps its per-shard partial counts small: where the counted responses are is 16 bytes a response, not their whole location', () => {
@@ -124,6 +149,26 @@ describe('the close', { timeout: 180_000 }, () => {
     // What the embedded start-up does after a kill -9.
     expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
     expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect(canonical(await anonymousResponses(waveId))).toEqual(reference);
+    expect(canonical(await storedComments(waveId))).toEqual(referenceComments);
+  });
+
+  it("resumed after dying while deleting a shard's sealed responses, keeps each comment once", async () => {
+    const waveId = await answeredWave('open a third time');
+    let deletes = 0;
+    // Dies on the third batch of deletes: that shard's packs are stored and some of its sealed
+    // responses gone, so the resumed run packs what is left of the shard's comments again.
+    const doomed = await aRunThatDies(
+      rt,
+      ({ command, input }) =>
+        command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems).includes(`"DeleteRequest":{"Key":{"pk":"RESP#${waveId}#`) && ++deletes === 3,
+    );
+    const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', waveId);
+    await doomed.died;
+    expect((await getWave(rt.deps.store, waveId)).closeStage).toBe('rewriting');
+    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
+    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
+    expect(canonical(await storedComments(waveId))).toEqual(referenceComments);
     expect(canonical(await anonymousResponses(waveId))).toEqual(reference);
   });
 });
