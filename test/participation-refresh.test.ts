@@ -5,7 +5,9 @@
  * when nothing was new (so the next answer never shows alone the moment it lands).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BELOW_K } from '../shared/api-results.ts';
 import * as disclosure from '../shared/disclosure.ts';
+import { getLiveParticipation, putLiveShown } from '../functions/store/live-counts.ts';
 import { CapacityMeter } from './bench/capacity-meter.ts';
 import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, type OpenWave } from './helpers/scenario.ts';
@@ -79,6 +81,40 @@ describe('a live participation refresh', () => {
     expect(counts).toMatchObject({ requests: 1, readUnits: 0.5 });
     // MIN_LIVE_ITEMS small items: their keys are most of it.
     expect(counts!.bytesReturned).toBeLessThan(2_048);
+  });
+
+  it('writes what a refresh found in one write unit even with hundreds of groups', async () => {
+    // 3,000 people in 150 teams of 20 with three tenures: over 500 groups, each in the stored lists
+    // of which show. Those lists as indices took two write units here; as bitmaps, one.
+    const teams = Array.from({ length: 150 }, (_, index) => `Acme > Division ${index % 10} > Team ${index}`);
+    const large = await aWave(rt).withRoster(aRoster(3_000, teams)).open();
+    for (let i = 0; i < 30; i++) expect((await rt.post('/api/responses', { token: large.tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    const refresh = await meter.run('large refresh', async () => (await rt.staff(`/api/waves/${large.waveId}/participation`)).json());
+    expect(refresh.segments.length).toBeGreaterThan(500);
+    expect(meter.phase('large refresh').writeUnits).toBe(1);
+  });
+
+  it('reads what a refresh stored before its lists were bitmaps', async () => {
+    // A team of three: its invited count is hidden, so the stored list of hidden ones is not empty.
+    const rows = [...aRoster(40), ...aRoster(3, ['Acme > Tiny']).map((row, index) => ({ ...row, email: `tiny${index}@acme.test` }))];
+    const small = await aWave(rt).withRoster(rows).open();
+    for (let i = 0; i < 12; i++) expect((await rt.post('/api/responses', { token: small.tokens[i], answers: anAnswer(i) })).status).toBe(201);
+    const read = async () => {
+      const { computedAt: _at, refreshesAt: _next, ...counts } = await (await rt.staff(`/api/waves/${small.waveId}/participation`)).json();
+      return counts;
+    };
+    const before = await read();
+    expect(before.segments.some((segment: { invited: unknown }) => segment.invited === BELOW_K)).toBe(true);
+    const { shown } = await getLiveParticipation<Record<string, unknown>>(rt.deps.store, small.waveId);
+    const asIndices = (bitmap: unknown) =>
+      [...Buffer.from(String(bitmap), 'base64')].flatMap((byte, at) => [0, 1, 2, 3, 4, 5, 6, 7].filter((bit) => byte & (1 << bit)).map((bit) => at * 8 + bit));
+    await putLiveShown(rt.deps.store, small.waveId, {
+      ...shown,
+      invitedHidden: asIndices(shown!.invitedHidden),
+      kept: asIndices(shown!.kept),
+      shownWithAnswers: asIndices(shown!.shownWithAnswers),
+    });
+    expect(await read()).toEqual(before);
   });
 
   it('keeps what a refresh found, even unchanged, a full interval: an answer right after shows at the next refresh, not at once', async () => {

@@ -36,7 +36,7 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   if (wave.status === 'closing') return { status: wave.status, invited: wave.invited ?? 0, responded: BELOW_K, segments: [] };
   const snapshot = await getWaveSnapshot(deps.store, wave.id);
   if (!snapshot) throw new Error(`wave ${wave.id} has no snapshot`);
-  const stored = await getLiveParticipation<LiveCounts>(deps.store, wave.id);
+  const stored = await readLiveCounts(deps, wave.id);
   const usable = stored.shown?.shown.length === snapshot.segments.length && stored.shown.kept ? stored.shown : undefined;
   // Recounted at most every few minutes: besides the cost, watching the count tick up right after
   // a colleague says "I just answered" would tell who answered. The dashboard says so, and when.
@@ -69,7 +69,7 @@ export async function getParticipation(deps: AppDeps, wave: Wave): Promise<Parti
   }
   // The shown counts carry the digest of the counts they come from and the time they were read: one write.
   const fresh = { ...computeLiveParticipation(wave, snapshot, answered, usable), fingerprint, computedAt };
-  await putLiveShown(deps.store, wave.id, fresh);
+  await putLiveShown(deps.store, wave.id, toStored(fresh));
   return withNext(fresh, computedAt);
 }
 
@@ -100,6 +100,56 @@ interface LiveCounts {
   fingerprint?: string;
   /** When those counts were read. */
   computedAt?: string;
+}
+
+/**
+ * LiveCounts as stored: its index lists as bitmaps (base64, a bit per segment), which a refresh
+ * with new answers rewrites: at 10,000 invitees, 1,600 segments' indices gzipped to ~3.8 KB, four
+ * write units each time, where the bitmaps take a fifth of a KB each. Lists stored before stay readable.
+ */
+type StoredLiveCounts = Omit<LiveCounts, 'invitedHidden' | 'kept' | 'shownWithAnswers'> & {
+  invitedHidden: number[] | string;
+  kept?: number[] | string;
+  shownWithAnswers?: number[] | string;
+};
+
+function toStored(live: LiveCounts): StoredLiveCounts {
+  const size = live.shown.length;
+  return {
+    ...live,
+    invitedHidden: toBitmap(live.invitedHidden, size),
+    ...(live.kept ? { kept: toBitmap(live.kept, size) } : {}),
+    ...(live.shownWithAnswers ? { shownWithAnswers: toBitmap(live.shownWithAnswers, size) } : {}),
+  };
+}
+
+async function readLiveCounts(deps: AppDeps, waveId: string): Promise<{ check?: { computedAt: string }; shown?: LiveCounts }> {
+  const { check, shown } = await getLiveParticipation<StoredLiveCounts>(deps.store, waveId);
+  if (!shown) return { check };
+  const { invitedHidden, kept, shownWithAnswers, ...rest } = shown;
+  return {
+    check,
+    shown: {
+      ...rest,
+      invitedHidden: fromBitmap(invitedHidden),
+      ...(kept === undefined ? {} : { kept: fromBitmap(kept) }),
+      ...(shownWithAnswers === undefined ? {} : { shownWithAnswers: fromBitmap(shownWithAnswers) }),
+    },
+  };
+}
+
+function toBitmap(indices: number[], size: number): string {
+  const bits = Buffer.alloc(Math.ceil(size / 8));
+  for (const index of indices) bits[index >> 3] |= 1 << (index & 7);
+  return bits.toString('base64');
+}
+
+function fromBitmap(stored: number[] | string): number[] {
+  if (Array.isArray(stored)) return stored;
+  const bits = Buffer.from(stored, 'base64');
+  const indices: number[] = [];
+  for (let index = 0; index < bits.length * 8; index++) if (bits[index >> 3] & (1 << (index & 7))) indices.push(index);
+  return indices;
 }
 
 /** The answered counts, order aside, as a short digest: equal digests, equal counts. */
@@ -185,7 +235,7 @@ const indicesOf = (snapshot: Snapshot, ids: ReadonlySet<string>) => snapshot.seg
  */
 export async function publishedWhileOpen(deps: AppDeps, waveId: string): Promise<string[]> {
   const snapshot = await getWaveSnapshot(deps.store, waveId);
-  const stored = (await getLiveParticipation<LiveCounts>(deps.store, waveId)).shown;
+  const stored = (await readLiveCounts(deps, waveId)).shown;
   if (!snapshot || !stored || stored.shown.length !== snapshot.segments.length) return [];
   const earlier = new Set(stored.shownWithAnswers ?? []);
   return snapshot.segments.flatMap((segment, index) => (stored.shown[index] >= 0 || earlier.has(index) ? [segment.id] : []));
