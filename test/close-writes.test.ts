@@ -5,26 +5,20 @@
  * each sealed response is deleted once, and a close cut short while writing the packs, then
  * resumed, keeps every counted response and comment exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchJob, resumeUnfinishedJobs, runJob } from '../functions/jobs/run-job.ts';
 import { anonymousResponsePages, commentPages } from '../functions/store/responses.ts';
 import { getWave } from '../functions/store/waves.ts';
 import { SHARD_COUNT } from '../shared/keys.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
 import { aRunThatDies, jobOutcome } from './helpers/close-faults.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 /** About 30 per shard: more than one batch of deletes (25) each, so a close can die between two batches of one shard. */
 const ANSWERED = 480;

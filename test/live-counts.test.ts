@@ -5,7 +5,7 @@
  */
 import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken, randomId } from '../functions/crypto.ts';
 import { getInvitation, type Invitation } from '../functions/store/invitations.ts';
 import {
@@ -21,20 +21,14 @@ import {
 import { getWave } from '../functions/store/waves.ts';
 import { getWaveSnapshot } from '../functions/waves/snapshot.ts';
 import { profileKey, type ProfileCount } from '../shared/org.ts';
-import { CapacityMeter, itemSize } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { type CapacityMeter, itemSize } from './bench/capacity-meter.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 /** `n` profiles (unit x two attributes), each `count(i)` invitees. */
 const profiles = (n: number, count: (i: number) => number): ProfileCount[] =>

@@ -8,24 +8,18 @@
  * its key alone, and the links export still lists the answered (their email sealed on the mark).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../functions/crypto.ts';
 import { getWave } from '../functions/store/waves.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
 import { enteringCloseStage, holdRequest } from './helpers/close-faults.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aWave, closeWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 const invitationItem = async (token: string) =>
   (await rt.deps.store.doc.send(new GetCommand({ TableName: rt.deps.store.tables.ephemeral, Key: { pk: `INV#${hashToken(token)}`, sk: 'INV' } }))).Item;

@@ -4,12 +4,13 @@
  * does. It reads the wave's few count items, and what it finds stays shown a full interval even
  * when nothing was new (so the next answer never shows alone the moment it lands).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BELOW_K } from '../shared/api-results.ts';
 import * as disclosure from '../shared/disclosure.ts';
 import { getLiveParticipation, putLiveShown } from '../functions/store/live-counts.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, type OpenWave } from './helpers/scenario.ts';
 
 vi.mock('../shared/disclosure.ts', async (original) => {
@@ -20,16 +21,11 @@ vi.mock('../shared/disclosure.ts', async (original) => {
 let rt: TestRuntime;
 let meter: CapacityMeter;
 let wave: OpenWave;
+withMeteredRuntime((running) => ({ rt, meter } = running));
 beforeAll(async () => {
   // Refreshes are due at every request (participationRefreshMs 0).
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
   wave = await aWave(rt).withRoster(aRoster(40)).open();
   for (let i = 0; i < 20; i++) expect((await rt.post('/api/responses', { token: wave.tokens[i], answers: anAnswer(i) })).status).toBe(201);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
 });
 
 const participation = async () =>

@@ -1,21 +1,15 @@
 /** Reminders reach only those who have not answered, in their language, and HR learns only a count. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAIL_BATCH } from '../functions/mailer.ts';
 import { SHARD_COUNT } from '../shared/keys.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 async function remind(waveId: string) {
   const started = await rt.staff(`/api/waves/${waveId}/remind`, { method: 'POST' });

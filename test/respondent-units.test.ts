@@ -3,21 +3,15 @@
  * reads eventually consistent (it only shows; the submission reads what decides consistently), and
  * a submission writes its response, its invitation's mark and its profile's answered count.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapacityMeter } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import { describe, expect, it } from 'vitest';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 describe('one respondent', () => {
   it('loads the questionnaire for one read unit and submits for two reads and three writes', async () => {

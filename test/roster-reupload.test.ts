@@ -4,22 +4,16 @@
  * upload fails before its flip.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { getRosterPointer, replaceRoster, rosterPages, type DirectoryPerson } from '../functions/store/roster.ts';
 import type { RosterPerson } from '../shared/roster.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 /** 200 people over four teams, with a tenure each. */
 const people = (): RosterPerson[] =>

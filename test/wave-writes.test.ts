@@ -5,26 +5,20 @@
  * progress to its job a bounded number of times, not once per batch.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAIL_BATCH } from '../functions/mailer.ts';
 import { getWave, listWavesOfSurvey, setWaveDelivery } from '../functions/store/waves.ts';
 import { openWave } from '../functions/waves/open-wave.ts';
 import { parseCsv } from '../shared/csv.ts';
 import { INDEX } from '../shared/keys.ts';
-import { CapacityMeter } from './bench/capacity-meter.ts';
-import { startTestRuntime, type TestRuntime } from './helpers/embedded.ts';
+import type { CapacityMeter } from './bench/capacity-meter.ts';
+import { withMeteredRuntime } from './helpers/metered.ts';
+import type { TestRuntime } from './helpers/embedded.ts';
 import { aWave } from './helpers/scenario.ts';
 
 let rt: TestRuntime;
 let meter: CapacityMeter;
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  meter = await CapacityMeter.attach(rt.engine.client);
-});
-afterAll(async () => {
-  meter.stop();
-  await rt.stop();
-});
+withMeteredRuntime((running) => ({ rt, meter } = running));
 
 const INVITED = 2_000;
 
