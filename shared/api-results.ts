@@ -100,9 +100,22 @@ export const heatmapQuerySchema = z.object({
   lang: z.string().max(35).optional(),
 });
 export const trendQuerySchema = sliceQuerySchema.extend({ statement: statementRef });
+/** Comments a page holds at most by default, and at most when asked; a page also stops near COMMENTS_PAGE_BYTES of text. */
+export const COMMENTS_PAGE_DEFAULT = 500;
+export const COMMENTS_PAGE_MAX = 1_000;
+/** Well under the 6 MB a Lambda response may hold, whatever the comments' length (2,000 characters each at most). */
+export const COMMENTS_PAGE_BYTES = 1_000_000;
 export const commentsQuerySchema = z.object({
   statement: statementRef.optional(),
   unit: z.string().min(1).max(1000).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(COMMENTS_PAGE_MAX)
+    .optional()
+    .describe(`comments per page (default ${COMMENTS_PAGE_DEFAULT}); a page also ends near 1 MB of text`),
+  cursor: z.string().min(1).max(200).optional().describe("the previous page's nextCursor: the same shuffle, from where that page ended"),
   /** Refused: comments are never filtered by attributes (a filter could single someone out). */
   filter: z
     .string()
@@ -462,8 +475,12 @@ export const commentsSchema = z.object({
   /** Fewer than 10 respondents in the group (or in what a difference would leave): no comments. */
   hidden: z.boolean().optional(),
   reason: z.string().optional(),
-  /** Shuffled; never filtered by attributes. */
+  /** Shuffled; never filtered by attributes. One page of them: the next is asked with nextCursor. */
   comments: z.array(z.object({ statementId: z.string(), text: z.string() })),
+  /** Comments of this group (and statement) over every page. */
+  total: z.number().int().min(0),
+  /** Present while pages remain. */
+  nextCursor: z.string().optional(),
   /** Units whose comments may be read on their own. */
   units: z.array(segmentRefSchema),
 });

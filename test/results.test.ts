@@ -310,6 +310,27 @@ describe('comments', () => {
     expect(filtered.status).toBe(400);
     expect(((await filtered.json()) as { error: { field: string } }).error.field).toBe('filter');
   });
+
+  it('comes a page at a time: following nextCursor shows each comment once, in one shuffle', async () => {
+    type Page = { comments: Array<{ statementId: string; text: string }>; total: number; nextCursor?: string };
+    const whole = await getJson<Page>(`/api/waves/${wave2015}/comments`);
+    expect(whole.nextCursor).toBeUndefined();
+    expect(whole.comments).toHaveLength(whole.total);
+    const pages: Page[] = [await getJson<Page>(`/api/waves/${wave2015}/comments?limit=7`)];
+    while (pages.at(-1)!.nextCursor) pages.push(await getJson<Page>(`/api/waves/${wave2015}/comments?limit=7&cursor=${pages.at(-1)!.nextCursor}`));
+    expect(pages).toHaveLength(Math.ceil(whole.total / 7));
+    expect(pages.every((page) => page.total === whole.total && page.comments.length <= 7)).toBe(true);
+    const paged = pages.flatMap((page) => page.comments.map((comment) => JSON.stringify(comment)));
+    expect(paged.sort()).toEqual(whole.comments.map((comment) => JSON.stringify(comment)).sort());
+    // The same cursor gives the same page: one shuffle, not a new one per page.
+    const again = await getJson<Page>(`/api/waves/${wave2015}/comments?limit=7&cursor=${pages[0].nextCursor}`);
+    expect(again.comments).toEqual(pages[1].comments);
+    for (const cursor of ['not-a-cursor', Buffer.from('zz.3').toString('base64url')]) {
+      const refused = await rt.staff(`/api/waves/${wave2015}/comments?cursor=${cursor}`);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { field: string } }).error.field).toBe('cursor');
+    }
+  });
 });
 
 describe('removing the demo', () => {

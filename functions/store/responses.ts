@@ -224,10 +224,11 @@ export async function* anonymousResponsePages(store: Store, waveId: string, shar
  * comments over COMMENTS_PER_PACK, that count fixed by the sealing's tally: so every run of the
  * close packs alike, and a pack is written only if absent (see putAnonymousPacks). The ids are
  * independent of the answers' ids, so a comment pack says nothing of which answer pack its
- * commenters are in. Ten comments of at most 2,000 characters are under 60 KB; a bucket would need
- * some 66 of the longest to pass DynamoDB's 400 KB item limit.
+ * commenters are in. The texts are stored as DynamoDB strings, not inside JSON (whose escapes make
+ * a character up to six bytes), so ten comments of at most 2,000 characters are under 60 KB, and
+ * a bucket would need some 66 of the longest to pass DynamoDB's 400 KB item limit.
  *
- *   c: [[statement id …], [[statement index, unit id, text] …]]
+ *   s: [statement id …]   c: [[statement index, unit id, text] …]
  */
 export const COMMENTS_PER_PACK = 10;
 
@@ -245,7 +246,7 @@ export async function putCommentPacks(store: Store, waveId: string, shard: numbe
     packs.map((pack) => {
       const statementIds = [...new Set(pack.comments.map((comment) => comment.statementId))].sort();
       const rows = pack.comments.map(({ statementId, unitId, text }): CommentRow => [statementIds.indexOf(statementId), unitId, text]);
-      return { pk: commentPk(waveId), sk: `pack-${shard}-${pack.id}`, c: JSON.stringify([statementIds, rows]) };
+      return { pk: commentPk(waveId), sk: `pack-${shard}-${pack.id}`, s: statementIds, c: rows };
     }),
   );
 }
@@ -258,11 +259,16 @@ export async function* commentPages(store: Store, waveId: string): AsyncGenerato
     ExpressionAttributeValues: { ':pk': commentPk(waveId) },
   })) {
     yield page.flatMap((item): StoredComment[] => {
-      if (typeof item.c !== 'string') {
+      if (!Array.isArray(item.c)) {
         return [{ id: item.sk as string, statementId: item.statementId as string, unitId: item.unitId as string, text: item.text as string }];
       }
-      const [statementIds, rows] = JSON.parse(item.c) as [string[], CommentRow[]];
-      return rows.map(([statementAt, unitId, text], index) => ({ id: `${item.sk}.${index}`, statementId: statementIds[statementAt], unitId, text }));
+      const statementIds = item.s as string[];
+      return (item.c as CommentRow[]).map(([statementAt, unitId, text], index) => ({
+        id: `${item.sk}.${index}`,
+        statementId: statementIds[statementAt],
+        unitId,
+        text,
+      }));
     });
   }
 }

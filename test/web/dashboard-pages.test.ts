@@ -5,6 +5,7 @@ import Compare from '../../web/dashboard/pages/Compare.svelte';
 import Planner from '../../web/dashboard/pages/Planner.svelte';
 import Manage from '../../web/dashboard/admin/Manage.svelte';
 import WavePage from '../../web/dashboard/pages/Wave.svelte';
+import Comments from '../../web/dashboard/pages/Comments.svelte';
 import { matchRoute } from '../../web/dashboard/lib/router.svelte.ts';
 import { toCsv } from '../../web/dashboard/lib/csv.ts';
 import { renderPage } from './dashboard-harness.ts';
@@ -206,5 +207,31 @@ describe('language', () => {
     expect(screen.getByText(/Bara förändringar bortom/)).toBeTruthy();
     expect(localStorage.getItem('baseline.dashboardLang')).toBe('sv');
     context.i18n.choose('en');
+  });
+});
+
+describe('comments', () => {
+  it('shows the first page, then appends the next one on demand, in the order the server gave', async () => {
+    const comment = (text: string) => ({ statementId: 'comment', text });
+    renderPage(
+      Comments,
+      ({ path }) => {
+        if (path === '/api/statements') return { status: 200, body: { statements: [{ id: 'comment', text: { en: 'Anything else?' } }] } };
+        if (path === '/api/waves/w1/segments') return { status: 200, body: { wholeOrganization: true, segments: [] } };
+        if (path === '/api/waves/w1/comments')
+          return {
+            status: 200,
+            body: { segment: { id: 'u:root', label: 'Acme' }, comments: [comment('first'), comment('second')], total: 3, nextCursor: 'c1', units: [] },
+          };
+        if (path === '/api/waves/w1/comments?cursor=c1')
+          return { status: 200, body: { segment: { id: 'u:root', label: 'Acme' }, comments: [comment('third')], total: 3, units: [] } };
+        return undefined;
+      },
+      { waveId: 'w1' },
+    );
+    expect(await screen.findByText('2 of 3 comments shown.')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Show more comments' }));
+    await waitFor(() => expect(screen.getAllByRole('listitem').map((item) => item.textContent)).toEqual(['first', 'second', 'third']));
+    expect(screen.queryByRole('button', { name: 'Show more comments' })).toBeNull();
   });
 });
