@@ -1,12 +1,13 @@
 /**
  * Comments of a closed wave, only for groups of 10 or more respondents, shuffled, never filtered
- * by attributes, a page at a time (one response held a 300,000-person wave's 24,000 comments: 2.9 MB
- * of the 6 MB a Lambda response may hold). Against differencing (a parent's comments minus a child's), units are readable
- * only along a partition: a unit's segment-sized children are split off only when each child and
- * the remainder (the unit's own people and its too-small children) has 0 or 10+ respondents, so
- * every readable view is a union of blocks of at least 10. Only responded counts the close
- * certified visible take part: a hidden count is unknown here, so its unit is not split off (nor
- * read, when it is the unit's own), and the readable set reveals nothing the cells do not.
+ * by attributes, a page at a time (one response held a 300,000-person wave's 24,000 comments: 2.9
+ * MB of the 6 MB a Lambda response may hold). Against differencing (a parent's comments minus a
+ * child's), units are readable only along a partition: a unit's segment-sized children are split
+ * off only when each child and the remainder (the unit's own people and its too-small children)
+ * has 0 or 10+ respondents, so every readable view is a union of blocks of at least 10. Only
+ * responded counts the close certified visible take part: a hidden count is unknown here, so its
+ * unit is not split off (nor read, when it is the unit's own), and the readable set reveals
+ * nothing the cells do not.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { COMMENT_MIN_RESPONDENTS, COMMENTS_PAGE_BYTES, COMMENTS_PAGE_DEFAULT, type Comments } from '../../shared/api-results.ts';

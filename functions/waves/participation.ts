@@ -103,9 +103,9 @@ interface LiveCounts {
 }
 
 /**
- * LiveCounts as stored: its index lists as bitmaps (base64, a bit per segment), which a refresh
- * with new answers rewrites: at 10,000 invitees, 1,600 segments' indices gzipped to ~3.8 KB, four
- * write units each time, where the bitmaps take a fifth of a KB each. Lists stored before stay readable.
+ * LiveCounts as stored: its index lists as bitmaps (base64, a bit per segment). A refresh with new
+ * answers rewrites the item; with the lists as indices it took 3.8 write units at 10,000 invitees
+ * (the cost bench), as bitmaps 1.8. Lists stored before stay readable.
  */
 type StoredLiveCounts = Omit<LiveCounts, 'invitedHidden' | 'kept' | 'shownWithAnswers'> & {
   invitedHidden: number[] | string;
