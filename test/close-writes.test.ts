@@ -12,7 +12,7 @@ import { getWave } from '../functions/store/waves.ts';
 import { SHARD_COUNT } from '../shared/keys.ts';
 import type { CapacityMeter } from './bench/capacity-meter.ts';
 import { withMeteredRuntime } from './helpers/metered.ts';
-import { aRunThatDies, jobOutcome } from './helpers/close-faults.ts';
+import { aRunThatDies, jobOutcome, type RequestMatcher } from './helpers/close-faults.ts';
 import type { TestRuntime } from './helpers/embedded.ts';
 import { anAnswer, aRoster, aWave, closeWave } from './helpers/scenario.ts';
 
@@ -129,40 +129,34 @@ describe('the close', { timeout: 180_000 }, () => {
     expect(sealedWrites.reduce((sum, entry) => sum + entry.writeUnits, 0)).toBe(ANSWERED);
   });
 
-  it('resumed after dying while writing the packs, keeps each counted response once', async () => {
-    const waveId = await answeredWave('open again');
-    let packs = 0;
-    // Dies on the fifth pack written (four shards run at once, eight packs at a time): some shard's packs are half written.
-    const doomed = await aRunThatDies(
-      rt,
-      ({ command, input }) => command === 'PutCommand' && String(input.Item?.pk).startsWith(`ANON#${waveId}#`) && ++packs === 5,
-    );
+  /** Close a wave with a run that dies at the matching request while rewriting; resume it as the embedded start-up does after a kill -9; check what it kept. */
+  async function dieThenResume(waveId: string, diesAt: RequestMatcher) {
+    const doomed = await aRunThatDies(rt, diesAt);
     const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', waveId);
     await doomed.died;
     expect((await getWave(rt.deps.store, waveId)).closeStage).toBe('rewriting');
-    // What the embedded start-up does after a kill -9.
     expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
     expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
     expect(canonical(await anonymousResponses(waveId))).toEqual(reference);
     expect(canonical(await storedComments(waveId))).toEqual(referenceComments);
+  }
+
+  it('resumed after dying while writing the packs, keeps each counted response and comment once', async () => {
+    const waveId = await answeredWave('open again');
+    let packs = 0;
+    // Dies on the fifth pack written (four shards run at once, eight packs at a time): some shard's packs are half written.
+    await dieThenResume(waveId, ({ command, input }) => command === 'PutCommand' && String(input.Item?.pk).startsWith(`ANON#${waveId}#`) && ++packs === 5);
   });
 
-  it("resumed after dying while deleting a shard's sealed responses, keeps each comment once", async () => {
+  it("resumed after dying while deleting a shard's sealed responses, keeps each response and comment once", async () => {
     const waveId = await answeredWave('open a third time');
     let deletes = 0;
     // Dies on the third batch of deletes: that shard's packs are stored and some of its sealed
     // responses gone, so the resumed run packs what is left of the shard's comments again.
-    const doomed = await aRunThatDies(
-      rt,
+    await dieThenResume(
+      waveId,
       ({ command, input }) =>
         command === 'BatchWriteCommand' && JSON.stringify(input.RequestItems).includes(`"DeleteRequest":{"Key":{"pk":"RESP#${waveId}#`) && ++deletes === 3,
     );
-    const jobId = await launchJob({ ...doomed.deps, jobs: { start: async (job) => void runJob(doomed.deps, job).catch(() => {}) } }, 'close-wave', waveId);
-    await doomed.died;
-    expect((await getWave(rt.deps.store, waveId)).closeStage).toBe('rewriting');
-    expect(await resumeUnfinishedJobs(rt.deps)).toEqual([jobId]);
-    expect(await jobOutcome(rt, jobId)).toMatchObject({ status: 'done' });
-    expect(canonical(await storedComments(waveId))).toEqual(referenceComments);
-    expect(canonical(await anonymousResponses(waveId))).toEqual(reference);
   });
 });
