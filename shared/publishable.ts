@@ -171,8 +171,15 @@ export const PUBLISHED = {
     'initiative.detectable.up': entry('setting', 'smallest detectable rise'),
     'initiative.neededPerGroup': entry('setting', 'group size needed per group'),
   },
-  /** GET /api/waves/:id/comments: no numeric field; the number of comments listed is published. */
-  comments: {},
+  /**
+   * GET /api/waves/:id/comments: how many comments the unit's list holds over every page, the number
+   * a whole list published before pages by its length. Only for units readable on their own: 10 or
+   * more respondents and, where the close's audit ran, every comment statement's cell certified
+   * visible (functions/results/comments.ts).
+   */
+  comments: {
+    total: entry('cell', "how many comments the unit's list holds (the comment statements' certified cells)"),
+  },
 } as const satisfies Record<string, Entries>;
 
 export type PublishedView = keyof typeof PUBLISHED;
