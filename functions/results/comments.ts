@@ -57,10 +57,16 @@ function decodeCursor(text: string): Cursor {
   return { seed: match[1], offset: Number(match[2]) };
 }
 
-/** The same comments in the same order for the same seed, and an order unrelated to who wrote them (their ids are unlinkable). */
-function shuffled<T extends { id: string }>(items: T[], seed: string): T[] {
-  const rank = new Map(items.map((item) => [item.id, createHmac('sha256', seed).update(item.id).digest('hex')]));
-  return items.sort((a, b) => (rank.get(a.id)! < rank.get(b.id)! ? -1 : 1));
+/**
+ * The same comments in the same order for the same seed. The order is keyed on what the page shows
+ * and nothing else: the client picks seeds, and an order keyed on where a comment is stored would
+ * let many seeds work that place out (its invitation shard, which a person's comments on two
+ * statements share).
+ */
+function shuffled<T extends { statementId: string; text: string }>(items: T[], seed: string): T[] {
+  const ranked = items.map((item) => ({ item, rank: createHmac('sha256', seed).update(`${item.statementId}\n${item.text}`).digest('hex') }));
+  // Equal ranks are equal comments: which comes first shows nothing.
+  return ranked.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0)).map(({ item }) => item);
 }
 
 /** From `offset`, at most `limit` comments and about COMMENTS_PAGE_BYTES of them (never none while any are left). */
@@ -122,20 +128,19 @@ export async function buildComments(
       units,
     };
   }
-  const comments: Array<{ id: string; statementId: string; text: string }> = [];
+  const comments: Comments['comments'] = [];
   for await (const page of commentPages(deps.store, waveId)) {
     for (const comment of page) {
       if (query.statement && comment.statementId !== query.statement) continue;
       if (!context.tree.byId.has(comment.unitId)) continue;
-      if (context.tree.ancestry(comment.unitId).some((unit) => unit.id === unitId))
-        comments.push({ id: comment.id, statementId: comment.statementId, text: comment.text });
+      if (context.tree.ancestry(comment.unitId).some((unit) => unit.id === unitId)) comments.push({ statementId: comment.statementId, text: comment.text });
     }
   }
   const page = pageOf(shuffled(comments, cursor.seed), cursor.offset, query.limit ?? COMMENTS_PAGE_DEFAULT);
   const next = cursor.offset + page.length;
   return {
     segment,
-    comments: page.map(({ statementId, text }) => ({ statementId, text })),
+    comments: page,
     total: comments.length,
     ...(next < comments.length ? { nextCursor: encodeCursor({ seed: cursor.seed, offset: next }) } : {}),
     units,
