@@ -1,7 +1,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EXPIRY_ATTRIBUTE } from '../../shared/keys.ts';
 import type { Profile } from '../../shared/org.ts';
-import { batchWrite, deleteRequest, isConditionFailure, queryPages, type Store } from './client.ts';
+import { batchWrite, deleteRequest, isConditionFailure, putRequest, queryPages, type Store } from './client.ts';
 
 export interface SealedResponse {
   shard: number;
@@ -160,21 +160,19 @@ function decodePack(id: string, text: string): AnonymousResponse[] {
  * deleted, would compute it from fewer responses: the condition keeps the whole one.
  */
 export async function putAnonymousPacks(store: Store, waveId: string, shard: number, packs: AnonymousPack[]): Promise<void> {
-  await putEachIfAbsent(
-    store,
-    packs.map((pack) => ({ pk: anonymousPk(waveId, shard), sk: pack.id, n: pack.responses.length, r: encodePack(pack.responses) })),
-  );
-}
-
-/** Put items into the main table, eight at a time, each only if no item has its key. */
-async function putEachIfAbsent(store: Store, items: Record<string, unknown>[]): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(8, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
+    Array.from({ length: Math.min(8, packs.length) }, async () => {
+      while (next < packs.length) {
+        const pack = packs[next++];
         try {
-          await store.doc.send(new PutCommand({ TableName: store.tables.main, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+          await store.doc.send(
+            new PutCommand({
+              TableName: store.tables.main,
+              Item: { pk: anonymousPk(waveId, shard), sk: pack.id, n: pack.responses.length, r: encodePack(pack.responses) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
         }
@@ -218,57 +216,25 @@ export async function* anonymousResponsePages(store: Store, waveId: string, shar
 }
 
 /**
- * Comments are stored apart from the answers they came with, packed like the answers (one comment
- * alone was an item and a write unit of its own: 800 at a 10,000-person close). A pack is a bucket
- * of one shard's comments chosen by their unlinkable ids, with as many buckets as the shard's
- * comments over COMMENTS_PER_PACK, that count fixed by the sealing's tally: so every run of the
- * close packs alike, and a pack is written only if absent (see putAnonymousPacks). The ids are
- * independent of the answers' ids, so a comment pack says nothing of which answer pack its
- * commenters are in. The texts are stored as DynamoDB strings, not inside JSON (whose escapes make
- * a character up to six bytes), so ten comments of at most 2,000 characters are under 60 KB, and
- * a bucket would need some 66 of the longest to pass DynamoDB's 400 KB item limit.
- *
- *   s: [statement id …]   c: [[statement index, unit id, text] …]
+ * Store comments apart from the answers they came with, one item each under its unlinkable id. Not
+ * packed like the answers: the close writes a shard at a time, and a pack of one shard's comments
+ * would tell which answer packs (stored by shard) its commenters' rows are in.
  */
-export const COMMENTS_PER_PACK = 10;
-
-export interface CommentPack {
-  id: string;
-  comments: Array<Omit<StoredComment, 'id'>>;
-}
-
-type CommentRow = [number, string, string];
-
-/** Store one shard's comment packs, each only if absent. */
-export async function putCommentPacks(store: Store, waveId: string, shard: number, packs: CommentPack[]): Promise<void> {
-  await putEachIfAbsent(
+export async function putComments(store: Store, waveId: string, comments: StoredComment[]): Promise<void> {
+  await batchWrite(
     store,
-    packs.map((pack) => {
-      const statementIds = [...new Set(pack.comments.map((comment) => comment.statementId))].sort();
-      const rows = pack.comments.map(({ statementId, unitId, text }): CommentRow => [statementIds.indexOf(statementId), unitId, text]);
-      return { pk: commentPk(waveId), sk: `pack-${shard}-${pack.id}`, s: statementIds, c: rows };
-    }),
+    store.tables.main,
+    comments.map(({ id, ...rest }) => putRequest({ pk: commentPk(waveId), sk: id, ...rest })),
   );
 }
 
-/** Every comment of a wave, packed or (stored before packs) one per item. */
+/** Every comment of a wave. */
 export async function* commentPages(store: Store, waveId: string): AsyncGenerator<StoredComment[]> {
   for await (const page of queryPages(store, {
     TableName: store.tables.main,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': commentPk(waveId) },
   })) {
-    yield page.flatMap((item): StoredComment[] => {
-      if (!Array.isArray(item.c)) {
-        return [{ id: item.sk as string, statementId: item.statementId as string, unitId: item.unitId as string, text: item.text as string }];
-      }
-      const statementIds = item.s as string[];
-      return (item.c as CommentRow[]).map(([statementAt, unitId, text], index) => ({
-        id: `${item.sk}.${index}`,
-        statementId: statementIds[statementAt],
-        unitId,
-        text,
-      }));
-    });
+    yield page.map((item) => ({ id: item.sk as string, statementId: item.statementId as string, unitId: item.unitId as string, text: item.text as string }));
   }
 }

@@ -67,9 +67,9 @@ import {
   deleteSealedResponses,
   getSealedResponses,
   putAnonymousPacks,
-  COMMENTS_PER_PACK,
-  putCommentPacks,
+  putComments,
   RESPONSES_PER_PACK,
+  type AnonymousPack,
   sealedItemKey,
   sealedResponsePages,
   type SealedResponse,
@@ -275,10 +275,9 @@ class CloseRun {
   /** Rewrite the counted responses k-anonymized, shard by shard, deleting each page of sealed responses after its rewrite is stored. */
   private async rewrite(): Promise<boolean> {
     const keys = this.requireKeys('rewriting');
-    const shards = await this.readSealedShards();
     const counted = new CountedResponses(
       this.wave.id,
-      shards.map((shard) => shard.counted),
+      (await this.readSealedShards()).map((shard) => shard.counted),
     );
     const index = buildKAnonymityIndex(this.snapshot.units, this.snapshot.invitees, this.wave.k);
     const generalized = new Map<string, string>();
@@ -310,22 +309,11 @@ class CloseRun {
           anonymous.push({ id: rewriteId(keys, response.key, 'response'), profile, answers: closedAnswers });
         }
       }
-      const responsePacks = packById(anonymous, Math.max(1, Math.ceil(counted.inShard(shard) / RESPONSES_PER_PACK)));
-      await putAnonymousPacks(
-        this.store,
-        this.wave.id,
-        shard,
-        responsePacks.map((pack) => ({ id: pack.id, responses: pack.members })),
-      );
-      // The sealing's tally counts the shard's text answers, and each is a comment (a blank one is refused at submission).
-      const commentsInShard = textAnswersIn(shards[shard].tally, textStatements);
-      const commentPacks = packById(comments, Math.max(1, Math.ceil(commentsInShard / COMMENTS_PER_PACK)));
-      await putCommentPacks(
-        this.store,
-        this.wave.id,
-        shard,
-        commentPacks.map((pack) => ({ id: pack.id, comments: pack.members })),
-      );
+      await putAnonymousPacks(this.store, this.wave.id, shard, packResponses(anonymous, counted.inShard(shard)));
+      // One item each under its unlinkable id, never packed with the shard's other comments: a pack
+      // of one shard's comments would name the shard its comments came from, as the answers' packs
+      // do, and in a small unit that leaves one answer row a comment can be its author's.
+      await putComments(this.store, this.wave.id, comments);
       // Deleted, counted or not, once the shard's packs are stored. Leaving the counted ones to their
       // expiry saved their deletes (one write unit each) but cost more in the main table's storage
       // and its backups for the months until then (README "What a wave costs"); the expiry stays
@@ -447,28 +435,20 @@ function openResponse(keys: WaveKeys, waveId: string, response: SealedResponse):
 }
 
 /**
- * Packs of a shard's rewritten responses or comments: the bucket of each is fixed by its unlinkable
- * id and by a count the sealing stored for the shard, so every run of the close packs alike.
+ * A shard's rewritten responses in packs: the bucket of each is fixed by its unlinkable id and the
+ * number of responses the sealing counted in the shard, so every run of the close packs alike.
  */
-function packById<T extends { id: string }>(items: T[], bucketCount: number): Array<{ id: string; members: Array<Omit<T, 'id'>> }> {
-  const buckets = new Map<number, T[]>();
-  for (const item of items) {
-    const bucket = createHash('sha256').update(item.id).digest().readUInt32BE(0) % bucketCount;
-    buckets.set(bucket, [...(buckets.get(bucket) ?? []), item]);
+function packResponses(responses: Array<{ id: string } & AnonymousPack['responses'][number]>, countedInShard: number): AnonymousPack[] {
+  const buckets = Math.max(1, Math.ceil(countedInShard / RESPONSES_PER_PACK));
+  const packs = new Map<number, Array<{ id: string } & AnonymousPack['responses'][number]>>();
+  for (const response of responses) {
+    const bucket = createHash('sha256').update(response.id).digest().readUInt32BE(0) % buckets;
+    packs.set(bucket, [...(packs.get(bucket) ?? []), response]);
   }
-  return [...buckets.entries()].map(([bucket, members]) => ({
+  return [...packs.entries()].map(([bucket, members]) => ({
     id: `pack-${bucket}`,
-    members: members.sort((a, b) => a.id.localeCompare(b.id)).map(({ id: _id, ...rest }) => rest),
+    responses: members.sort((a, b) => a.id.localeCompare(b.id)).map(({ profile, answers }) => ({ profile, answers })),
   }));
-}
-
-/** How many text answers a shard's tally counted. */
-function textAnswersIn(tally: Tally, textStatements: ReadonlySet<string>): number {
-  let count = 0;
-  for (const entry of Object.values(tally)) {
-    for (const statementId of textStatements) count += entry.statements[statementId]?.text ?? 0;
-  }
-  return count;
 }
 
 /** How often a stage reports its progress on the job, in shards finished. */
