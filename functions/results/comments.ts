@@ -59,9 +59,8 @@ function decodeCursor(text: string): Cursor {
 
 /**
  * The same comments in the same order for the same seed. The order is keyed on what the page shows
- * and nothing else: the client picks seeds, and an order keyed on where a comment is stored would
- * let many seeds work that place out (its invitation shard, which a person's comments on two
- * statements share).
+ * and nothing else: the client picks seeds, so whatever else it were keyed on (where a comment is
+ * stored, say) could be worked out by asking with many.
  */
 function shuffled<T extends { statementId: string; text: string }>(items: T[], seed: string): T[] {
   const ranked = items.map((item) => ({ item, rank: createHmac('sha256', seed).update(`${item.statementId}\n${item.text}`).digest('hex') }));
@@ -82,7 +81,7 @@ function pageOf<T extends { statementId: string; text: string }>(items: T[], off
   return page;
 }
 
-/** GET /api/waves/:id/comments?statement=&unit= */
+/** GET /api/waves/:id/comments?statement=&unit=&limit=&cursor= */
 export async function buildComments(
   deps: AppDeps,
   waveId: string,
