@@ -325,6 +325,9 @@ describe('comments', () => {
     // The same cursor gives the same page: one shuffle, not a new one per page.
     const again = await getJson<Page>(`/api/waves/${wave2015}/comments?limit=7&cursor=${pages[0].nextCursor}`);
     expect(again.comments).toEqual(pages[1].comments);
+    const tooMany = await rt.staff(`/api/waves/${wave2015}/comments?limit=1001`);
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { error: { field: string } }).error.field).toBe('limit');
     for (const cursor of ['not-a-cursor', Buffer.from('zz.3').toString('base64url')]) {
       const refused = await rt.staff(`/api/waves/${wave2015}/comments?cursor=${cursor}`);
       expect(refused.status).toBe(400);
